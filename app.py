@@ -1,0 +1,12 @@
+"""Deep learning in multimedia: the interactive lab, every tab in one Gradio app.
+
+    python app.py                      # http://127.0.0.1:7860
+    python app.py --host 0.0.0.0 --port 8080 --share --demos mnist_cnn,vae
+
+Each tab is a demo folder in spaces/; see README.md.
+"""
+
+from shared.suite import main
+
+if __name__ == "__main__":
+    main()

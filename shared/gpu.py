@@ -1,0 +1,37 @@
+"""Mark the functions that need a GPU for Hugging Face's ZeroGPU hardware.
+
+On ZeroGPU the ``spaces`` package lends a GPU only inside functions decorated with
+``spaces.GPU``. Elsewhere the package is absent (or a no-op), and the function is returned
+unchanged. The repository's own ``spaces/`` folder has no ``__init__.py``: it is never a
+package, so it can not stand in for Hugging Face's.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Callable
+
+# Every event that runs on the GPU names this concurrency_id, so the tabs take turns on it.
+CONCURRENCY_ID = "gpu"
+
+
+def spaces_package():
+    """Hugging Face's ``spaces`` module when installed, else None."""
+    spec = importlib.util.find_spec("spaces")
+    # A folder without __init__.py is found as a namespace package with no file; that is
+    # our demos folder, never the real package.
+    if spec is None or spec.origin in (None, "namespace"):
+        return None
+    module = importlib.import_module("spaces")
+    return module if callable(getattr(module, "GPU", None)) else None
+
+
+def gpu(fn: Callable | None = None, *, duration: int | Callable = 60):
+    """``@gpu`` or ``@gpu(duration=120)``: ``spaces.GPU`` when available, else nothing."""
+
+    def wrap(f: Callable) -> Callable:
+        spaces = spaces_package()
+        return f if spaces is None else spaces.GPU(duration=duration)(f)
+
+    return wrap(fn) if fn is not None else wrap

@@ -1,0 +1,125 @@
+"""Checks for what people (and API callers) send, each failing with a translated gr.Error.
+
+The browser enforces little (a Textbox's max_length, an Image's file type), and the API
+enforces nothing, so every event checks its inputs here before any work starts.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from shared.i18n import error, message
+
+MAX_IMAGE_PIXELS = 4096 * 4096
+
+
+def check_text(text: object, max_chars: int, *, empty_hint: str = "shared.text.empty") -> str:
+    """A non-empty string of at most ``max_chars`` characters, stripped of NUL bytes."""
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        raise error("shared.text.not_text")
+    text = text.replace("\x00", "")
+    if not text.strip():
+        raise error(empty_hint)
+    if len(text) > max_chars:
+        raise error("shared.text.too_long", n=len(text), limit=max_chars)
+    return text
+
+
+def check_number(value: object, label: str, low: float, high: float, *, integer: bool = False) -> float | int:
+    """A finite number in ``[low, high]``; ``label`` names it in the message."""
+    if isinstance(value, bool) or value is None:
+        raise error("shared.number.not_number", name=label)
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise error("shared.number.not_number", name=label) from None
+    if not math.isfinite(number):
+        raise error("shared.number.not_finite", name=label)
+    if integer and number != int(number):
+        raise error("shared.number.not_integer", name=label)
+    if not low <= number <= high:
+        raise error("shared.number.out_of_range", name=label, low=_fmt(low), high=_fmt(high), value=_fmt(number))
+    return int(number) if integer else number
+
+
+def check_seed(seed: object) -> int:
+    return int(check_number(seed, message("shared.seed"), 0, 2**32 - 1, integer=True))
+
+
+def check_finite_array(values: object, label: str, *, limit: float = 1e6) -> np.ndarray:
+    """A float array without NaN or infinity and no larger than ``limit`` in magnitude."""
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise error("shared.number.not_number", name=label) from None
+    if not np.all(np.isfinite(array)):
+        raise error("shared.number.not_finite", name=label)
+    if array.size and np.max(np.abs(array)) > limit:
+        raise error("shared.number.out_of_range", name=label, low=_fmt(-limit), high=_fmt(limit),
+                    value=_fmt(float(np.max(np.abs(array)))))
+    return array
+
+
+def open_image(source: object, *, min_side: int = 1, max_pixels: int = MAX_IMAGE_PIXELS) -> Image.Image:
+    """Any image a person or an API caller may send, as a PIL image turned upright by its EXIF tag.
+
+    ``source`` is a path (what ``gr.Image(type="filepath")`` gives), a PIL image or an array.
+    The size is checked from the header, before the pixels are decoded, so a small file that
+    declares a huge canvas is refused without using its memory.
+    """
+    if source is None:
+        raise error("shared.image.missing")
+    if isinstance(source, Image.Image):
+        image = source
+    elif isinstance(source, np.ndarray):
+        try:
+            image = Image.fromarray(_to_uint8(source))
+        except (TypeError, ValueError):
+            raise error("shared.image.not_image") from None
+    elif isinstance(source, (str, Path)):
+        image = _open_file(Path(source), max_pixels)
+    else:
+        raise error("shared.image.not_image")
+    width, height = image.size
+    if width * height > max_pixels:
+        raise error("shared.image.too_large", width=width, height=height, limit=max_pixels)
+    if min(width, height) < min_side:
+        raise error("shared.image.too_small", width=width, height=height, limit=min_side)
+    return image
+
+
+def _open_file(path: Path, max_pixels: int) -> Image.Image:
+    try:
+        with Image.open(path) as lazy:  # reads the header only
+            width, height = lazy.size
+            if width * height > max_pixels:
+                raise error("shared.image.too_large", width=width, height=height, limit=max_pixels)
+            lazy.seek(0)  # the first frame of an animation
+            image = ImageOps.exif_transpose(lazy)
+            image.load()
+            return image
+    except Image.DecompressionBombError:
+        raise error("shared.image.too_large", width="?", height="?", limit=max_pixels) from None
+    except (UnidentifiedImageError, FileNotFoundError, IsADirectoryError):
+        raise error("shared.image.not_image") from None
+    except (OSError, SyntaxError, ValueError):  # truncated or corrupt data
+        raise error("shared.image.broken") from None
+
+
+def _to_uint8(array: np.ndarray) -> np.ndarray:
+    if array.dtype == np.uint8:
+        return array
+    array = np.nan_to_num(array.astype(np.float64))
+    if array.size and array.max() <= 1.0:
+        array = array * 255.0
+    return np.clip(array, 0, 255).astype(np.uint8)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
