@@ -12,8 +12,10 @@ import importlib
 import importlib.util
 from typing import Callable
 
-# Every event that runs on the GPU names this concurrency_id, so the tabs take turns on it.
+# Every event that runs on the GPU is registered with ``**GPU_EVENT``: one shared queue, so
+# the tabs take turns on the GPU instead of running out of its memory together.
 CONCURRENCY_ID = "gpu"
+GPU_EVENT = {"concurrency_id": CONCURRENCY_ID, "concurrency_limit": 1}
 
 
 def spaces_package():

@@ -82,7 +82,7 @@ def message(key: str, language: str | None = None, **values) -> str:
 
 def error(key: str, **values) -> gr.Error:
     """A translated ``gr.Error`` to raise: ``raise error("shared.image.too_small", n=8)``."""
-    return gr.Error(message(key, **values))
+    return gr.Error(message(key, **values), print_exception=False)  # an expected user error, not a bug
 
 
 def warn(key: str, **values) -> None:

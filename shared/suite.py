@@ -50,7 +50,7 @@ LECTURE_ORDER = (
 QUEUE_MAX_SIZE = 32
 MAX_FILE_SIZE = "50mb"
 # Light CPU events (a sketch being classified) serve several people at once; every event
-# that needs the GPU also names concurrency_id=shared.gpu.CONCURRENCY_ID, limited to one.
+# that needs the GPU is registered with **shared.gpu.GPU_EVENT instead (one at a time).
 DEFAULT_CONCURRENCY = 4
 
 log = logging.getLogger("lab")

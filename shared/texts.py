@@ -14,12 +14,13 @@ TEXTS = {
             "Models run on this server; nothing you draw or upload is kept after your session."
         ),
         "suite.unavailable.missing_package": (
-            "**This tab is not available here.** It needs the Python package `{package}`, which is not installed "
-            "on this server. Install the suite's requirements (`pip install -r requirements.txt`) and restart. "
+            "**This tab is not available here.** It needs a Python package that is not installed on this server "
+            "(named below). Install the suite's requirements (`pip install -r requirements.txt`) and restart. "
             "The other tabs work as usual."
         ),
         "suite.unavailable.broken": (
-            "**This tab could not be started** ({detail}). The other tabs work as usual; the server log has the details."
+            "**This tab could not be started** (the reason is below). The other tabs work as usual; the server log "
+            "has the details."
         ),
         "shared.seed": "seed",
         "shared.text.empty": "Type some text first.",
@@ -32,7 +33,7 @@ TEXTS = {
         "shared.image.missing": "Please provide an image first.",
         "shared.image.not_image": "This file is not an image that can be read (PNG, JPEG, WebP, GIF, BMP…).",
         "shared.image.broken": "This image file is damaged or incomplete and cannot be decoded.",
-        "shared.image.too_large": "The image is too large ({width}×{height}); the limit is {limit} pixels in total.",
+        "shared.image.too_large": "The image is too large ({pixels} pixels); the limit is {limit} pixels in total.",
         "shared.image.too_small": "The image is too small ({width}×{height}); each side needs at least {limit} pixels.",
         "shared.model.unavailable": "The model {model} could not be loaded: {reason}",
         "shared.model.offline": (
@@ -61,13 +62,13 @@ TEXTS = {
             "strony. Modele działają na tym serwerze; nic, co narysujesz lub wyślesz, nie jest przechowywane po sesji."
         ),
         "suite.unavailable.missing_package": (
-            "**Ta zakładka nie jest tu dostępna.** Potrzebuje pakietu Pythona `{package}`, którego nie ma na tym "
-            "serwerze. Zainstaluj wymagania (`pip install -r requirements.txt`) i uruchom aplikację ponownie. "
-            "Pozostałe zakładki działają normalnie."
+            "**Ta zakładka nie jest tu dostępna.** Potrzebuje pakietu Pythona, którego nie ma na tym serwerze "
+            "(nazwa poniżej). Zainstaluj wymagania (`pip install -r requirements.txt`) i uruchom aplikację "
+            "ponownie. Pozostałe zakładki działają normalnie."
         ),
         "suite.unavailable.broken": (
-            "**Nie udało się uruchomić tej zakładki** ({detail}). Pozostałe zakładki działają normalnie; "
-            "szczegóły są w logu serwera."
+            "**Nie udało się uruchomić tej zakładki** (przyczyna poniżej). Pozostałe zakładki działają "
+            "normalnie; szczegóły są w logu serwera."
         ),
         "shared.seed": "ziarno losowania",
         "shared.text.empty": "Najpierw wpisz jakiś tekst.",
@@ -80,7 +81,7 @@ TEXTS = {
         "shared.image.missing": "Najpierw podaj obraz.",
         "shared.image.not_image": "Ten plik nie jest obrazem, który da się odczytać (PNG, JPEG, WebP, GIF, BMP…).",
         "shared.image.broken": "Ten plik obrazu jest uszkodzony lub niekompletny i nie da się go zdekodować.",
-        "shared.image.too_large": "Obraz jest za duży ({width}×{height}); limit to {limit} pikseli łącznie.",
+        "shared.image.too_large": "Obraz jest za duży ({pixels} pikseli); limit to {limit} pikseli łącznie.",
         "shared.image.too_small": "Obraz jest za mały ({width}×{height}); każdy bok musi mieć co najmniej {limit} pikseli.",
         "shared.model.unavailable": "Nie udało się wczytać modelu {model}: {reason}",
         "shared.model.offline": (

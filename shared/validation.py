@@ -7,8 +7,10 @@ enforces nothing, so every event checks its inputs here before any work starts.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
+import gradio as gr
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -87,8 +89,7 @@ def open_image(source: object, *, min_side: int = 1, max_pixels: int = MAX_IMAGE
     else:
         raise error("shared.image.not_image")
     width, height = image.size
-    if width * height > max_pixels:
-        raise error("shared.image.too_large", width=width, height=height, limit=max_pixels)
+    _check_pixels(width * height, max_pixels)
     if min(width, height) < min_side:
         raise error("shared.image.too_small", width=width, height=height, limit=min_side)
     return image
@@ -97,19 +98,27 @@ def open_image(source: object, *, min_side: int = 1, max_pixels: int = MAX_IMAGE
 def _open_file(path: Path, max_pixels: int) -> Image.Image:
     try:
         with Image.open(path) as lazy:  # reads the header only
-            width, height = lazy.size
-            if width * height > max_pixels:
-                raise error("shared.image.too_large", width=width, height=height, limit=max_pixels)
+            _check_pixels(lazy.size[0] * lazy.size[1], max_pixels)
             lazy.seek(0)  # the first frame of an animation
             image = ImageOps.exif_transpose(lazy)
             image.load()
             return image
-    except Image.DecompressionBombError:
-        raise error("shared.image.too_large", width="?", height="?", limit=max_pixels) from None
+    except Image.DecompressionBombError as bomb:  # PIL refuses absurd sizes before we see them
+        declared = re.search(r"\((\d+) pixels\)", str(bomb))
+        _check_pixels(int(declared.group(1)) if declared else max_pixels + 1, max_pixels)
+        raise
+    except gr.Error:
+        raise
     except (UnidentifiedImageError, FileNotFoundError, IsADirectoryError):
         raise error("shared.image.not_image") from None
     except (OSError, SyntaxError, ValueError):  # truncated or corrupt data
         raise error("shared.image.broken") from None
+
+
+def _check_pixels(pixels: int, max_pixels: int) -> None:
+    if pixels > max_pixels:
+        raise error("shared.image.too_large", pixels=f"{pixels:,}".replace(",", " "),
+                    limit=f"{max_pixels:,}".replace(",", " "))
 
 
 def _to_uint8(array: np.ndarray) -> np.ndarray:

@@ -1,0 +1,67 @@
+"""Test set-up: no network, a private Gradio temp dir, and a fixture that serves the app."""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+
+# Set before gradio, transformers or huggingface_hub are imported anywhere in the session.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["HF_DATASETS_OFFLINE"] = "1"
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ.setdefault("GRADIO_TEMP_DIR", tempfile.mkdtemp(prefix="lab-gradio-"))
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import pytest  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def serve_app():
+    """``serve_app(["mnist_cnn"])`` builds the suite with those demos, serves it on a free
+    local port with the production launch settings and returns its URL. Each distinct
+    list of demos is served once per test session."""
+    from shared.suite import build_app, launch_kwargs
+
+    running: dict[tuple[str, ...], tuple[object, str]] = {}
+
+    def serve(demos: list[str] | None = None) -> str:
+        key = tuple(demos) if demos is not None else ("*",)
+        if key not in running:
+            app = build_app(demos)
+            app.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True,
+                       quiet=True, **launch_kwargs())
+            running[key] = (app, app.local_url)
+        return running[key][1]
+
+    yield serve
+    for app, _ in running.values():
+        app.close()
+
+
+def write_declared_png(path, width: int, height: int) -> None:
+    """A PNG of a few bytes whose header declares ``width``×``height`` grey pixels (the
+    pixel data is a stub): the cheap way an attacker asks a server for gigabytes."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+                     + chunk(b"IEND", b""))
+
+
+@pytest.fixture
+def declared_huge_png(tmp_path):
+    """Path of a tiny PNG file declaring a 20 000 × 20 000 image."""
+    path = tmp_path / "huge.png"
+    write_declared_png(path, 20000, 20000)
+    return path

@@ -1,0 +1,82 @@
+"""The model registry: one place for every id, overridable, loaded once, failing clearly."""
+
+import huggingface_hub
+import pytest
+from safetensors.torch import load_file, save_file
+import torch
+
+from shared import models
+
+
+def test_every_model_has_an_id_a_licence_and_its_own_variable():
+    env_vars = [m.env_var for m in models.PRETRAINED.values()]
+    assert len(set(env_vars)) == len(env_vars)
+    for spec in models.PRETRAINED.values():
+        assert spec.default and spec.license and spec.source in ("hub", "torchvision")
+        assert spec.env_var == "LAB_MODEL_" + spec.key.upper()
+
+
+def test_environment_variable_overrides_the_default(monkeypatch):
+    monkeypatch.delenv("LAB_MODEL_TEXT_GENERATION", raising=False)
+    assert models.model_id("text_generation") == "openai-community/gpt2"
+    monkeypatch.setenv("LAB_MODEL_TEXT_GENERATION", "someone/other-gpt")
+    assert models.model_id("text_generation") == "someone/other-gpt"
+
+
+def hub_weights(ident: str) -> dict:
+    """A loader as the demos write them: Hub id or local folder, through huggingface_hub."""
+    folder = huggingface_hub.snapshot_download(ident) if not ident.startswith("/") else ident
+    return load_file(f"{folder}/model.safetensors")
+
+
+def test_a_local_folder_loads_like_a_hub_id_and_is_cached(tmp_path, monkeypatch):
+    save_file({"w": torch.arange(3.0)}, str(tmp_path / "model.safetensors"))
+    monkeypatch.setenv("LAB_MODEL_TEXT_GENERATION", str(tmp_path))
+    calls = []
+
+    def loader(ident):
+        calls.append(ident)
+        return hub_weights(ident)
+
+    models.release("text_generation")
+    first = models.load("text_generation", loader)
+    second = models.load("text_generation", loader)
+    assert first is second and calls == [str(tmp_path)]
+    assert torch.equal(first["w"], torch.arange(3.0))
+    assert models.is_loaded("text_generation")
+    assert "loaded" in models.status_markdown("text_generation")
+    models.release("text_generation")
+    assert not models.is_loaded("text_generation")
+
+
+def test_choosing_another_model_releases_the_previous(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for folder, value in ((a, 1.0), (b, 2.0)):
+        folder.mkdir()
+        save_file({"w": torch.tensor([value])}, str(folder / "model.safetensors"))
+    models.load("chat", hub_weights, ident=str(a))
+    models.load("chat", hub_weights, ident=str(b))
+    assert models.is_loaded("chat", str(b)) and not models.is_loaded("chat", str(a))
+    models.release("chat")
+
+
+def test_an_offline_hub_download_becomes_a_clear_translated_error(monkeypatch):
+    monkeypatch.setenv("LAB_MODEL_TEXT_GENERATION", "nobody/not-cached-anywhere")
+    models.release("text_generation")
+    with pytest.raises(models.ModelUnavailable) as caught:
+        models.load("text_generation", hub_weights)
+    text = caught.value.message
+    assert "nobody/not-cached-anywhere" in text and "no network connection" in text
+    assert "could not be loaded" in models.status_markdown("text_generation")
+    # the failure is not cached: a working loader succeeds on the next request
+    assert models.load("text_generation", lambda ident: {"ok": ident})["ok"] == "nobody/not-cached-anywhere"
+    assert models.last_failure("text_generation") is None
+    models.release("text_generation")
+
+
+def test_a_broken_checkpoint_is_reported_as_a_failed_load(tmp_path, monkeypatch):
+    (tmp_path / "model.safetensors").write_bytes(b"not a safetensors file")
+    monkeypatch.setenv("LAB_MODEL_CHAT", str(tmp_path))
+    with pytest.raises(models.ModelUnavailable) as caught:
+        models.load("chat", hub_weights)
+    assert "loading failed" in caught.value.message

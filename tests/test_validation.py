@@ -1,0 +1,114 @@
+"""Input checks: each bad input gets its own translated message, good input passes through."""
+
+import io
+import math
+
+import gradio as gr
+import numpy as np
+import pytest
+from PIL import Image
+
+from shared import validation
+
+
+def raises_with(text: str):
+    return pytest.raises(gr.Error, match=text)
+
+
+def test_text_is_checked_for_emptiness_type_and_length():
+    assert validation.check_text("  Ala ma kota ", 20) == "  Ala ma kota "
+    assert validation.check_text("a\x00b", 5) == "ab"
+    with raises_with("Type some text"):
+        validation.check_text("   \n", 10)
+    with raises_with("Type some text"):
+        validation.check_text(None, 10)
+    with raises_with("must be text"):
+        validation.check_text(42, 10)
+    with raises_with("11 characters; the limit is 10"):
+        validation.check_text("x" * 11, 10)
+
+
+@pytest.mark.parametrize("value, message", [
+    (None, "must be a number"), ("abc", "must be a number"), (True, "must be a number"),
+    (math.nan, "finite"), (math.inf, "finite"), (2.5, "whole number"), (11, "between 0 and 10"), (-1, "between 0 and 10"),
+])
+def test_numbers_outside_the_rules_are_refused(value, message):
+    with raises_with(message):
+        validation.check_number(value, "steps", 0, 10, integer=True)
+
+
+def test_numbers_inside_the_rules_pass_with_their_type():
+    assert validation.check_number("7", "steps", 0, 10, integer=True) == 7
+    assert validation.check_number(0.5, "scale", 0, 1) == 0.5
+    assert validation.check_seed(2**32 - 1) == 2**32 - 1
+    with raises_with("seed"):
+        validation.check_seed(2**64)
+    with raises_with("seed"):
+        validation.check_seed(3.7)
+
+
+def test_latent_vectors_must_be_finite_and_bounded():
+    assert validation.check_finite_array([0.5, -1.0], "z").tolist() == [0.5, -1.0]
+    with raises_with("finite"):
+        validation.check_finite_array([0.0, math.nan], "z")
+    with raises_with("between"):
+        validation.check_finite_array([1e9], "z", limit=10)
+    with raises_with("must be a number"):
+        validation.check_finite_array(["x"], "z")
+
+
+def save(image: Image.Image, path, **kwargs):
+    image.save(path, **kwargs)
+    return path
+
+
+def test_a_text_file_a_missing_file_and_a_truncated_image_are_refused(tmp_path):
+    fake = tmp_path / "notes.png"
+    fake.write_text("this is not a picture")
+    with raises_with("not an image"):
+        validation.open_image(fake)
+    with raises_with("not an image"):
+        validation.open_image(tmp_path / "missing.png")
+    with raises_with("Please provide an image"):
+        validation.open_image(None)
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "red").save(buffer, "JPEG")
+    (tmp_path / "cut.jpg").write_bytes(buffer.getvalue()[:200])
+    with raises_with("damaged or incomplete"):
+        validation.open_image(tmp_path / "cut.jpg")
+
+
+def test_a_huge_declared_size_is_refused_from_the_header(declared_huge_png):
+    with raises_with("400 000 000 pixels"):
+        validation.open_image(declared_huge_png)
+
+
+def test_size_limits(tmp_path):
+    tiny = save(Image.new("L", (1, 1)), tmp_path / "tiny.png")
+    with raises_with("too small"):
+        validation.open_image(tiny, min_side=8)
+    assert validation.open_image(tiny).size == (1, 1)
+    wide = save(Image.new("L", (300, 200)), tmp_path / "wide.png")
+    with raises_with("too large"):
+        validation.open_image(wide, max_pixels=300 * 200 - 1)
+
+
+def test_modes_and_orientation_are_kept_for_the_demo_to_convert(tmp_path):
+    rgba = save(Image.new("RGBA", (10, 10), (0, 0, 0, 0)), tmp_path / "rgba.png")
+    assert validation.open_image(rgba).mode == "RGBA"
+    palette = save(Image.new("P", (10, 10)), tmp_path / "p.gif")
+    assert validation.open_image(palette).size == (10, 10)
+    # A 40×20 photo stored with EXIF orientation 6 ("rotate 90° clockwise to view")
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    rotated = save(Image.new("RGB", (40, 20), "blue"), tmp_path / "rot.jpg", exif=exif)
+    assert validation.open_image(rotated).size == (20, 40)
+
+
+def test_arrays_and_pil_images_are_accepted():
+    assert validation.open_image(np.zeros((5, 7), dtype=np.float32)).size == (7, 5)
+    assert validation.open_image(Image.new("RGB", (3, 4))).size == (3, 4)
+    with raises_with("not an image"):
+        validation.open_image(np.zeros((2, 2, 2, 2)))
+    with raises_with("not an image"):
+        validation.open_image(12345)
