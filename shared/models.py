@@ -153,3 +153,15 @@ def status_markdown(key: str, ident: str | None = None) -> str:
     else:
         state = message("shared.model.not_loaded")
     return message("shared.model.status", model=link, state=state)
+
+
+def status_component(key: str) -> gr.Markdown:
+    """A line in the tab naming the model (linked to its card) and whether it is loaded.
+
+    Filled when the page opens, in the visitor's language; return ``status_markdown(key)``
+    from an event to refresh it after a run, e.g. to show a loading failure.
+    """
+    line = gr.Markdown(elem_classes="lab-model-status")
+    gr.on(triggers=None, fn=lambda: status_markdown(key), inputs=None, outputs=line,
+          api_name=f"{key}_model_status", api_visibility="private", queue=False, show_progress="hidden")
+    return line

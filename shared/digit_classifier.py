@@ -1,0 +1,114 @@
+"""The MNIST digit classifier of the CNN tab, shared with the tabs that reuse its shipped
+weights (class visualisation, the GAN's quality metrics). The CNN tab trains it.
+
+The network: two convolution stages and a dense layer, as in Harley's picture.
+
+    input 1×28×28
+    conv1  32 filters 5×5  → 32×28×28   (BatchNorm, ReLU)
+    pool1  max 2×2         → 32×14×14
+    conv2  64 filters 5×5  → 64×14×14   (BatchNorm, ReLU)
+    pool2  max 2×2         → 64×7×7
+    dense  3136 → 128      (ReLU, dropout while training)
+    output 128 → 10        (logits; softmax gives the probabilities)
+
+``layers`` returns every intermediate result by name, so a tab can show them without hooks.
+The weights are one safetensors file whose metadata records the layer sizes: the file alone
+rebuilds the model, and loading it can never run code (a pickle could).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from safetensors import safe_open
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+# Mean and standard deviation of the MNIST training pixels (scaled to [0, 1]); the network
+# sees (pixel - MEAN) / STD, so a blank pixel is about -0.42 and full ink about 2.8.
+PIXEL_MEAN = 0.1307
+PIXEL_STD = 0.3081
+
+CLASSES = tuple(str(d) for d in range(10))
+# Names of the intermediate results, in the order the data flows through them.
+LAYER_NAMES = ("conv1", "pool1", "conv2", "pool2", "dense", "logits")
+
+
+class MnistCNN(nn.Module):
+    def __init__(self, conv1_channels: int = 32, conv2_channels: int = 64, dense_units: int = 128,
+                 dropout: float = 0.3):
+        super().__init__()
+        # BatchNorm follows each convolution, so the convolutions need no bias of their own.
+        self.conv1 = nn.Conv2d(1, conv1_channels, kernel_size=5, padding=2, bias=False)
+        self.bn1 = nn.BatchNorm2d(conv1_channels)
+        self.conv2 = nn.Conv2d(conv1_channels, conv2_channels, kernel_size=5, padding=2, bias=False)
+        self.bn2 = nn.BatchNorm2d(conv2_channels)
+        self.dense = nn.Linear(conv2_channels * 7 * 7, dense_units)
+        self.dropout = nn.Dropout(dropout)
+        self.output = nn.Linear(dense_units, 10)
+
+    def layers(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        """Every intermediate result for a batch ``x`` of shape (N, 1, 28, 28), normalised."""
+        conv1 = F.relu(self.bn1(self.conv1(x)))
+        pool1 = F.max_pool2d(conv1, 2)
+        conv2 = F.relu(self.bn2(self.conv2(pool1)))
+        pool2 = F.max_pool2d(conv2, 2)
+        dense = F.relu(self.dense(torch.flatten(pool2, 1)))
+        logits = self.output(self.dropout(dense))
+        return {"conv1": conv1, "pool1": pool1, "conv2": conv2, "pool2": pool2, "dense": dense, "logits": logits}
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.layers(x)["logits"]
+
+
+def normalise(images: torch.Tensor) -> torch.Tensor:
+    """uint8 or [0, 1] float images of shape (N, 28, 28) → the network's (N, 1, 28, 28) input."""
+    if images.dtype == torch.uint8:
+        images = images.float() / 255.0
+    return ((images - PIXEL_MEAN) / PIXEL_STD).unsqueeze(1)
+
+
+def count_parameters(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "spaces" / "mnist_cnn" / "weights"
+WEIGHTS_PATH = WEIGHTS_DIR / "mnist_cnn.safetensors"
+METRICS_PATH = WEIGHTS_DIR / "metrics.json"
+
+_ARCHITECTURE_KEY = "architecture"
+
+
+def architecture(model: MnistCNN) -> dict[str, int]:
+    return {
+        "conv1_channels": model.conv1.out_channels,
+        "conv2_channels": model.conv2.out_channels,
+        "dense_units": model.dense.out_features,
+    }
+
+
+def save(model: MnistCNN, path: Path = WEIGHTS_PATH, **metadata: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tensors = {name: t.detach().cpu().contiguous() for name, t in model.state_dict().items()}
+    save_file(tensors, str(path), metadata={_ARCHITECTURE_KEY: json.dumps(architecture(model)), **metadata})
+
+
+def load(path: Path | str = WEIGHTS_PATH) -> MnistCNN:
+    """A fresh model in evaluation mode with the weights from ``path``."""
+    with safe_open(str(path), framework="pt") as f:
+        config = json.loads((f.metadata() or {})[_ARCHITECTURE_KEY])
+    model = MnistCNN(**config)
+    model.load_state_dict(load_file(str(path)))
+    return model.eval()
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> MnistCNN:
+    """The shipped network, loaded on first use and kept for the life of the process."""
+    model = load(WEIGHTS_PATH)
+    model.requires_grad_(False)
+    return model
