@@ -129,7 +129,9 @@ def build_app(names: list[str] | None = None, *, header: bool = True) -> gr.Bloc
     with gr.Blocks(title=ui_text("suite.title"), delete_cache=(3600, 3600), analytics_enabled=False) as app:
         if header:
             gr.Markdown(ui_text("suite.header"))
-        with gr.Tabs():
+        # Every tab stays visible (wrapping onto a second row) rather than hiding in a "…" menu:
+        # a lecture hall should see the whole course at a glance.
+        with gr.Tabs(overflow_behavior="wrap"):
             for name in names:
                 with gr.Tab(labels[name], id=name):
                     _build_tab(name)
