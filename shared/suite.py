@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import json
 import logging
 import os
 import sys
@@ -126,7 +127,10 @@ def build_app(names: list[str] | None = None, *, header: bool = True) -> gr.Bloc
     _ensure_import_path()
     names = installed_demos() if names is None else list(names)
     labels = _register_texts(names)
-    with gr.Blocks(title=ui_text("suite.title"), delete_cache=(3600, 3600), analytics_enabled=False) as app:
+    # The page title is not translated by gr.I18n, so it is set from the browser's language by
+    # PAGE_TITLE_JS; this plain title is what a link preview or a browser without JS sees.
+    title = f'{i18n.message("suite.title", language="pl")} · {i18n.message("suite.title", language="en")}'
+    with gr.Blocks(title=title, delete_cache=(3600, 3600), analytics_enabled=False) as app:
         if header:
             gr.Markdown(ui_text("suite.header"))
         # Every tab stays visible (wrapping onto a second row) rather than hiding in a "…" menu:
@@ -141,6 +145,13 @@ def build_app(names: list[str] | None = None, *, header: bool = True) -> gr.Bloc
     return app
 
 
+def page_title_js() -> str:
+    titles = {lang: i18n.message("suite.title", language=lang) for lang in i18n.LANGUAGES}
+    return ("() => { const lang = (navigator.language || '').toLowerCase().split('-')[0]; "
+            f"const titles = {json.dumps(titles, ensure_ascii=False)}; "
+            f"document.title = titles[lang] || titles['{i18n.DEFAULT_LANGUAGE}']; }}")
+
+
 def launch_kwargs() -> dict:
     """The launch settings of the hardening checklist (../shared/notes/gradio-hf-facts.md)."""
     return dict(
@@ -150,6 +161,7 @@ def launch_kwargs() -> dict:
         i18n=i18n.make_i18n(),
         theme=gr.themes.Soft(),
         css=CSS,
+        js=page_title_js(),
         footer_links=["api", "settings"],
     )
 

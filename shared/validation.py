@@ -131,4 +131,5 @@ def _to_uint8(array: np.ndarray) -> np.ndarray:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:g}"
+    """Whole numbers in full (a seed limit is 4294967295, not 4.29497e+09), others briefly."""
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
