@@ -18,6 +18,9 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from shared.i18n import error
+from shared.validation import open_image
+
 MNIST_SIDE = 28
 BOX_SIDE = 20
 # Where the centre of mass of an MNIST digit lies, in pixel indices (measured on the test set:
@@ -148,3 +151,39 @@ def _background_level(grey: np.ndarray) -> float:
     frame = np.concatenate([grey[:band].ravel(), grey[-band:].ravel(),
                             grey[:, :band].ravel(), grey[:, -band:].ravel()])
     return float(np.median(frame))
+
+
+# A digit needs a few pixels; a 1×1 or 3×3 "image" is a mistake, not a drawing.
+MIN_SIDE = 8
+
+
+def digit_from_sketch(sketch: object) -> np.ndarray | None:
+    """The sketchpad's picture (its flattened ``composite``) as a 28×28 digit, or None if empty."""
+    composite = sketch.get("composite") if isinstance(sketch, dict) else None
+    if composite is None:
+        return None
+    return to_mnist(open_image(composite))
+
+
+def uploaded_path(file_data: object) -> str | None:
+    """The path inside Gradio's unprocessed FileData (``preprocess=False``), checked."""
+    if file_data is None:
+        return None
+    if isinstance(file_data, str):
+        return file_data
+    path = file_data.get("path") if isinstance(file_data, dict) else None
+    if not isinstance(path, str) or not path:
+        raise error("shared.image.not_image")
+    return path
+
+
+def digit_from_upload(file_data: object, *, required: bool = False,
+                      no_digit_key: str = "shared.image.no_digit") -> np.ndarray | None:
+    """An uploaded picture as a 28×28 digit; None when there is none (or no ink), unless ``required``."""
+    path = uploaded_path(file_data)
+    if path is None and not required:
+        return None
+    digit = to_mnist(open_image(path, min_side=MIN_SIDE))
+    if digit is None and required:
+        raise error(no_digit_key)
+    return digit

@@ -35,6 +35,7 @@ TEXTS = {
         "shared.image.broken": "This image file is damaged or incomplete and cannot be decoded.",
         "shared.image.too_large": "The image is too large ({pixels} pixels); the limit is {limit} pixels in total.",
         "shared.image.too_small": "The image is too small ({width}×{height}); each side needs at least {limit} pixels.",
+        "shared.image.no_digit": "No digit found: the picture is one colour everywhere. Send a picture of a handwritten digit.",
         "shared.model.unavailable": "The model {model} could not be loaded: {reason}",
         "shared.model.offline": (
             "no network connection and no copy in the local cache ({detail}). On a Hugging Face Space it downloads "
@@ -83,6 +84,7 @@ TEXTS = {
         "shared.image.broken": "Ten plik obrazu jest uszkodzony lub niekompletny i nie da się go zdekodować.",
         "shared.image.too_large": "Obraz jest za duży ({pixels} pikseli); limit to {limit} pikseli łącznie.",
         "shared.image.too_small": "Obraz jest za mały ({width}×{height}); każdy bok musi mieć co najmniej {limit} pikseli.",
+        "shared.image.no_digit": "Nie znaleziono cyfry: obraz ma wszędzie ten sam kolor. Wyślij zdjęcie odręcznie napisanej cyfry.",
         "shared.model.unavailable": "Nie udało się wczytać modelu {model}: {reason}",
         "shared.model.offline": (
             "brak połączenia z siecią i brak kopii w lokalnej pamięci podręcznej ({detail}). Na Hugging Face Space "

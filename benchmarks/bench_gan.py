@@ -1,0 +1,80 @@
+"""GAN tab benchmark: latency of a grid from a seed, a walk, the discriminator view, the story,
+the quality metrics, live-training speed and memory. Not a test: it prints numbers for the README.
+
+    python benchmarks/bench_gan.py [--repeats 10]
+"""
+
+import sys
+from pathlib import Path
+
+sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "spaces")]
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+
+import psutil  # noqa: E402
+import torch  # noqa: E402
+
+
+def timed(fn, repeats: int) -> tuple[float, float]:
+    fn()
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), max(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--live-seconds", type=float, default=5.0)
+    args = parser.parse_args()
+    import gan
+    from gan import explore, live
+    from gan.evaluate import generated_digits
+    from gan.quality import sample_quality
+    from gan.ui import page_opened, story_frame
+    from shared import i18n
+    from shared.mnist import load_mnist
+
+    i18n.register(gan.TEXTS)
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch threads "
+          f"{torch.get_num_threads()}, load average {os.getloadavg()[0]:.1f} (shared machine: pessimistic)")
+    started = time.perf_counter()
+    page_opened(2024, 16, -1, 1, 3, 2, 8, 10)
+    print(f"first page open (load models, test set, matplotlib; grid, walk, verdicts, histogram, story): "
+          f"{(time.perf_counter() - started) * 1000:.0f} ms")
+    for name, fn, repeats in [
+        ("page open, warm", lambda: page_opened(2024, 16, -1, 1, 3, 2, 8, 10), 3),
+        ("grid of 64 from a seed, with D's verdicts", lambda: explore.generate_grid(5, 64, -1), args.repeats),
+        ("walk of 16 steps", lambda: explore.walk(1, 3, 2, 8, 16), args.repeats),
+        ("one story frame (grid + loss curves)", lambda: story_frame(5), args.repeats),
+    ]:
+        median, worst = timed(fn, repeats)
+        print(f"{name}: median {median:.1f} ms, max {worst:.1f} ms")
+    test_images, _ = load_mnist("test")
+    started = time.perf_counter()
+    quality = sample_quality(generated_digits(10_000, 0), test_images)
+    print(f"quality metrics on 10 000 samples: {(time.perf_counter() - started):.1f} s → "
+          f"FD {quality['frechet_distance_cnn']}, mean top probability {quality['mean_top_probability']}, "
+          f"class shares {quality['min_class_share']:.3f}–{quality['max_class_share']:.3f}")
+    from gan.quality import classifier_outputs, frechet_distance
+
+    halves = classifier_outputs(test_images[:5000])[0], classifier_outputs(test_images[5000:])[0]
+    print(f"reference: FD between the two halves of the test set {frechet_distance(*halves):.2f} (the floor)")
+    train_images, train_labels = load_mnist("train")
+    last = None
+    for last in live.train_live(train_images, train_labels, args.live_seconds):
+        pass
+    print(f"live training: {last.step} steps in {last.elapsed:.1f} s ({last.step / last.elapsed:.1f} steps/s, "
+          f"batch {live.BATCH_SIZE})")
+    print(f"resident memory: {psutil.Process().memory_info().rss / 2**20:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+"""Tiny networks on the CPU run fastest on one thread.
+
+A model of about a million weights finishes a batch before a second thread has even started,
+and on a busy machine (many visitors, or other jobs) each extra thread waits for a free core:
+measured on the 2-core development machine under load, live training ran 20× faster on one
+thread. ``torch.set_num_threads`` applies to the calling thread only, so each call sets it for
+its own work and restores the previous value for whatever runs on that worker thread next.
+"""
+
+from __future__ import annotations
+
+import functools
+from contextlib import contextmanager
+
+import torch
+
+
+@contextmanager
+def one_thread():
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+def single_threaded(fn):
+    """Run ``fn`` (an event handler that is not a generator) on one CPU thread."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with one_thread():
+            return fn(*args, **kwargs)
+
+    return wrapper

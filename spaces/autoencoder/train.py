@@ -1,0 +1,149 @@
+"""Train the three shipped autoencoders (bottlenecks 2, 8 and 32) and write weights and metrics.json.
+
+    python spaces/autoencoder/train.py               # all three (a few minutes on one busy CPU core)
+    python spaces/autoencoder/train.py --sizes 8     # one of them
+    python spaces/autoencoder/train.py --quick       # a pipeline check on a subset, to artifacts/autoencoder_quick
+
+The loss is the mean squared error between the digit and its reconstruction, the error the
+lecture names; the metric is the same error on the test set, per pixel (pixels in [0, 1]).
+"""
+
+import sys
+from pathlib import Path
+
+sys.path[:0] = [str(Path(__file__).resolve().parents[2]), str(Path(__file__).resolve().parents[1])]
+
+import argparse  # noqa: E402
+import hashlib  # noqa: E402
+import json  # noqa: E402
+import math  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import time  # noqa: E402
+from datetime import datetime, timezone  # noqa: E402
+
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+from autoencoder import checkpoint  # noqa: E402
+from autoencoder.evaluate import reconstruction_error  # noqa: E402
+from autoencoder.model import CODE_SIZES, Autoencoder, count_parameters  # noqa: E402
+from shared.mnist import checksum, load_mnist  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+QUICK_OUT_DIR = REPO_ROOT / "artifacts" / "autoencoder_quick"
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(CODE_SIZES), choices=list(CODE_SIZES))
+    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--lr", type=float, default=2e-3, help="Adam learning rate, decayed by a cosine schedule")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="CPU threads (one is fastest on a machine shared with other jobs)")
+    parser.add_argument("--quick", action="store_true", help="pipeline check: 6000 images, 1 epoch")
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.epochs = 1
+    if args.out is None:
+        args.out = QUICK_OUT_DIR if args.quick else checkpoint.WEIGHTS_DIR
+    return args
+
+
+def machine_description(threads: int) -> dict:
+    cpu = platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "threads": threads, "torch": torch.__version__,
+            "python": platform.python_version()}
+
+
+def train_one(code_size: int, args, x_train, test_images) -> dict:
+    torch.manual_seed(args.seed)
+    generator = torch.Generator().manual_seed(args.seed)
+    name = checkpoint.model_name(code_size)
+    model = Autoencoder(code_size)
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
+    steps_per_epoch = math.ceil(len(x_train) / args.batch_size)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs * steps_per_epoch,
+                                                          eta_min=args.lr / 20)
+    print(f"{name}: {count_parameters(model):,} parameters, {args.epochs} epochs, {len(x_train):,} training images")
+    history, train_seconds = [], 0.0
+    for epoch in range(1, args.epochs + 1):
+        model.train()
+        started = time.perf_counter()
+        order = torch.randperm(len(x_train), generator=generator)
+        running = 0.0
+        bar = tqdm(range(steps_per_epoch), desc=f"{name} epoch {epoch}/{args.epochs}", unit="batch", leave=False)
+        for step in bar:
+            images = x_train[order[step * args.batch_size:(step + 1) * args.batch_size]]
+            loss = F.mse_loss(model(images), images)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            running += loss.item() * len(images)
+            if step % 50 == 0:
+                bar.set_postfix(mse=f"{loss.item():.4f}")
+        bar.close()
+        seconds = time.perf_counter() - started
+        train_seconds += seconds
+        row = {"epoch": epoch, "train_mse": round(running / len(x_train), 6),
+               "test_mse": round(reconstruction_error(model, test_images), 6), "seconds": round(seconds, 1)}
+        history.append(row)
+        print(f"{name} epoch {epoch:2d}/{args.epochs}: train MSE {row['train_mse']:.5f}, "
+              f"test MSE {row['test_mse']:.5f} per pixel, {seconds:.0f} s", flush=True)
+    path = checkpoint.weights_path(code_size, args.out)
+    checkpoint.save(model, path, seed=str(args.seed))
+    mse = history[-1]["test_mse"]
+    return {
+        "model": name, "code_size": code_size,
+        "test_mse_per_pixel": mse,
+        "test_psnr_db": round(10 * math.log10(1.0 / mse), 2),
+        "compression_ratio_float32": round(784 / (4 * code_size), 2),
+        "parameters": count_parameters(model), "epochs": args.epochs,
+        "train_seconds": round(train_seconds, 1),
+        "hyperparameters": {"batch_size": args.batch_size, "optimizer": "Adam", "lr": args.lr,
+                            "schedule": "cosine to lr/20", "loss": "MSE", "hidden": list(model.hidden)},
+        "weights_file": path.name,
+        "weights_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "history": history,
+    }
+
+
+def main(args) -> dict:
+    torch.set_num_threads(args.threads)
+    train_images, train_labels = load_mnist("train")
+    test_images, test_labels = load_mnist("test")
+    data_checksum = {"train": checksum(train_images, train_labels), "test": checksum(test_images, test_labels)}
+    if args.quick:
+        train_images = train_images[:6000]
+    x_train = torch.tensor(train_images).float().div_(255)
+    results = {checkpoint.model_name(size): train_one(size, args, x_train, test_images) for size in args.sizes}
+    # Read the file only now: another model may have been trained meanwhile.
+    metrics_path = args.out / checkpoint.METRICS_PATH.name
+    metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {"models": {}}
+    metrics["models"].update(results)
+    metrics.update({
+        "metric": "test mean squared error per pixel (pixels in [0, 1]) over all 10 000 test images",
+        "seed": args.seed, "quick": args.quick, "data_checksum": data_checksum,
+        "machine": machine_description(args.threads),
+        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    })
+    args.out.mkdir(parents=True, exist_ok=True)
+    metrics_path.write_text(json.dumps(metrics, indent=2) + "\n")
+    for size in args.sizes:
+        entry = metrics["models"][checkpoint.model_name(size)]
+        print(f"{entry['model']}: test MSE {entry['test_mse_per_pixel']:.5f} per pixel, PSNR {entry['test_psnr_db']} dB")
+    return metrics
+
+
+if __name__ == "__main__":
+    main(parse_args())

@@ -1,0 +1,317 @@
+"""Audio separation: Demucs through the production loader (with Demucs' own tiny test model),
+the classical separators measured on synthetic mixes, and every kind of bad audio."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import gradio as gr
+import numpy as np
+import pytest
+import soundfile as sf
+import torch
+from safetensors.torch import save_file
+
+import audio_separation
+from audio_separation import audio_io, classical, deep, separation, spectrogram
+from audio_separation.metrics import level_db, signal_to_distortion_ratio
+from shared import i18n, models
+
+i18n.register(audio_separation.TEXTS)
+RATE = 44100
+SIX_SOURCES = ["drums", "bass", "other", "vocals", "guitar", "piano"]
+
+
+def export_tiny_demucs(folder, sources=None, klass="demucs.hdemucs.HDemucs"):
+    """Demucs' own unit-test network (HDemucs with 4 channels, random weights), written in the
+    layout Demucs publishes on the Hub: a bag ``.yaml`` and one ``.safetensors`` per model."""
+    from demucs.hdemucs import HDemucs
+    from demucs.pretrained import demucs_unittest
+
+    torch.manual_seed(0)
+    model = demucs_unittest() if sources is None else HDemucs(channels=4, sources=sources)
+    args, kwargs = model._init_args_kwargs
+    folder.mkdir(parents=True, exist_ok=True)
+    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(folder / "tiny0001.safetensors"),
+              metadata={"klass": klass, "args": json.dumps(list(args)), "kwargs": json.dumps(kwargs)})
+    (folder / "tiny.yaml").write_text("models: ['tiny0001']\n")
+    return folder
+
+
+@pytest.fixture
+def tiny_models(tmp_path, monkeypatch):
+    """Both registry entries pointed at tiny local models, and released again afterwards."""
+    monkeypatch.setenv("LAB_MODEL_AUDIO_SEPARATION", str(export_tiny_demucs(tmp_path / "four")))
+    monkeypatch.setenv("LAB_MODEL_AUDIO_SEPARATION_6S", str(export_tiny_demucs(tmp_path / "six", SIX_SOURCES)))
+    yield
+    models.release("audio_separation")
+    models.release("audio_separation_6s")
+
+
+def tone_mix(seconds=2.0, rate=RATE, channels=2):
+    t = np.arange(int(seconds * rate)) / rate
+    mono = 0.3 * np.sin(2 * np.pi * 220 * t) + 0.1 * np.sin(2 * np.pi * 1760 * t)
+    return np.stack([mono * (1 - 0.2 * c) for c in range(channels)]).astype(np.float32)
+
+
+def write_wav(path, samples, rate=RATE, subtype="PCM_16"):
+    sf.write(str(path), np.asarray(samples).T, rate, subtype=subtype)
+    return path
+
+
+def message_of(raised) -> str:
+    return str(raised.value.message if isinstance(raised.value, gr.Error) else raised.value)
+
+
+# --- Demucs through the production path ----------------------------------------------------
+
+def test_tiny_demucs_loads_from_a_local_folder_like_a_hub_id_and_separates(tiny_models, tmp_path):
+    clip = write_wav(tmp_path / "song.wav", tone_mix(1.2))
+    result = separation.run(str(clip), "htdemucs", use_first=False, seconds=60, shifts=0)
+    assert models.is_loaded("audio_separation")
+    assert list(result.stems) == ["drums", "bass", "other", "vocals"]
+    assert result.rate == 44100 and result.mix.shape == (2, 52920)
+    assert all(stem.shape == result.mix.shape and stem.dtype == np.float32 for stem in result.stems.values())
+    assert all(np.isfinite(stem).all() for stem in result.stems.values())
+    assert np.allclose(result.residual, result.mix - sum(result.stems.values()), atol=1e-6)
+
+    mix_path, stem_paths, residual_path, _ = separation.save(result, "wav", "my song.wav")
+    for label, path in [("mix", mix_path), *stem_paths.items(), ("residual", residual_path)]:
+        info = sf.info(str(path))
+        assert path.name == f"my_song_{label}.wav"
+        assert (info.samplerate, info.channels, info.frames, info.subtype) == (44100, 2, 52920, "PCM_16")
+    mp3_paths = separation.save(result, "mp3", "clip.flac")[1]
+    assert sf.info(str(mp3_paths["vocals"])).format == "MP3"
+
+
+def test_six_source_model_and_the_two_stem_mode(tiny_models, tmp_path):
+    clip = write_wav(tmp_path / "song.wav", tone_mix(1.2))
+    full = separation.run(str(clip), "htdemucs_6s", shifts=0)
+    assert list(full.stems) == SIX_SOURCES
+    karaoke = separation.run(str(clip), "htdemucs_6s", stems="guitar", shifts=0)
+    assert list(karaoke.stems) == ["guitar", "no_guitar"]
+    # the same (deterministic) network: the two stems are guitar and the sum of the other five
+    assert np.allclose(karaoke.stems["guitar"], full.stems["guitar"], atol=1e-5)
+    others = sum(full.stems[s] for s in SIX_SOURCES if s != "guitar")
+    assert np.allclose(karaoke.stems["no_guitar"], others, atol=1e-4)
+    with pytest.raises(gr.Error) as raised:
+        separation.run(str(clip), "htdemucs", stems="guitar")
+    assert "guitar" in message_of(raised) and "vocals" in message_of(raised)
+
+
+def test_demucs_own_test_model_by_name(monkeypatch, tmp_path):
+    monkeypatch.setenv("LAB_MODEL_AUDIO_SEPARATION", deep.UNITTEST_MODEL)
+    try:
+        result = separation.run(str(write_wav(tmp_path / "a.wav", tone_mix(1.2))), "htdemucs", shifts=1)
+        assert list(result.stems) == ["drums", "bass", "other", "vocals"]
+        assert result.model_id == "demucs_unittest"
+    finally:
+        models.release("audio_separation")
+
+
+def test_a_model_that_cannot_be_loaded_is_named_in_the_message(monkeypatch, tmp_path):
+    monkeypatch.setenv("LAB_MODEL_AUDIO_SEPARATION", "lab-tests/no-such-demucs")  # offline, not cached
+    clip = write_wav(tmp_path / "a.wav", tone_mix(1.2))
+    with pytest.raises(models.ModelUnavailable) as raised:
+        separation.run(str(clip), "htdemucs")
+    assert "lab-tests/no-such-demucs" in message_of(raised) and "network" in message_of(raised)
+    assert "could not be loaded" in models.status_markdown("audio_separation")
+    # a folder whose metadata names a class outside Demucs is refused, not imported
+    monkeypatch.setenv("LAB_MODEL_AUDIO_SEPARATION", str(export_tiny_demucs(tmp_path / "bad", klass="os.system")))
+    with pytest.raises(models.ModelUnavailable):
+        separation.run(str(clip), "htdemucs")
+
+
+class RunsOutOfMemoryOnLongChunks(torch.nn.Module):
+    """A real (tiny) network that behaves like a GPU without room: chunks longer than
+    ``fits`` samples raise torch.OutOfMemoryError. It returns the mix as the only source."""
+
+    def __init__(self, fits: int):
+        super().__init__()
+        self.gain = torch.nn.Parameter(torch.ones(1))
+        self.sources, self.samplerate, self.audio_channels, self.segment = ["all"], RATE, 2, 4.0
+        self.fits, self.chunk_lengths = fits, []
+
+    def forward(self, mix):
+        self.chunk_lengths.append(mix.shape[-1])
+        if mix.shape[-1] > self.fits:
+            raise torch.OutOfMemoryError("CUDA out of memory (simulated by the test network)")
+        return (mix * self.gain)[:, None]
+
+
+def test_out_of_memory_is_retried_with_smaller_segments_then_reported():
+    mix = tone_mix(6.0)
+    network = RunsOutOfMemoryOnLongChunks(fits=int(2.5 * RATE))
+    out = deep.separate(network, mix, RATE, device="cpu", shifts=0)
+    assert max(network.chunk_lengths) == 4 * RATE and network.chunk_lengths[-1] <= 2 * RATE
+    assert np.allclose(out["all"], mix, atol=1e-4)  # the smaller pieces still cover the whole clip
+    with pytest.raises(gr.Error) as raised:
+        deep.separate(RunsOutOfMemoryOnLongChunks(fits=10), mix, RATE, device="cpu", shifts=0)
+    assert message_of(raised) == i18n.message("shared.gpu.out_of_memory")
+
+
+def test_stop_ends_a_demucs_run(tiny_models, tmp_path):
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(gr.Error) as raised:
+        separation.run(str(write_wav(tmp_path / "a.wav", tone_mix(1.5))), "htdemucs", stop=stop)
+    assert message_of(raised) == i18n.message("audio_separation.error.stopped")
+
+
+# --- classical separators ------------------------------------------------------------------
+
+def tones_and_clicks(seconds=3.0):
+    rng = np.random.default_rng(0)
+    t = np.arange(int(seconds * RATE)) / RATE
+    tones = sum(0.2 / k * np.sin(2 * np.pi * 220 * k * t) for k in range(1, 5)) + 0.15 * np.sin(2 * np.pi * 330 * t)
+    clicks = np.zeros_like(t)
+    for start in range(0, len(t) - 300, RATE // 4):  # four decaying noise bursts per second
+        clicks[start:start + 300] += 0.8 * rng.standard_normal(300) * np.exp(-np.arange(300) / 40)
+    return np.stack([tones] * 2), np.stack([clicks] * 2)
+
+
+def test_hpss_improves_the_sdr_of_both_parts_of_tones_plus_clicks():
+    tones, clicks = tones_and_clicks()
+    mix = (tones + clicks).astype(np.float32)
+    parts = classical.harmonic_percussive(mix, RATE)
+    for name, reference in (("harmonic", tones), ("percussive", clicks)):
+        before = signal_to_distortion_ratio(reference, mix)
+        after = signal_to_distortion_ratio(reference, parts[name])
+        assert after > 10.0 and after - before > 10.0, (name, before, after)
+    # margin 1: the two masks share every cell, the parts add back up to the mix
+    assert level_db(mix - parts["harmonic"] - parts["percussive"]) < level_db(mix) - 40
+    strict = classical.harmonic_percussive(mix, RATE, margin=4.0)
+    assert level_db(mix - strict["harmonic"] - strict["percussive"]) > level_db(mix) - 25
+
+
+def test_repet_separates_a_repeating_loop_from_a_gliding_voice():
+    rng = np.random.default_rng(1)
+    seconds, loop = 10.0, RATE // 2
+    t = np.arange(int(seconds * RATE)) / RATE
+    bar = np.zeros(loop)
+    bar[:400] = rng.standard_normal(400) * np.exp(-np.arange(400) / 60)
+    within = np.arange(loop) / RATE
+    bar += 0.3 * np.where(within < 0.25, np.sin(2 * np.pi * 110 * within), np.sin(2 * np.pi * 165 * within))
+    background = np.tile(bar, len(t) // loop + 1)[: len(t)]
+    pitch = 600 + 300 * np.sin(2 * np.pi * 0.13 * t)  # never repeats within the clip
+    voice = 0.25 * np.sin(2 * np.pi * np.cumsum(pitch) / RATE) * (0.6 + 0.4 * np.sin(2 * np.pi * 0.7 * t))
+    mix = np.stack([background + voice] * 2).astype(np.float32)
+    parts = classical.repeating_background(mix, RATE)
+    for name, reference in (("background", background), ("foreground", voice)):
+        before = signal_to_distortion_ratio(np.stack([reference] * 2), mix)
+        after = signal_to_distortion_ratio(np.stack([reference] * 2), parts[name])
+        assert after - before > 4.0, (name, before, after)
+
+
+def test_classical_methods_run_through_the_same_pipeline(tmp_path):
+    tones, clicks = tones_and_clicks(2.0)
+    clip = write_wav(tmp_path / "mix.wav", (tones + clicks) * 0.8)
+    result = separation.run(str(clip), "hpss")
+    assert list(result.stems) == ["harmonic", "percussive"] and result.model_id is None
+    assert [row[0] for row in separation.levels(result)] == ["harmonic", "percussive", "residual"]
+    assert list(separation.run(str(clip), "repet").stems) == ["foreground", "background"]
+
+
+def test_spectrograms_share_one_scale():
+    tones, clicks = tones_and_clicks(2.0)
+    mix_power = spectrogram.mel_power(tones + clicks, RATE)
+    picture = spectrogram.render(mix_power, RATE, float(mix_power.max()), time_label="t", frequency_label="f")
+    assert picture.ndim == 3 and picture.shape[2] == 3 and picture.dtype == np.uint8
+    quiet = spectrogram.render(spectrogram.mel_power(0.01 * clicks, RATE), RATE, float(mix_power.max()),
+                               time_label="t", frequency_label="f")
+    assert quiet.shape == picture.shape and quiet.mean() < picture.mean()  # darker on the mix's scale
+
+
+# --- bad audio -----------------------------------------------------------------------------
+
+def read(path, **kw):
+    return audio_io.read_clip(str(path), limit=kw.pop("limit", 60.0), use_first=kw.pop("use_first", True),
+                              seconds=kw.pop("seconds", 30.0), **kw)
+
+
+@pytest.mark.parametrize("make, key", [
+    (lambda p: p.write_bytes(b""), "audio_separation.error.empty_file"),
+    (lambda p: p.write_text("this is not audio, only text\n" * 20), "audio_separation.error.not_audio"),
+    (lambda p: p.write_bytes(write_wav(p, tone_mix(2.0)).read_bytes()[:30]), "audio_separation.error.not_audio"),
+])
+def test_unreadable_files_get_clear_messages(tmp_path, make, key):
+    path = tmp_path / "upload.wav"
+    make(path)
+    with pytest.raises(gr.Error) as raised:
+        read(path)
+    assert message_of(raised) == i18n.message(key)
+
+
+def test_missing_input_and_silence_and_tiny_clips(tmp_path):
+    with pytest.raises(gr.Error) as raised:
+        audio_io.read_clip(None, limit=60, use_first=True, seconds=30)
+    assert message_of(raised) == i18n.message("audio_separation.error.missing")
+    with pytest.raises(gr.Error) as raised:
+        read(write_wav(tmp_path / "silence.wav", np.zeros((2, RATE * 2))))
+    assert message_of(raised) == i18n.message("audio_separation.error.silent")
+    with pytest.raises(gr.Error) as raised:
+        read(write_wav(tmp_path / "blip.wav", tone_mix(0.05)))
+    assert "0.05 s" in message_of(raised) and "at least 1 s" in message_of(raised)
+    nan = tone_mix(2.0)
+    nan[0, 100] = np.nan
+    with pytest.raises(gr.Error) as raised:
+        read(write_wav(tmp_path / "nan.wav", nan, subtype="FLOAT"))
+    assert message_of(raised) == i18n.message("audio_separation.error.not_finite")
+
+
+def test_truncated_files_are_read_as_far_as_they_go(tmp_path):
+    whole = write_wav(tmp_path / "whole.wav", tone_mix(3.0)).read_bytes()
+    (tmp_path / "cut.wav").write_bytes(whole[: len(whole) // 2])
+    assert abs(read(tmp_path / "cut.wav").seconds - 1.5) < 0.01
+    sf.write(str(tmp_path / "whole.mp3"), tone_mix(3.0).T, RATE, format="MP3", subtype="MPEG_LAYER_III")
+    mp3 = (tmp_path / "whole.mp3").read_bytes()
+    (tmp_path / "cut.mp3").write_bytes(mp3[: len(mp3) // 2])
+    clip = read(tmp_path / "cut.mp3")
+    assert clip.seconds < 2.0 and any("ended early" in note for note in clip.notes)
+
+
+@pytest.mark.parametrize("rate, channels, note", [
+    (44100, 1, "Mono recording"),
+    (8000, 2, "Recorded at 8000 Hz: resampled to 44100 Hz. Such a recording has no sound above 4 kHz"),
+    (48000, 2, "Recorded at 48000 Hz: resampled to 44100 Hz"),
+    (44100, 6, "Six channels (5.1)"),
+    (22050, 3, "3 channels"),
+])
+def test_every_format_becomes_44k_stereo_with_a_note(tmp_path, rate, channels, note):
+    path = write_wav(tmp_path / "clip.wav", tone_mix(1.5, rate=rate, channels=channels), rate=rate)
+    mix, notes = audio_io.to_working_format(read(path))
+    assert mix.shape == (2, int(1.5 * 44100)) and mix.dtype == np.float32
+    assert any(n.startswith(note) for n in notes), notes
+
+
+def test_surround_centre_reaches_both_sides(tmp_path):
+    centre_only = np.zeros((6, RATE))
+    centre_only[2] = 0.5 * np.sin(2 * np.pi * 440 * np.arange(RATE) / RATE)
+    mix, _ = audio_io.to_working_format(read(write_wav(tmp_path / "c.wav", centre_only)))
+    assert np.allclose(mix[0], mix[1]) and np.abs(mix).max() > 0.1
+
+
+def test_rates_and_channel_counts_out_of_range_are_refused(tmp_path):
+    with pytest.raises(gr.Error) as raised:
+        read(write_wav(tmp_path / "low.wav", tone_mix(2.0, rate=4000), rate=4000))
+    assert "4000 Hz" in message_of(raised)
+    with pytest.raises(gr.Error) as raised:
+        read(write_wav(tmp_path / "many.wav", tone_mix(1.0, channels=12)))
+    assert "12 channels" in message_of(raised)
+
+
+def test_long_clips_need_the_first_n_seconds_option(tmp_path):
+    path = write_wav(tmp_path / "long.wav", tone_mix(70.0, rate=8000, channels=1), rate=8000)
+    with pytest.raises(gr.Error) as raised:
+        read(path, use_first=False, limit=60.0)
+    assert message_of(raised).startswith("The clip is 70 s long; this server separates at most 60 s per run")
+    clip = read(path, use_first=True, seconds=12, start=30.0)
+    assert abs(clip.seconds - 12) < 1e-3 and clip.start == 30.0
+    assert clip.notes == ["Used 30–42 s of the 70 s clip."]
+    with pytest.raises(gr.Error) as raised:
+        read(path, start=80.0)
+    assert "past the end" in message_of(raised)
+    assert separation.limit_seconds("htdemucs") == separation.CPU_LIMIT_S  # this machine has no GPU
+    assert separation.limit_seconds("repet") == separation.CPU_LIMIT_S
+

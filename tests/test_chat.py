@@ -1,0 +1,96 @@
+"""Chat: a tiny Qwen2 with a chat template built here, loaded through the production loader."""
+
+import pytest
+from gradio_client import Client
+
+import chat
+import tiny_text_models
+from chat import chat_model, conversation, ui
+from shared import i18n
+
+i18n.register(chat.TEXTS)
+
+
+@pytest.fixture(scope="module")
+def chat_lm(tmp_path_factory):
+    tiny_text_models.install(tmp_path_factory.getbasetemp() / "tiny_text_models")
+    return chat_model.get("chat")
+
+
+def test_the_reply_streams_as_growing_text(chat_lm):
+    replies = [history[-1]["content"] for history, _, _ in
+               ui.chat("Hello there", [], "Be brief.", "chat", 0.8, 0.9, 24)]
+    assert replies[0] == "" and len(replies) >= 3
+    assert all(later.startswith(earlier) for earlier, later in zip(replies, replies[1:]))
+    history, stats, status = list(ui.chat("Hi", [], "", "chat", 0.0, 0.9, 8))[-1]
+    assert [m["role"] for m in history] == ["user", "assistant"] and "tokens/s" in stats
+    assert "loaded" in status
+
+
+def test_stop_really_ends_generation(chat_lm):
+    generation = ui.chat("Tell me a long story", [], "", "chat", 1.0, 1.0, 200)
+    seen = 0
+    for _, stats, _ in generation:
+        seen += 1
+        if seen == 3:
+            assert ui.stop_signals.stop("")  # what the Stop button does for this session
+    assert "stopped" in stats
+    tokens = int(stats.split("— ")[1].split(" tokens")[0])
+    assert tokens < 200
+
+
+def test_regenerate_answers_the_last_question_again(chat_lm):
+    history = [{"role": "user", "content": "First"}, {"role": "assistant", "content": "A"},
+               {"role": "user", "content": "Second"}, {"role": "assistant", "content": "B"}]
+    final = list(ui.chat_regenerate(history, "", "chat", 0.0, 0.9, 6))[-1][0]
+    assert [m["content"] for m in final[:3]] == ["First", "A", "Second"] and len(final) == 4
+    with pytest.raises(Exception, match="no question"):
+        list(ui.chat_regenerate([], "", "chat", 0.7, 0.9, 6))
+
+
+def test_old_messages_are_dropped_and_an_over_long_message_is_refused(chat_lm):
+    _, tokenizer = chat_lm
+    turns = []
+    for i in range(10):
+        turns += [{"role": "user", "content": f"question {i} " * 5}, {"role": "assistant", "content": "ok " * 5}]
+    messages = conversation.build_messages("system", turns, "last question")
+    full = len(tokenizer.apply_chat_template(messages, add_generation_prompt=True)["input_ids"])
+    encoded = conversation.encode(tokenizer, messages, limit=full // 2)
+    assert 0 < encoded.dropped_messages < len(turns) and len(encoded.input_ids) <= full // 2
+    kept = tokenizer.decode(encoded.input_ids)
+    assert kept.startswith("<|system|>system") and "last question" in kept
+    with pytest.raises(conversation.ConversationTooLong):
+        conversation.encode(tokenizer, conversation.build_messages("", [], "word " * 500), limit=50)
+
+
+def test_gpu_only_models_are_refused_on_a_cpu(chat_lm):
+    with pytest.raises(Exception, match="needs a GPU"):
+        list(ui.chat("Cześć", [], "", "chat_bielik", 0.7, 0.9, 16))
+
+
+def test_history_from_the_api_is_normalised():
+    history = conversation.normalize_history([
+        {"role": "user", "content": [{"type": "text", "text": "Hi"}]},
+        {"role": "assistant", "content": "Hello"},
+        {"role": "tool", "content": "ignored"}, "junk"])
+    assert history == [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]
+
+
+@pytest.fixture(scope="module")
+def client_url(chat_lm, serve_app):
+    return serve_app(["text_generation", "chat", "sentiment"])
+
+
+def test_chat_endpoint(client_url):
+    client = Client(client_url, verbose=False)
+    history, stats, _ = client.predict("Ala ma kota", [], "", "chat", 0.7, 0.9, 10, api_name="/chat")
+    assert history[0]["role"] == "user" and history[-1]["role"] == "assistant" and "tokens/s" in stats
+    polish = Client(client_url, headers={"Accept-Language": "pl"}, verbose=False)
+    for args, fragment in (((" ", [], "", "chat", 0.7, 0.9, 10), "Najpierw wpisz wiadomość"),
+                           (("x" * 5000, [], "", "chat", 0.7, 0.9, 10), "limit to 4000"),
+                           (("Hej", [], "", "chat", 0.7, 0.9, 10**6), "Maksymalna długość"),
+                           (("Hej", [], "", "chat", 0.7, 0.0, 10), "Top-p"),
+                           (("Hej", [], "", "chat_bielik", 0.7, 0.9, 10), "wymaga GPU")):
+        with pytest.raises(Exception) as caught:
+            polish.predict(*args, api_name="/chat")
+        assert fragment in str(caught.value)

@@ -1,0 +1,332 @@
+"""The "Image generation" tab on tiny Stable Diffusion parts built here (random weights, CPU).
+
+The parts are real diffusers / transformers classes saved as the Hub repositories are laid
+out; the models' environment variables point at them, so the production loaders run unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+
+import numpy as np
+import pytest
+import torch
+from gradio_client import Client
+from PIL import Image, ImageOps
+
+import image_generation
+from image_generation import loading, safety
+from image_generation.denoise import Progress, frame_steps
+from image_generation.generate import Outcome, check_request, check_sweep, generate, sweep
+from image_generation.tokens import CUT, KEPT, SPECIAL, token_view
+from image_generation_tiny import build_pipeline_folder, build_safety_folder
+from shared import i18n, models
+
+i18n.register(image_generation.TEXTS)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    """Both models and both safety checkers (one flags everything, one nothing), as folders."""
+    root = tmp_path_factory.mktemp("tiny_sd")
+    folders = {
+        "turbo": build_pipeline_folder(root / "turbo", turbo_like=True),
+        "sd15": build_pipeline_folder(root / "sd15"),
+        "clean": build_safety_folder(root / "clean", flags_everything=False),
+        "flags": build_safety_folder(root / "flags", flags_everything=True),
+    }
+    patch = pytest.MonkeyPatch()
+    patch.setenv("LAB_MODEL_IMAGE_GENERATION", str(folders["turbo"]))
+    patch.setenv("LAB_MODEL_IMAGE_GENERATION_QUALITY", str(folders["sd15"]))
+    patch.setenv("LAB_MODEL_IMAGE_GENERATION_SAFETY", str(folders["clean"]))
+    patch.delenv("LAB_SAFETY_CHECKER", raising=False)
+    yield folders
+    patch.undo()
+    for key in ("image_generation", "image_generation_quality", "image_generation_safety"):
+        models.release(key)
+
+
+def request(model="sd-1.5", *, prompt="a photo of a cat", negative="", steps=2, guidance=5.0, seed=7,
+            randomize=False, width=256, height=256, num_images=1, scheduler="default"):
+    return check_request(model, prompt, negative, steps, guidance, seed, randomize, width, height, num_images,
+                         scheduler)
+
+
+def run(req, stop=None, **kwargs) -> tuple[Outcome, list[Progress]]:
+    progress, outcome = [], None
+    for event in generate(req, stop, **kwargs):
+        if isinstance(event, Progress):
+            progress.append(event)
+        else:
+            outcome = event
+    return outcome, progress
+
+
+def pixels(image: Image.Image) -> np.ndarray:
+    return np.asarray(image.convert("RGB"), dtype=np.int16)
+
+
+# --- the run and its filmstrip ---------------------------------------------------------------
+
+def test_the_production_loader_assembles_the_tiny_parts(tiny):
+    pipe = loading.load_pipeline("sd-1.5")
+    assert type(pipe).__name__ == "StableDiffusionPipeline"
+    assert pipe.safety_checker is None  # the checker is separate, the same for both models
+    assert models.is_loaded("image_generation_quality")
+    loading.load_pipeline("sd-turbo")
+    assert models.is_loaded("image_generation") and not models.is_loaded("image_generation_quality"), \
+        "only one pipeline stays in memory"
+    assert type(loading.make_scheduler(pipe, "euler_ancestral")).__name__ == "EulerAncestralDiscreteScheduler"
+
+
+def test_filmstrip_starts_with_noise_and_follows_the_steps_in_order(tiny):
+    outcome, progress = run(request(steps=4, scheduler="euler"), max_frames=3, preview_downscale=2)
+    assert [p.step for p in progress] == [1, 2, 3, 4] and all(p.total == 4 for p in progress)
+    steps = [f.step for f in outcome.frames]
+    assert steps == [0] + sorted(frame_steps(4, 2)) == [0, 2, 4]
+    assert all(f.latent.size == (256, 256) for f in outcome.frames), "previews are shown at the image's size"
+    assert outcome.frames[0].predicted is None  # pure noise: nothing predicted yet
+    assert all(f.predicted is not None for f in outcome.frames[1:])
+    timesteps = [f.timestep for f in outcome.frames]
+    assert timesteps == sorted(timesteps, reverse=True), "denoising runs from high noise to low"
+    # The last frame's latent is the final image itself.
+    assert np.array_equal(pixels(outcome.frames[-1].latent), pixels(outcome.images[0]))
+    assert outcome.images[0].size == (256, 256) and not outcome.interrupted and outcome.steps_done == 4
+
+
+def test_frame_count_is_capped_and_always_ends_on_the_last_step():
+    for total in (1, 2, 5, 7, 25, 50):
+        for cap in (1, 3, 7):
+            chosen = frame_steps(total, cap)
+            assert total in chosen and len(chosen) <= cap + 1 and min(chosen) >= 1
+
+
+def test_the_seed_is_returned_and_each_image_can_be_made_again_from_it(tiny):
+    batch, _ = run(request(randomize=True, num_images=2), max_frames=0)
+    first_seed = batch.seed
+    assert batch.captions == [f"seed {first_seed}", f"seed {first_seed + 1}"]
+    # another seed, another image; the same seed, the same image (also alone, outside its batch)
+    assert np.abs(pixels(batch.images[0]) - pixels(batch.images[1])).max() > 0
+    again, _ = run(request(seed=first_seed + 1), max_frames=0)
+    assert np.abs(pixels(batch.images[1]) - pixels(again.images[0])).max() <= 1
+    assert again.seed == first_seed + 1
+
+
+@pytest.mark.parametrize("name, model", [("euler", "sd-1.5"), ("euler_ancestral", "sd-turbo"),
+                                         ("dpm++_2m", "sd-1.5"), ("ddim", "sd-turbo")])
+def test_every_scheduler_runs(tiny, name, model):
+    outcome, progress = run(request(model, steps=2, scheduler=name, guidance=0.0 if model == "sd-turbo" else 4.0),
+                            max_frames=0)
+    assert len(outcome.images) == 1 and [p.step for p in progress] == [1, 2]
+    assert pixels(outcome.images[0]).std() > 0
+
+
+# --- Stop ------------------------------------------------------------------------------------
+
+def test_stop_between_steps_keeps_the_predicted_image(tiny):
+    stop = threading.Event()
+    events = generate(request(steps=5, scheduler="euler"), stop, max_frames=0)
+    first = next(events)
+    assert isinstance(first, Progress) and first.step == 1
+    stop.set()
+    outcome = list(events)[-1]
+    assert outcome.interrupted and outcome.steps_done == 1 and outcome.steps_total == 5
+    assert len(outcome.images) == 1 and outcome.images[0].size == (256, 256), "what was made is kept"
+
+
+def test_stop_before_the_first_step_makes_nothing(tiny):
+    stop = threading.Event()
+    stop.set()
+    outcome, progress = run(request(steps=3), stop, max_frames=0)
+    assert progress == [] and outcome.steps_done == 0 and outcome.images == []
+
+
+# --- safety checker --------------------------------------------------------------------------
+
+def test_a_withheld_image_is_reported_and_is_never_a_black_square(tiny, monkeypatch):
+    monkeypatch.setenv("LAB_MODEL_IMAGE_GENERATION_SAFETY", str(tiny["flags"]))
+    outcome, _ = run(request(num_images=2, seed=3), max_frames=3)
+    assert outcome.withheld == 2
+    for image in outcome.images:
+        values = pixels(image)
+        assert values.mean() > 100 and values.std() > 5, "a visible card, not a black square"
+    assert all("withheld" in c for c in outcome.captions)
+    # the filmstrip of a withheld image is withheld too
+    card = safety.withheld((256, 256), i18n.message("image_generation.withheld.card"))
+    assert np.array_equal(pixels(outcome.frames[-1].latent), pixels(card))
+    assert all(np.array_equal(pixels(f.predicted), pixels(safety.withheld(f.predicted.size, card_text())))
+               for f in outcome.frames[1:])
+
+
+def card_text() -> str:
+    return i18n.message("image_generation.withheld.card")
+
+
+def test_the_clean_checker_passes_images_and_the_off_switch_skips_it(tiny, monkeypatch):
+    checked, _ = run(request(seed=5), max_frames=0)
+    assert checked.withheld == 0
+    monkeypatch.setenv("LAB_MODEL_IMAGE_GENERATION_SAFETY", str(tiny["flags"]))
+    monkeypatch.setenv("LAB_SAFETY_CHECKER", "off")
+    unchecked, _ = run(request(seed=5), max_frames=0)
+    assert unchecked.withheld == 0
+    assert np.array_equal(pixels(checked.images[0]), pixels(unchecked.images[0]))
+
+
+# --- sweeps ----------------------------------------------------------------------------------
+
+def test_guidance_sweep_fills_a_labelled_grid_with_the_same_seed(tiny):
+    kind, values = check_sweep("guidance", "1, 4", "sd-1.5")
+    assert (kind, values) == ("guidance", [1.0, 4.0])
+    results = list(sweep(request(steps=2, seed=9, scheduler="ddim"), kind, values, tile=64))
+    assert results[-1][1] is None and all(p is not None for _, p in results[:-1])
+    assert [p.step for _, p in results[:-1]] == [1, 2, 3, 4]
+    grid = results[-1][0]
+    assert grid.width > 2 * 64 and grid.height > 64
+    # the tile for guidance 4 is the image a single run with guidance 4 and the same seed makes
+    single, _ = run(request(steps=2, seed=9, guidance=4.0, scheduler="ddim"), max_frames=0)
+    gap = max(4, 64 // 32)
+    tile = pixels(grid)[grid.height - 64 - gap: grid.height - gap, 2 * gap + 64: 2 * gap + 128]
+    assert np.abs(tile - pixels(ImageOps.contain(single.images[0], (64, 64)))).max() <= 1
+    # every tile is filled (an empty tile is a white square with a grey frame)
+    for n in range(2):
+        left = gap + n * (64 + gap)
+        assert pixels(grid)[grid.height - 64 - gap:grid.height - gap, left:left + 64].std() > 1
+
+
+def test_steps_sweep_counts_its_progress_over_all_runs_and_stops(tiny):
+    kind, values = check_sweep("steps", "1, 3", "sd-turbo")
+    results = list(sweep(request("sd-turbo", guidance=0.0), kind, values, tile=64))
+    assert [p.step for _, p in results[:-1]] == [1, 2, 3, 4] and results[0][1].total == 4
+    stop = threading.Event()
+    stop.set()
+    stopped = list(sweep(request("sd-turbo", guidance=0.0), kind, values, stop, tile=64))
+    assert len(stopped) == 1 and stopped[0][1] is None  # only the empty grid, nothing run
+
+
+def test_empty_sweep_values_use_the_model_defaults():
+    assert check_sweep("steps", "", "sd-turbo") == ("steps", [1, 2, 3, 4])
+    assert check_sweep("guidance", None, "sd-1.5")[1][3] == 7.5
+
+
+# --- tokens ----------------------------------------------------------------------------------
+
+def test_tokens_show_the_77_token_limit(tiny):
+    tokenizer = loading.load_tokenizer("sd-turbo")
+    short = token_view(tokenizer, "a photo of a cat")
+    assert short.used == 5 and short.limit == 75 and short.cut_words == ""
+    assert short.tokens[0][1] == SPECIAL and short.tokens[-1][1] == SPECIAL
+    assert [t for t, _ in short.tokens[1:-1]] == ["a ", "photo ", "of ", "a ", "cat "]
+    long = token_view(tokenizer, " ".join(["cat"] * 80) + " dog moon")
+    kinds = [k for _, k in long.tokens]
+    assert long.used == 75 and kinds.count(KEPT) == 75
+    assert kinds[76] == SPECIAL, "the end mark sits right after the 75th prompt token"
+    assert kinds.count(CUT) == 80 + 2 + 1 - 75  # "moon" is two pieces in the tiny vocabulary
+    assert long.cut_words.endswith("dog moon")
+
+
+# --- validation ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("changes, expected", [
+    ({"width": 513}, "multiple of 8"),
+    ({"height": 96}, "between 256 and"),
+    ({"height": 100}, "multiple of 8"),
+    ({"width": 4096}, "between 256 and"),
+    ({"steps": 0}, "between 1 and"),
+    ({"steps": 500}, "between 1 and"),
+    ({"steps": 2.5}, "whole number"),
+    ({"guidance": -5}, "between 0 and 20"),
+    ({"guidance": math.nan}, "finite"),
+    ({"seed": -1}, "“seed” must be between 0 and"),
+    ({"seed": 2**64}, "“seed” must be between 0 and"),
+    ({"seed": 3.7}, "whole number"),
+    ({"num_images": 9}, "between 1 and"),
+    ({"prompt": "   "}, "Write a prompt first"),
+    ({"prompt": "x" * 1001}, "limit is 1000"),
+    ({"model": "dall-e"}, "Unknown model"),
+    ({"scheduler": "magic"}, "Unknown scheduler"),
+])
+def test_bad_settings_get_a_clear_message(changes, expected):
+    settings = dict(model="sd-1.5", prompt="a cat", negative="", steps=2, guidance=5.0, seed=1, randomize=False,
+                    width=64 * 4, height=256, num_images=1, scheduler="default")
+    settings.update(changes)
+    with pytest.raises(Exception) as caught:
+        check_request(*settings.values())
+    assert expected in str(caught.value)
+
+
+def test_multiple_of_8_message_suggests_the_neighbours():
+    with pytest.raises(Exception) as caught:
+        request(width=516, height=256)
+    assert "516" in str(caught.value) and "512" in str(caught.value) and "520" in str(caught.value)
+
+
+def test_bad_sweep_values_get_a_clear_message():
+    for values, expected in (("5", "between 2 and 6"), ("1,2,3,4,5,6,7", "between 2 and 6"),
+                             ("1, x", "must be a number"), ("1, 500", "between 1 and")):
+        with pytest.raises(Exception) as caught:
+            check_sweep("steps", values, "sd-1.5")
+        assert expected in str(caught.value)
+    with pytest.raises(Exception):
+        check_sweep("seed", "1,2", "sd-1.5")
+
+
+def test_out_of_memory_becomes_a_message_and_the_next_request_works(tiny):
+    pipe = loading.load_pipeline("sd-1.5")
+    real_forward = pipe.unet.forward
+
+    def fails_once(*args, **kwargs):  # fault injection: the GPU has no room for this step
+        pipe.unet.forward = real_forward
+        raise torch.OutOfMemoryError("CUDA out of memory (simulated)")
+
+    pipe.unet.forward = fails_once
+    with pytest.raises(Exception) as caught:
+        run(request(), max_frames=0)
+    assert "ran out of memory" in str(caught.value)
+    outcome, _ = run(request(), max_frames=0)
+    assert len(outcome.images) == 1
+
+
+# --- the endpoints of the running app ----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def app_url(tiny, serve_app):
+    return serve_app(["image_generation"])
+
+
+def test_generate_image_endpoint_returns_images_the_seed_and_the_filmstrip(app_url):
+    client = Client(app_url, verbose=False)
+    result = client.predict("sd-1.5", "a red house on the moon", "blurry", 3, 5.0, 42, False, 256, 256, 2, "euler",
+                            api_name="/generate_image")
+    gallery, seed, info, caption, latent, predicted, strip, status = result
+    assert len(gallery) == 2 and seed == 42
+    assert "Done" in info and "seed 42" in info
+    assert [item["caption"] for item in strip] == ["noise", "step 1", "step 2", "step 3"]
+    assert "Step 3 of 3" in caption and latent and predicted
+    assert "loaded" in status
+    assert Image.open(gallery[0]["image"]).size == (256, 256)
+
+
+def test_endpoints_answer_bad_input_in_polish_and_stay_up(app_url):
+    client = Client(app_url, headers={"Accept-Language": "pl"}, verbose=False)
+    with pytest.raises(Exception) as caught:
+        client.predict("sd-1.5", "kot", "", 2, 5.0, 1, False, 513, 256, 1, "default", api_name="/generate_image")
+    assert "wielokrotnością 8" in str(caught.value) and "Traceback" not in str(caught.value)
+    with pytest.raises(Exception) as caught:
+        client.predict("sd-1.5", "   ", "", 2, 5.0, 1, False, 256, 256, 1, "default", api_name="/generate_image")
+    assert "Najpierw wpisz opis" in str(caught.value)
+    with pytest.raises(Exception) as caught:
+        client.predict("sd-1.5", "kot", "", 2, 5.0, 1, False, 256, 256, "default", "guidance", "7",
+                       api_name="/image_generation_sweep")
+    assert "od 2 do 6" in str(caught.value)
+    english = Client(app_url, verbose=False)
+    grid, note, seed = english.predict("sd-turbo", "a cat", "", 1, 0.0, 5, False, 256, 256, "default", "steps",
+                                       "1, 2", api_name="/image_generation_sweep")
+    assert seed == 5 and "Sweep done" in note and Image.open(grid).width > 2 * 192
+    tokens, summary = english.predict("sd-turbo", "a photo of a cat", api_name="/image_generation_tokens")
+    assert "5 of 75" in summary
+
+
+def test_stop_endpoint_with_nothing_running_only_warns(app_url):
+    client = Client(app_url, verbose=False)
+    assert client.predict(api_name="/image_generation_stop") in (None, ())  # a warning toast, no error

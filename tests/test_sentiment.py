@@ -1,0 +1,100 @@
+"""Sentiment: a tiny BERT classifier (negative / neutral / positive) built here, loaded through production code."""
+
+import numpy as np
+import pytest
+import torch
+from gradio_client import Client
+
+import sentiment
+import tiny_text_models
+from sentiment import classifier, ui
+from shared import i18n
+
+i18n.register(sentiment.TEXTS)
+
+
+@pytest.fixture(scope="module")
+def clf(tmp_path_factory):
+    tiny_text_models.install(tmp_path_factory.getbasetemp() / "tiny_text_models")
+    return classifier.get("en")
+
+
+def test_probabilities_sum_to_one_and_match_a_direct_forward_pass(clf):
+    model, tokenizer = clf
+    texts = ["I really love this hardware!!!", "This was a horrible night."]
+    probs = classifier.probabilities(model, tokenizer, texts)
+    assert probs.shape == (2, 3) and np.allclose(probs.sum(axis=1), 1, atol=1e-5)
+    with torch.no_grad():
+        direct = torch.softmax(model(**tokenizer(texts[:1], return_tensors="pt")).logits, -1)[0].numpy()
+    assert np.allclose(probs[0], direct, atol=1e-5)  # labels are already negative, neutral, positive
+
+
+def test_label_order_is_read_from_the_checkpoint(tmp_path):
+    path = tiny_text_models.save_tiny_sentiment_model(tmp_path / "m", labels=("Positive", "Negative", "Neutral"))
+    model, _ = classifier.load_classifier(str(path))
+    assert classifier.class_order(model) == [1, 2, 0]
+    wrong = tiny_text_models.save_tiny_sentiment_model(tmp_path / "w", labels=("joy", "anger", "fear"))
+    with pytest.raises(ValueError):
+        classifier.load_classifier(str(wrong))
+
+
+def test_the_word_attribution_covers_every_word(clf):
+    model, tokenizer = clf
+    text = "Film  nie był zły,\nale zakończenie mnie rozczarowało."
+    attribution = classifier.word_attribution(model, tokenizer, text)
+    pieces = classifier.highlighted(text, attribution, {c: c for c in classifier.CLASSES})
+    assert "".join(piece for piece, _ in pieces) == text
+    assert [p for p, _ in pieces if p.strip()] == text.split()
+    assert attribution.explained == len(text.split())
+    # each row is the drop in probability when that word is left out
+    without_first = classifier.probabilities(model, tokenizer, [text[len("Film"):].strip()])[0]
+    full = classifier.probabilities(model, tokenizer, [text])[0]
+    assert np.allclose(attribution.push[0], full - without_first, atol=1e-5)
+    assert np.allclose(attribution.push.sum(axis=1), 0, atol=1e-5)  # what one class gains, others lose
+
+
+def test_long_texts_are_truncated_and_explained_in_part(clf):
+    model, tokenizer = clf
+    text = "kot " * 3000
+    assert classifier.is_truncated(tokenizer, text)
+    assert np.isclose(classifier.probabilities(model, tokenizer, [text]).sum(), 1, atol=1e-5)
+    attribution = classifier.word_attribution(model, tokenizer, text, max_words=20)
+    assert attribution.explained == 20 and len(attribution.words) == 3000
+    assert "".join(p for p, _ in classifier.highlighted(text, attribution, {c: c for c in classifier.CLASSES})) == text
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Bardzo polecam ten hotel", "pl"), ("Obsługa była świetna", "pl"), ("nie jest zly", "pl"),
+    ("I really love this hardware", "en"), ("This was a horrible night.", "en")])
+def test_language_guess(text, language):
+    assert classifier.guess_language(text) == language
+
+
+def test_texts_from_csv_and_txt():
+    assert ui.texts_from_table("id,text\n1,Dobre\n2,\"Złe,\nbardzo\"\n3,\n", is_csv=True) == ["Dobre", "Złe, bardzo"]
+    assert ui.texts_from_table("Dobre\nZłe\n", is_csv=True) == ["Dobre", "Złe"]
+    assert ui.texts_from_table("a\n\n b \n", is_csv=False) == ["a", "b"]
+
+
+@pytest.fixture(scope="module")
+def client_url(clf, serve_app):
+    return serve_app(["text_generation", "chat", "sentiment"])
+
+
+def test_sentiment_endpoint(client_url):
+    client = Client(client_url, verbose=False)
+    answer = client.predict("I really love this hardware, I can always trust your solutions!!!", "auto",
+                            api_name="/sentiment")
+    confidences = {c["label"]: c["confidence"] for c in answer["confidences"]}
+    assert set(confidences) == {"negative", "neutral", "positive"}
+    assert abs(sum(confidences.values()) - 1) < 1e-4
+    page = client.predict("Świetny hotel!\nOkropna noc.\n<script>alert(1)</script>", "auto",
+                          api_name="/sentiment_analyse")
+    assert "3 texts" in page[0] and len(page[3]["data"]) == 3
+    assert "".join(piece["token"] for piece in page[2]) == "Świetny hotel!"
+    polish = Client(client_url, headers={"Accept-Language": "pl"}, verbose=False)
+    for args, fragment in ((("  ", "auto"), "Wpisz tekst"), (("x" * 30000, "pl"), "limit to 20000"),
+                           (("Dobre", "de"), "Nieznany język")):
+        with pytest.raises(Exception) as caught:
+            polish.predict(*args, api_name="/sentiment")
+        assert fragment in str(caught.value)

@@ -1,0 +1,155 @@
+"""Next-token explorer: tiny GPT-2 built here, loaded through the production loader."""
+
+import threading
+
+import pytest
+import torch
+from gradio_client import Client
+
+import text_generation
+import tiny_text_models
+from shared import i18n
+from shared.llm_stream import stream_generate
+from text_generation import language_model, next_token
+
+i18n.register(text_generation.TEXTS)
+
+
+@pytest.fixture(scope="module")
+def lm(tmp_path_factory):
+    tiny_text_models.install(tmp_path_factory.getbasetemp() / "tiny_text_models")
+    return language_model.get("text_generation")
+
+
+def test_probabilities_sum_to_one_and_match_a_direct_forward_pass(lm):
+    model, tokenizer = lm
+    ids = next_token.encode_prompt(tokenizer, "Ala ma", limit=32).ids
+    d = next_token.next_tokens(model, tokenizer, ids, temperature=1.0, top_k=0, top_p=1.0, shown=5)
+    assert torch.isclose(d.raw_full.sum(), torch.tensor(1.0), atol=1e-5)
+    with torch.no_grad():
+        direct = torch.softmax(model(torch.tensor([ids])).logits[0, -1], dim=-1)
+    assert torch.allclose(d.raw_full, direct, atol=1e-6)
+    assert d.ids == torch.topk(direct, 5).indices.tolist()
+    assert d.raw == sorted(d.raw, reverse=True)
+    # no filter and temperature 1: sampling draws from the model's own distribution
+    assert torch.allclose(d.sampling_full, direct, atol=1e-6)
+
+
+def entropy(p):
+    p = p[p > 0]
+    return float(-(p * p.log()).sum())
+
+
+def test_temperature_top_k_and_top_p_reshape_the_distribution_as_they_should(lm):
+    model, tokenizer = lm
+    logits = next_token.next_token_logits(model, next_token.encode_prompt(tokenizer, "The cat", 32).ids)
+    logits = logits * 20  # a random tiny model is nearly uniform; sharpen it so the effects are visible
+    raw = torch.softmax(logits, -1)
+    cold = next_token.sampling_distribution(logits, 0.5, 0, 1.0)
+    hot = next_token.sampling_distribution(logits, 2.0, 0, 1.0)
+    assert entropy(cold) < entropy(raw) < entropy(hot)
+    assert cold.max() > raw.max() > hot.max()
+    assert torch.argmax(cold) == torch.argmax(raw) == torch.argmax(hot)  # the order never changes
+    assert torch.allclose(cold, torch.softmax(logits / 0.5, -1), atol=1e-6)
+    greedy = next_token.sampling_distribution(logits, 0.0, 0, 1.0)
+    assert greedy.sum() == 1 and greedy[torch.argmax(raw)] == 1
+    top3 = next_token.sampling_distribution(logits, 1.0, 3, 1.0)
+    assert int((top3 > 0).sum()) == 3 and torch.isclose(top3.sum(), torch.tensor(1.0))
+    nucleus = next_token.sampling_distribution(logits, 1.0, 0, 0.5)
+    kept = nucleus > 0
+    assert raw[kept].sum() >= 0.5 and int(kept.sum()) < raw.numel()
+
+
+def test_greedy_sampled_and_picked_steps(lm):
+    model, tokenizer = lm
+    ids = next_token.encode_prompt(tokenizer, "Ala ma", 32).ids
+    d = next_token.next_tokens(model, tokenizer, ids, temperature=1.0, top_k=5, top_p=1.0)
+    assert next_token.choose(d, "greedy", 0) == d.ids[0]
+    draws = {next_token.choose(d, "sample", seed) for seed in range(40)}
+    assert draws <= set(torch.topk(d.raw_full, 5).indices.tolist()) and len(draws) > 1  # top-k honoured
+    assert next_token.choose(d, "sample", 7) == next_token.choose(d, "sample", 7)  # the seed repeats a draw
+    assert next_token.choose(d, "pick", 0, picked=d.ids[3]) == d.ids[3]
+    with pytest.raises(ValueError):
+        next_token.choose(d, "pick", 0, picked=10**9)
+
+
+def test_an_over_long_prompt_keeps_its_end_and_fits_the_model(lm):
+    model, tokenizer = lm  # the tiny GPT-2 has 64 positions
+    text = "Ala ma kota. " * 100
+    limit = next_token.context_limit(model, reserve=10)
+    assert limit == 54
+    prompt = next_token.encode_prompt(tokenizer, text, limit)
+    assert len(prompt.ids) == limit and prompt.dropped > 0
+    assert prompt.ids == tokenizer(text)["input_ids"][-limit:]
+    d = next_token.next_tokens(model, tokenizer, prompt.ids, temperature=1.0, top_k=0, top_p=1.0)
+    assert torch.isclose(d.raw_full.sum(), torch.tensor(1.0), atol=1e-5)
+
+
+def test_streaming_grows_the_text_and_the_stop_event_ends_generation(lm):
+    model, tokenizer = lm
+    ids = torch.tensor([next_token.encode_prompt(tokenizer, "Ala ma", 32).ids])
+    texts = [text for text, _ in stream_generate(model, tokenizer, ids, threading.Event(), max_new_tokens=20,
+                                                 do_sample=False, min_new_tokens=20)]
+    assert len(texts) >= 3 and all(b.startswith(a) for a, b in zip(texts, texts[1:]))
+    stop = threading.Event()
+    runs = []
+    for _, stats in stream_generate(model, tokenizer, ids, stop, max_new_tokens=50, do_sample=False,
+                                    min_new_tokens=50):
+        runs.append(stats.new_tokens)
+        stop.set()  # the Stop button, right after the first token
+    assert stats.stopped and stats.new_tokens < 50
+
+
+def test_an_error_inside_generate_reaches_the_caller_at_once(lm):
+    model, tokenizer = lm
+    ids = torch.tensor([[1, 2, 3]])
+    with pytest.raises(ValueError):
+        list(stream_generate(model, tokenizer, ids, threading.Event(), timeout=30, max_new_tokens=5,
+                             do_sample=True, temperature=-1.0))
+
+
+@pytest.fixture(scope="module")
+def client_url(lm, serve_app):
+    return serve_app(["text_generation", "chat", "sentiment"])
+
+
+def test_next_tokens_endpoint(client_url):
+    client = Client(client_url, verbose=False)
+    answer = client.predict("Ala ma", "text_generation", 0.8, 10, 0.9, 5, api_name="/next_tokens")
+    rows = answer["tokens"]
+    assert len(rows) == 5 and answer["prompt_tokens"] == 3
+    assert sum(r["probability"] for r in rows) <= 1.0
+    assert all(0 <= r["probability"] <= 1 and 0 <= r["probability_after_sampling"] <= 1 for r in rows)
+    long = client.predict("Ala ma kota. " * 300, "text_generation", 1.0, 0, 1.0, 5, api_name="/next_tokens")
+    assert long["prompt_tokens"] == 64  # cut to the model's context instead of crashing
+    step = client.predict("Ala ma", "text_generation", 0.0, 0, 1.0, 1, "greedy", None,
+                          api_name="/text_generation_step")
+    assert step["text"] == "Ala ma" + step["token"] and step["id"] == rows[0]["id"]  # greedy = the top row
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (("   ", "text_generation", 1.0, 10, 1.0, 5), "Najpierw wpisz początek tekstu"),
+    (("Ala", "text_generation", -1.0, 10, 1.0, 5), "Temperatura"),
+    (("Ala", "text_generation", 1.0, 10, 0.0, 5), "Top-p"),
+    (("Ala", "text_generation", 1.0, 10, 1.5, 5), "Top-p"),
+    (("Ala", "no-such-model", 1.0, 10, 1.0, 5), "Nieznany model"),
+])
+def test_bad_inputs_get_a_clear_polish_message(client_url, args, fragment):
+    client = Client(client_url, headers={"Accept-Language": "pl"}, verbose=False)
+    with pytest.raises(Exception) as caught:
+        client.predict(*args, api_name="/next_tokens")
+    assert fragment in str(caught.value)
+
+
+def test_generate_streams_and_refuses_absurd_lengths(client_url):
+    client = Client(client_url, verbose=False)
+    job = client.submit("Ala ma", "text_generation", 0.7, 20, 0.95, 3, 12, api_name="/text_generation_generate")
+    job.result()
+    outputs = [text for text, _ in job.outputs()]
+    assert outputs[-1].startswith("Ala ma") and len(outputs) >= 2
+    assert all(b.startswith(a) for a, b in zip(outputs, outputs[1:]))
+    assert "new tokens" in job.outputs()[-1][1]
+    for bad in (0, -1, 10**6):
+        with pytest.raises(Exception) as caught:
+            client.predict("Ala ma", "text_generation", 0.7, 20, 0.95, 3, bad, api_name="/text_generation_generate")
+        assert "Traceback" not in str(caught.value)
