@@ -1,0 +1,306 @@
+"""Deep Dream & class visualisation: the pixels change, the network does not.
+
+Class visualisation and "fool it" run on the CNN tab's shipped MNIST network (the very model
+the tab uses). Deep Dream runs on a GoogLeNet of torchvision's architecture with random
+weights, saved as safetensors and loaded through the production loader via
+LAB_MODEL_DEEP_DREAM, exactly as a local override would be.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+
+import numpy as np
+import pytest
+import torch
+from gradio_client import Client, handle_file
+from PIL import Image
+
+import deep_dream
+from deep_dream import class_visualization as cv
+from deep_dream.dream import LAYERS, activations, build_googlenet, dream, load_googlenet, octave_sizes
+from deep_dream.fool import fool
+from shared import i18n, models
+from shared.digit_classifier import MnistCNN, shipped_model
+from shared.mnist import load_mnist
+
+i18n.register(deep_dream.TEXTS)
+EXAMPLES = os.path.join(os.path.dirname(deep_dream.__file__), "examples")
+
+
+@pytest.fixture(scope="module")
+def mnist_model():
+    return shipped_model()
+
+
+@pytest.fixture(scope="module")
+def googlenet_dir(tmp_path_factory):
+    """A random-weight GoogLeNet saved like a local override, aux heads included (as torchvision's file)."""
+    from torchvision.models import GoogLeNet
+
+    from shared.torchvision_weights import save
+
+    torch.manual_seed(0)
+    net = GoogLeNet(aux_logits=True, transform_input=False, init_weights=False)
+    folder = tmp_path_factory.mktemp("googlenet")
+    save(net.state_dict(), folder / "model.safetensors")
+    previous = os.environ.get("LAB_MODEL_DEEP_DREAM")
+    os.environ["LAB_MODEL_DEEP_DREAM"] = str(folder)
+    models.release("deep_dream")
+    yield folder
+    models.release("deep_dream")
+    if previous is None:
+        os.environ.pop("LAB_MODEL_DEEP_DREAM", None)
+    else:
+        os.environ["LAB_MODEL_DEEP_DREAM"] = previous
+
+
+@pytest.fixture(scope="module")
+def googlenet(googlenet_dir):
+    return models.load("deep_dream", load_googlenet)
+
+
+# ------------------------------------------------------------------ class visualisation
+
+def test_the_target_probability_really_rises_like_on_the_slides(mnist_model):
+    run = cv.visualize_class(mnist_model, cv.noise_start(0), target=1, steps=40, step_size=0.1, jitter=1)
+    p = run.target_probability
+    assert run.images.shape == (41, 28, 28) and run.probabilities.shape == (41, 10)
+    assert np.allclose(run.probabilities.sum(axis=1), 1.0, atol=1e-4)
+    assert p[0] < 0.5 and p[-1] > 0.95, p
+    assert np.argmax(run.probabilities[-1]) == 1
+    assert run.images.min() >= 0.0 and run.images.max() <= 1.0
+
+
+def test_it_also_works_on_an_untrained_network_because_only_the_pixels_change():
+    torch.manual_seed(1)
+    model = MnistCNN(conv1_channels=4, conv2_channels=8, dense_units=16).eval().requires_grad_(False)
+    before = [p.clone() for p in model.parameters()]
+    run = cv.visualize_class(model, cv.noise_start(3), target=7, steps=30, step_size=0.2, jitter=0)
+    assert run.target_probability[-1] > run.target_probability[0]
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters()))
+
+
+def test_regularisation_changes_the_result(mnist_model):
+    start = cv.noise_start(5)
+    plain = cv.visualize_class(mnist_model, start, 3, steps=30, step_size=0.1, jitter=0, seed=2)
+    decayed = cv.visualize_class(mnist_model, start, 3, steps=30, step_size=0.1, jitter=0, l2_decay=0.05, seed=2)
+    blurred = cv.visualize_class(mnist_model, start, 3, steps=30, step_size=0.1, jitter=0, blur_sigma=1.0, seed=2)
+    jittered = cv.visualize_class(mnist_model, start, 3, steps=30, step_size=0.1, jitter=2, seed=2)
+
+    def roughness(image):  # total variation: large for speckle, small for smooth strokes
+        return np.abs(np.diff(image, axis=0)).sum() + np.abs(np.diff(image, axis=1)).sum()
+
+    assert decayed.images[-1].sum() < 0.8 * plain.images[-1].sum()
+    assert roughness(blurred.images[-1]) < 0.8 * roughness(plain.images[-1])
+    assert np.abs(jittered.images[-1] - plain.images[-1]).mean() > 0.01
+    again = cv.visualize_class(mnist_model, start, 3, steps=30, step_size=0.1, jitter=2, seed=2)
+    assert np.array_equal(again.images, jittered.images)  # the seed makes a run repeatable
+
+
+def test_fool_it_flips_the_answer_with_a_small_change(mnist_model):
+    images, labels = load_mnist("test")
+    digit = images[0].astype(np.float32) / 255.0
+    assert labels[0] == 7
+    result = fool(mnist_model, digit, target=3, confidence=0.5)
+    assert result.succeeded and np.argmax(result.before) == 7 and np.argmax(result.after) == 3
+    assert result.after[3] >= 0.5
+    assert result.l2 < 0.5 * np.linalg.norm(digit)  # much less than the digit itself
+    # smallest along the line: a slightly smaller change no longer fools the network
+    almost = np.clip(digit + 0.97 * result.difference, 0, 1)
+    assert cv.probabilities(mnist_model, almost[None])[0, 3] < 0.5
+    # a higher required confidence needs a larger change
+    sure = fool(mnist_model, digit, target=3, confidence=0.95)
+    assert sure.succeeded and sure.l2 > result.l2
+
+
+def test_fool_it_changes_nothing_when_the_network_already_agrees(mnist_model):
+    images, _ = load_mnist("test")
+    digit = images[0].astype(np.float32) / 255.0
+    result = fool(mnist_model, digit, target=7)
+    assert result.steps == 0 and result.l2 == 0.0 and result.succeeded
+
+
+# ------------------------------------------------------------------ Deep Dream
+
+def test_a_local_safetensors_file_loads_like_the_default_id(googlenet_dir, googlenet):
+    from safetensors.torch import load_file
+
+    saved = load_file(str(googlenet_dir / "model.safetensors"))
+    assert any(k.startswith("aux1.") for k in saved)  # dropped by the loader, as for torchvision's file
+    assert torch.equal(googlenet.conv1.conv.weight, saved["conv1.conv.weight"])
+    assert models.is_loaded("deep_dream") and "loaded" in models.status_markdown("deep_dream")
+    single_file = load_googlenet(str(googlenet_dir / "model.safetensors"))
+    assert torch.equal(single_file.inception4c.branch1.conv.weight, googlenet.inception4c.branch1.conv.weight)
+
+
+def test_unloadable_models_become_clear_messages(tmp_path, monkeypatch):
+    (tmp_path / "model.safetensors").write_bytes(b"not a safetensors file")
+    with pytest.raises(models.ModelUnavailable, match="loading failed"):
+        models.load("deep_dream", load_googlenet, ident=str(tmp_path))
+    with pytest.raises(models.ModelUnavailable, match="loading failed"):
+        models.load("deep_dream", load_googlenet, ident="VGG19_Weights.IMAGENET1K_V1")  # another architecture
+    # offline and nothing cached: the default id cannot be downloaded
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    with pytest.raises(models.ModelUnavailable) as caught:
+        models.load("deep_dream", load_googlenet, ident="GoogLeNet_Weights.IMAGENET1K_V1")
+    assert "GoogLeNet_Weights.IMAGENET1K_V1" in caught.value.message
+    assert "could not be loaded" in models.status_markdown("deep_dream", "GoogLeNet_Weights.IMAGENET1K_V1")
+
+
+def test_dreaming_raises_the_layer_activation_and_keeps_the_photo_size(googlenet):
+    photo = np.asarray(Image.open(os.path.join(EXAMPLES, "chelsea.jpg")).resize((120, 80)), dtype=np.float32) / 255
+    steps = list(dream(googlenet, photo, layer="inception4a", octaves=2, octave_scale=1.4, iterations=4,
+                       step_size=0.02, jitter=4))
+    assert len(steps) == 8 and [s.octave for s in steps] == [0] * 4 + [1] * 4
+    assert steps[-1].image.shape == photo.shape
+    assert steps[0].image.shape[:2] == octave_sizes(80, 120, 2, 1.4)[0]
+    assert 0.0 <= steps[-1].image.min() and steps[-1].image.max() <= 1.0
+    last_octave = [s.objective for s in steps[4:]]
+    assert last_octave[-1] > last_octave[0]
+    with torch.no_grad():
+        before = activations(googlenet, torch.from_numpy(photo).permute(2, 0, 1)[None], "inception4a").pow(2).mean()
+        after = activations(googlenet, torch.from_numpy(steps[-1].image).permute(2, 0, 1)[None],
+                            "inception4a").pow(2).mean()
+    assert after > 1.5 * before
+    other = list(dream(googlenet, photo, layer="inception3a", octaves=2, iterations=4, step_size=0.02, jitter=4))
+    assert np.abs(other[-1].image - steps[-1].image).mean() > 0.002  # the layer matters
+
+
+def test_octaves_go_from_small_to_full_size_and_skip_too_small_ones():
+    assert octave_sizes(300, 400, 3, 1.5) == [(133, 178), (200, 267), (300, 400)]
+    assert octave_sizes(60, 60, 4, 1.4)[-1] == (60, 60) and len(octave_sizes(60, 60, 4, 1.4)) == 1
+    assert set(LAYERS) <= {name for name, _ in build_googlenet().named_children()}
+
+
+# ------------------------------------------------------------------ through the running app
+
+@pytest.fixture(scope="module")
+def client(serve_app, googlenet):
+    return Client(serve_app(["deep_dream"]), verbose=False)
+
+
+@pytest.fixture(scope="module")
+def polish(serve_app, googlenet):
+    return Client(serve_app(["deep_dream"]), headers={"Accept-Language": "pl"}, verbose=False)
+
+
+def visualize(client, **overrides):
+    args = dict(target="2", start="noise", mnist_index=0, sketch=None, upload=None, steps=25, step_size=0.1,
+                jitter=1, blur=0.0, l2=0.0, seed=0)
+    args.update(overrides)
+    return client.predict(*args.values(), api_name="/class_visualize")
+
+
+def test_class_visualize_endpoint_shows_every_step(client):
+    filmstrip, slider, image, bars, text, curve, numbers = visualize(client)
+    probabilities = np.array(numbers["probabilities"])
+    assert numbers["target"] == 2 and probabilities.shape == (26, 10)
+    assert probabilities[-1, 2] > probabilities[0, 2] + 0.3
+    assert len(filmstrip) == 12 and "step 25" in filmstrip[-1]["caption"]
+    assert text.startswith("**Step 25:** `[") and os.path.exists(image)
+
+
+def test_class_visualize_from_a_drawing_and_an_mnist_digit(client, tmp_path):
+    drawing = Image.new("RGBA", (200, 200), (0, 0, 0, 0))
+    for y in range(40, 160):
+        for x in range(92, 108):
+            drawing.putpixel((x, y), (0, 0, 0, 255))
+    drawing.save(tmp_path / "one.png")
+    numbers = visualize(client, start="drawing", upload=handle_file(str(tmp_path / "one.png")), steps=5)[-1]
+    assert np.argmax(numbers["probabilities"][0]) == 1  # the drawn stroke is read as a 1 before any step
+    numbers = visualize(client, start="mnist", mnist_index=0, steps=5)[-1]
+    assert np.argmax(numbers["probabilities"][0]) == 7
+
+
+def test_the_step_slider_shows_any_step_of_the_last_run(mnist_model):
+    from deep_dream import ui
+
+    *_, state = ui.class_visualize("4", "blank", 0, None, None, "draw", 10, 0.1, 0, 0.0, 0.0, 0)
+    image, _, text = ui.show_step(state, 3)
+    assert np.array_equal(image, ui.pictures.digit_picture(state["images"][3]))
+    assert text.startswith("**Step 3:**") and f"{state['probabilities'][3][4]:.2f}" in text
+    assert state["frames"] == list(range(11))
+    with pytest.raises(Exception, match="between 0 and 10"):
+        ui.show_step(state, 11)
+
+
+def test_fool_endpoint(client):
+    original, changed, difference, before, after, text = client.predict(
+        "3", "mnist", 0, None, None, 0.5, api_name="/deep_dream_fool")
+    assert before["label"] == "7" and after["label"] == "3"
+    assert "after the change it reads **3**" in text
+    assert all(os.path.exists(p) for p in (original, changed, difference))
+
+
+@pytest.mark.parametrize("overrides, expected", [
+    (dict(target="x"), "must be one of"),
+    (dict(target="11"), "must be one of"),
+    (dict(start="dream"), "must be one of"),
+    (dict(steps=100000), "between 1 and 300"),
+    (dict(steps=2.5), "whole number"),
+    (dict(step_size="nan"), "finite"),
+    (dict(l2=-1), "between 0 and 0.5"),
+    (dict(seed=-3), "between 0 and"),
+    (dict(start="drawing"), "Draw a digit"),
+    (dict(start="mnist", mnist_index=10000), "between 0 and 9999"),
+])
+def test_class_visualize_rejects_bad_input_clearly(client, overrides, expected):
+    with pytest.raises(Exception) as caught:
+        visualize(client, **overrides)
+    assert expected in str(caught.value) and "Traceback" not in str(caught.value)
+
+
+def test_errors_are_polish_for_a_polish_browser(polish):
+    with pytest.raises(Exception, match="Najpierw narysuj cyfrę"):
+        visualize(polish, start="drawing")
+    with pytest.raises(Exception, match="Aby oszukać sieć"):
+        polish.predict("3", "noise", 0, None, None, 0.5, api_name="/deep_dream_fool")
+
+
+def dream_call(client, photo, side=64, layer="inception3b"):
+    return client.predict(handle_file(str(photo)), layer, 1, 1.4, 1, 0.02, 4, side, 0, api_name="/deep_dream")
+
+
+def test_deep_dream_endpoint_streams_to_a_result(client):
+    result, strip, text = dream_call(client, os.path.join(EXAMPLES, "coffee.jpg"), side=96)
+    assert Image.open(result).size == (96, 64)
+    assert len(strip) == 2 and "96×64" in text
+
+
+def odd_pictures(folder):
+    """RGBA, palette, grey+alpha and an EXIF-rotated JPEG (stored 80×48, shown 48×80)."""
+    base = Image.open(os.path.join(EXAMPLES, "chelsea.jpg")).resize((80, 48))
+    base.convert("RGBA").save(folder / "rgba.png")
+    base.convert("P").save(folder / "palette.png")
+    base.convert("LA").save(folder / "grey_alpha.png")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to display
+    base.save(folder / "rotated.jpg", exif=exif.tobytes())
+    return {"rgba.png": (64, 38), "palette.png": (64, 38), "grey_alpha.png": (64, 38), "rotated.jpg": (38, 64)}
+
+
+def test_deep_dream_accepts_odd_but_valid_pictures(client, tmp_path):
+    for name, size in odd_pictures(tmp_path).items():
+        result, _, _ = dream_call(client, tmp_path / name)
+        assert Image.open(result).size == size, name
+
+
+def test_deep_dream_rejects_bad_pictures_clearly(client, polish, tmp_path, declared_huge_png):
+    Image.new("RGB", (1, 1)).save(tmp_path / "dot.png")
+    (tmp_path / "text.png").write_text("this is not a picture")
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64)).save(buffer, "PNG")
+    (tmp_path / "truncated.png").write_bytes(buffer.getvalue()[:60])
+    cases = [(tmp_path / "dot.png", "too small"), (tmp_path / "text.png", "not an image"),
+             (declared_huge_png, "too large"), (tmp_path / "truncated.png", "damaged")]
+    for path, expected in cases:
+        with pytest.raises(Exception, match=expected):
+            dream_call(client, path)
+    with pytest.raises(Exception, match="za mały"):
+        dream_call(polish, tmp_path / "dot.png")
+    with pytest.raises(Exception, match="must be one of"):
+        dream_call(client, os.path.join(EXAMPLES, "coffee.jpg"), layer="fc")
+    with pytest.raises(Exception, match="between 64 and 1024"):
+        dream_call(client, os.path.join(EXAMPLES, "coffee.jpg"), side=5000)

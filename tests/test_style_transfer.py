@@ -1,0 +1,188 @@
+"""Style transfer: the pixels move until content and Gram matrices match, inside a frozen VGG-19.
+
+VGG-19's features with random weights (torchvision's architecture), saved as safetensors and
+loaded through the production loader via LAB_MODEL_STYLE_TRANSFER; small pictures.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+import torch
+from gradio_client import Client, handle_file
+from PIL import Image
+
+import style_transfer
+from shared import i18n, models
+from style_transfer import pictures
+from style_transfer.transfer import gram_matrices, style_transfer as optimise
+from style_transfer.vgg import CONTENT_LAYER, STYLE_LAYERS, FeatureExtractor, build_features, gram_matrix, \
+    load_features
+
+i18n.register(style_transfer.TEXTS)
+EXAMPLES = os.path.join(os.path.dirname(style_transfer.__file__), "examples")
+CONTENT = os.path.join(EXAMPLES, "content_chelsea.jpg")
+STYLE = os.path.join(EXAMPLES, "style_van_gogh_starry_night.jpg")
+
+
+@pytest.fixture(scope="module")
+def vgg_dir(tmp_path_factory):
+    """Random VGG-19 features saved like a local override (only the features.* tensors)."""
+    from shared.torchvision_weights import save
+
+    torch.manual_seed(0)
+    features = build_features()
+    folder = tmp_path_factory.mktemp("vgg19")
+    save({f"features.{k}": v for k, v in features.state_dict().items()}, folder / "model.safetensors")
+    previous = os.environ.get("LAB_MODEL_STYLE_TRANSFER")
+    os.environ["LAB_MODEL_STYLE_TRANSFER"] = str(folder)
+    models.release("style_transfer")
+    yield folder
+    models.release("style_transfer")
+    if previous is None:
+        os.environ.pop("LAB_MODEL_STYLE_TRANSFER", None)
+    else:
+        os.environ["LAB_MODEL_STYLE_TRANSFER"] = previous
+
+
+@pytest.fixture(scope="module")
+def features(vgg_dir):
+    return models.load("style_transfer", load_features)
+
+
+def small(path, side=48):
+    return pictures.fit(Image.open(path), side)
+
+
+def test_the_local_file_loads_through_the_production_loader(vgg_dir, features):
+    from safetensors.torch import load_file
+
+    saved = load_file(str(vgg_dir / "model.safetensors"))
+    assert torch.equal(features[0].weight, saved["features.0.weight"])
+    assert not any(p.requires_grad for p in features.parameters())
+    assert "loaded" in models.status_markdown("style_transfer")
+    with pytest.raises(models.ModelUnavailable, match="loading failed"):
+        models.load("style_transfer", load_features, ident="GoogLeNet_Weights.IMAGENET1K_V1")
+    models.release("style_transfer")
+    assert models.load("style_transfer", load_features) is not features  # reloads from the same file
+
+
+def test_gram_matrix_keeps_what_fires_together_and_forgets_where():
+    torch.manual_seed(0)
+    activations = torch.rand(1, 8, 6, 5)
+    gram = gram_matrix(activations)
+    assert gram.shape == (8, 8) and torch.allclose(gram, gram.T)
+    shuffled = activations.reshape(1, 8, 30)[:, :, torch.randperm(30)].reshape(1, 8, 6, 5)
+    assert torch.allclose(gram_matrix(shuffled), gram, atol=1e-6)  # positions do not matter
+    bigger = torch.cat([activations, activations], dim=3)  # the same texture over twice the area
+    assert torch.allclose(gram_matrix(bigger), gram, atol=1e-6)
+
+
+def test_the_losses_really_fall_and_the_style_gram_gets_closer(features):
+    content, style = small(CONTENT), small(STYLE)
+    steps = list(optimise(features, content, style, content_weight=1.0, style_weight=1e6, passes=12, chunk=4))
+    passes = [s.passes for s in steps]
+    assert passes == sorted(set(passes)) and 12 <= passes[-1] <= 15 and len(steps) in (3, 4)
+    final = steps[-1]
+    total = np.array(final.content_losses) + np.array(final.style_losses)
+    assert final.style_losses[-1] < 0.9 * final.style_losses[0]
+    assert len(final.style_losses) == final.passes + 1  # every pass, then the finished picture
+    assert total[-1] < total[0]
+    assert final.content_losses[0] == pytest.approx(0.0, abs=1e-9)  # it starts as the content photo
+    assert final.image.shape == content.shape and 0 <= final.image.min() and final.image.max() <= 1
+    grams = gram_matrices(features, {"content": content, "style": style, "result": final.image}, "conv2_1")
+    assert np.abs(grams["result"] - grams["style"]).mean() < np.abs(grams["content"] - grams["style"]).mean()
+
+
+def test_weights_change_the_result(features):
+    content, style = small(CONTENT, 40), small(STYLE, 40)
+
+    def run(**kwargs):
+        return list(optimise(features, content, style, passes=6, chunk=6, **kwargs))[-1].image
+
+    styled = run(style_weight=1e6)
+    no_style = run(style_weight=0.0)
+    only_deep = run(style_weight=1e6, layer_weights=(0, 0, 0, 1, 1))
+    assert np.abs(no_style - content).mean() < 0.5 * np.abs(styled - content).mean()
+    assert np.abs(only_deep - styled).mean() > 0.005
+
+
+def test_pictures_are_resized_and_converted():
+    rgba = Image.new("RGBA", (300, 150), (255, 0, 0, 128))
+    assert pictures.fit(rgba, 64).shape == (32, 64, 3)
+    assert pictures.fit(rgba.convert("P"), 64).shape == (32, 64, 3)
+    assert pictures.fit(Image.new("I;16", (10, 40)), 64).shape == (64, 16, 3)
+    heat = pictures.gram_pictures({"a": np.eye(128), "b": 2 * np.eye(128)})
+    assert heat["a"].shape == (256, 256, 3)  # the first 64 channels, 4× enlarged
+    assert heat["a"].max() < heat["b"].max()  # one colour scale for all
+    with pytest.raises(ValueError):
+        FeatureExtractor(build_features(), ("conv9_9",))
+    assert CONTENT_LAYER not in STYLE_LAYERS
+
+
+# ------------------------------------------------------------------ through the running app
+
+@pytest.fixture(scope="module")
+def client(serve_app, features):
+    return Client(serve_app(["style_transfer"]), verbose=False)
+
+
+def transfer(client, content=CONTENT, style=STYLE, **overrides):
+    args = dict(content=handle_file(str(content)) if content else None,
+                style=handle_file(str(style)) if style else None,
+                content_weight=1.0, style_weight=1e6, w1=1, w2=1, w3=1, w4=1, w5=1, passes=4, side=64,
+                gram_layer="conv1_1")
+    args.update(overrides)
+    return client.predict(*args.values(), api_name="/style_transfer")
+
+
+def test_style_transfer_endpoint(client):
+    result, strip, content_curve, style_curve, text, gram_c, gram_s, gram_r = transfer(client)
+    assert Image.open(result).size == (64, 43)
+    assert len(strip) >= 3 and strip[0]["caption"] == "content" and "passes" in strip[-1]["caption"]
+    assert "passes in" in text and "style loss" in text
+    assert all(Image.open(p).size == (256, 256) for p in (gram_c, gram_s, gram_r))
+
+
+def test_style_transfer_caps_the_size_without_a_gpu(client):
+    result = transfer(client, passes=1, side=1024)[0]
+    assert max(Image.open(result).size) == 384
+
+
+def test_odd_but_valid_pictures_work(client, tmp_path):
+    base = Image.open(CONTENT).resize((80, 48))
+    base.convert("RGBA").save(tmp_path / "rgba.png")
+    base.convert("P").save(tmp_path / "palette.png")
+    exif = Image.Exif()
+    exif[0x0112] = 8  # rotate 90° counter-clockwise to display
+    base.save(tmp_path / "rotated.jpg", exif=exif.tobytes())
+    assert Image.open(transfer(client, content=tmp_path / "rgba.png", style=tmp_path / "palette.png",
+                               passes=1)[0]).size == (64, 38)
+    assert Image.open(transfer(client, content=tmp_path / "rotated.jpg", passes=1)[0]).size == (38, 64)
+
+
+def test_bad_input_gets_clear_messages(client, serve_app, tmp_path, declared_huge_png):
+    Image.new("RGB", (1, 1)).save(tmp_path / "dot.png")
+    (tmp_path / "notes.png").write_text("<svg onload=alert(1)></svg>")
+    cases = [
+        (dict(content=tmp_path / "dot.png"), "too small"),
+        (dict(style=tmp_path / "notes.png"), "not an image"),
+        (dict(content=declared_huge_png), "too large"),
+        (dict(style=None), "choose a style painting"),
+        (dict(content=None), "choose a content photo"),
+        (dict(passes=0), "between 1 and 500"),
+        (dict(style_weight=-1), "between 0 and"),
+        (dict(w3=2), "conv3_1"),
+        (dict(content_weight=0, style_weight=0), "Both weights are zero"),
+        (dict(gram_layer="fc7"), "must be one of"),
+        (dict(side="big"), "must be a number"),
+    ]
+    for overrides, expected in cases:
+        with pytest.raises(Exception) as caught:
+            transfer(client, **overrides)
+        assert expected in str(caught.value) and "Traceback" not in str(caught.value), overrides
+    polish = Client(serve_app(["style_transfer"]), headers={"Accept-Language": "pl"}, verbose=False)
+    with pytest.raises(Exception, match="Najpierw wybierz obraz ze stylem"):
+        transfer(polish, style=None)
