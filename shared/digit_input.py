@@ -187,3 +187,19 @@ def digit_from_upload(file_data: object, *, required: bool = False,
     if digit is None and required:
         raise error(no_digit_key)
     return digit
+
+
+# The drawing canvas of every digit tab: a square page, a black pen about as thick, relative
+# to the digit, as the pens MNIST was written with.
+CANVAS_SIDE = 400
+BRUSH_RADIUS = 14
+
+
+def digit_sketchpad(label, **extra):
+    """The sketchpad every digit tab draws on; its value goes to ``digit_from_sketch``."""
+    import gradio as gr
+
+    return gr.Sketchpad(
+        label=label, type="pil", image_mode="RGBA", canvas_size=(CANVAS_SIDE, CANVAS_SIDE), fixed_canvas=True,
+        layers=False, transforms=(), brush=gr.Brush(default_size=BRUSH_RADIUS, colors=["#000000"], color_mode="fixed"),
+        buttons=["fullscreen"], **extra)

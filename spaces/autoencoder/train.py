@@ -17,8 +17,6 @@ import argparse  # noqa: E402
 import hashlib  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
 import time  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 
@@ -29,6 +27,7 @@ from tqdm import tqdm  # noqa: E402
 from autoencoder import checkpoint  # noqa: E402
 from autoencoder.evaluate import reconstruction_error  # noqa: E402
 from autoencoder.model import CODE_SIZES, Autoencoder, count_parameters  # noqa: E402
+from shared.machine import machine_description  # noqa: E402
 from shared.mnist import checksum, load_mnist  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -52,17 +51,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     if args.out is None:
         args.out = QUICK_OUT_DIR if args.quick else checkpoint.WEIGHTS_DIR
     return args
-
-
-def machine_description(threads: int) -> dict:
-    cpu = platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "threads": threads, "torch": torch.__version__,
-            "python": platform.python_version()}
 
 
 def train_one(code_size: int, args, x_train, test_images) -> dict:

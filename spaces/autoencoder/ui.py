@@ -22,7 +22,7 @@ import pandas as pd
 
 from autoencoder import checkpoint, live
 from shared import digit_pictures
-from shared.digit_input import digit_from_sketch, digit_from_upload
+from shared.digit_input import digit_from_sketch, digit_from_upload, digit_sketchpad
 from autoencoder.model import CODE_SIZES
 from autoencoder.reconstruct import Reconstruction, code_plane, reconstruct, reconstruct_all
 from shared.cpu import single_threaded
@@ -31,8 +31,6 @@ from shared.i18n import current_language, error, message, ui_text
 from shared.validation import check_number
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
-CANVAS_SIDE = 400
-BRUSH_RADIUS = 14  # canvas pixels: strokes about as thick, relative to the digit, as MNIST pens
 PLANE_POINTS = 2000
 
 
@@ -41,12 +39,7 @@ def build() -> None:
         with gr.Column(scale=5, min_width=320):
             with gr.Tabs():
                 with gr.Tab(ui_text("autoencoder.tab.draw"), id="autoencoder-draw"):
-                    sketch = gr.Sketchpad(
-                        label=ui_text("autoencoder.sketchpad"), type="pil", image_mode="RGBA",
-                        canvas_size=(CANVAS_SIDE, CANVAS_SIDE), fixed_canvas=True, layers=False, transforms=(),
-                        brush=gr.Brush(default_size=BRUSH_RADIUS, colors=["#000000"], color_mode="fixed"),
-                        buttons=["fullscreen"],
-                    )
+                    sketch = digit_sketchpad(ui_text("autoencoder.sketchpad"))
                 with gr.Tab(ui_text("autoencoder.tab.upload"), id="autoencoder-upload"):
                     upload = gr.Image(label=ui_text("autoencoder.upload"), type="filepath",
                                       sources=["upload", "clipboard", "webcam"], height=300, buttons=[])

@@ -24,6 +24,7 @@ import numpy as np
 from deep_dream import pictures
 from shared import models
 from shared.device import on_gpu, pick_device
+from shared.digit_input import digit_sketchpad, to_mnist
 from shared.gpu import GPU_EVENT, gpu
 from shared.i18n import current_language, error, message, ui_text, warn
 from shared.validation import check_number, check_seed, open_image
@@ -32,8 +33,6 @@ EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 MODEL_KEY = "deep_dream"
 DIGITS = [str(d) for d in range(10)]
 MNIST_TEST_SIZE = 10000
-CANVAS_SIDE = 400
-BRUSH_RADIUS = 14
 MIN_DIGIT_SIDE = 8
 MIN_PHOTO_SIDE = 32
 MAX_STEPS = 300
@@ -69,12 +68,7 @@ def _build_digits() -> None:
             digit_tab = gr.State("draw")
             with gr.Tabs():
                 with gr.Tab(ui_text("deep_dream.tab.draw"), id="deep_dream-draw") as draw_tab:
-                    sketch = gr.Sketchpad(
-                        label=ui_text("deep_dream.sketchpad"), type="pil", image_mode="RGBA",
-                        canvas_size=(CANVAS_SIDE, CANVAS_SIDE), fixed_canvas=True, layers=False, transforms=(),
-                        brush=gr.Brush(default_size=BRUSH_RADIUS, colors=["#000000"], color_mode="fixed"),
-                        buttons=["fullscreen"],
-                    )
+                    sketch = digit_sketchpad(ui_text("deep_dream.sketchpad"))
                 with gr.Tab(ui_text("deep_dream.tab.upload"), id="deep_dream-upload") as upload_tab:
                     upload = gr.Image(label=ui_text("deep_dream.upload"), type="filepath",
                                       sources=["upload", "clipboard", "webcam"], height=260, buttons=[])
@@ -238,8 +232,6 @@ def _mnist_model():
 
 def _digit(kind: str, mnist_index, sketch, upload, digit_tab) -> np.ndarray:
     """The 28×28 digit a run starts from: an MNIST test digit or the person's picture."""
-    from shared.digit_input import to_mnist
-
     if kind == "mnist":
         index = check_number(mnist_index, message("deep_dream.mnist_index.name"), 0, MNIST_TEST_SIZE - 1,
                              integer=True)

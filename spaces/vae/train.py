@@ -17,14 +17,13 @@ import argparse  # noqa: E402
 import hashlib  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
 import time  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 
 import torch  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
+from shared.machine import machine_description  # noqa: E402
 from shared.mnist import checksum, load_mnist  # noqa: E402
 from vae import checkpoint  # noqa: E402
 from vae.evaluate import mean_negative_elbo  # noqa: E402
@@ -50,17 +49,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     if args.out is None:
         args.out = QUICK_OUT_DIR if args.quick else checkpoint.WEIGHTS_DIR
     return args
-
-
-def machine_description(threads: int) -> dict:
-    cpu = platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "threads": threads, "torch": torch.__version__,
-            "python": platform.python_version()}
 
 
 def train_one(name: str, args, x_train, test_images) -> dict:

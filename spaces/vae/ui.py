@@ -20,11 +20,9 @@ from shared.i18n import current_language, error, message, ui_text
 from shared.validation import check_finite_array, check_number, check_seed
 from vae import checkpoint, latent, live
 from shared import digit_pictures
-from shared.digit_input import digit_from_sketch, digit_from_upload
+from shared.digit_input import digit_from_sketch, digit_from_upload, digit_sketchpad
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
-CANVAS_SIDE = 400
-BRUSH_RADIUS = 14
 MAX_LATENT = 10.0  # |z| beyond this is far outside anything the decoder was trained on
 MAX_SPREAD = 5.0
 MAX_COUNT = 64
@@ -40,12 +38,7 @@ def build() -> None:
         with gr.Column(scale=5, min_width=320):
             with gr.Tabs():
                 with gr.Tab(ui_text("vae.tab.draw"), id="vae-draw"):
-                    sketch = gr.Sketchpad(
-                        label=ui_text("vae.sketchpad"), type="pil", image_mode="RGBA",
-                        canvas_size=(CANVAS_SIDE, CANVAS_SIDE), fixed_canvas=True, layers=False, transforms=(),
-                        brush=gr.Brush(default_size=BRUSH_RADIUS, colors=["#000000"], color_mode="fixed"),
-                        buttons=["fullscreen"],
-                    )
+                    sketch = digit_sketchpad(ui_text("vae.sketchpad"))
                 with gr.Tab(ui_text("vae.tab.upload"), id="vae-upload"):
                     upload = gr.Image(label=ui_text("vae.upload"), type="filepath",
                                       sources=["upload", "clipboard", "webcam"], height=300, buttons=[])
