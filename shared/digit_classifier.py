@@ -95,6 +95,7 @@ def save(model: MnistCNN, path: Path = WEIGHTS_PATH, **metadata: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tensors = {name: t.detach().cpu().contiguous() for name, t in model.state_dict().items()}
     save_file(tensors, str(path), metadata={_ARCHITECTURE_KEY: json.dumps(architecture(model)), **metadata})
+    path.chmod(0o644)  # safetensors creates the file readable by its owner only
 
 
 def load(path: Path | str = WEIGHTS_PATH) -> MnistCNN:
@@ -108,7 +109,13 @@ def load(path: Path | str = WEIGHTS_PATH) -> MnistCNN:
 
 @lru_cache(maxsize=1)
 def shipped_model() -> MnistCNN:
-    """The shipped network, loaded on first use and kept for the life of the process."""
-    model = load(WEIGHTS_PATH)
+    """The shipped network, loaded on first use and kept for the life of the process.
+
+    Several tabs share it: the CNN tab runs it under ``torch.inference_mode``, while class
+    visualisation needs gradients with respect to the input. Weights created in inference
+    mode can never take part in autograd, so they are always loaded outside it.
+    """
+    with torch.inference_mode(False):
+        model = load(WEIGHTS_PATH)
     model.requires_grad_(False)
     return model

@@ -16,4 +16,4 @@ def machine_description(threads: int) -> dict:
     except (OSError, StopIteration):
         pass
     return {"cpu": cpu, "cores": os.cpu_count(), "threads": threads, "torch": torch.__version__,
-            "python": platform.python_version()}
+            "python": platform.python_version(), "platform": platform.platform()}

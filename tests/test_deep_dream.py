@@ -304,3 +304,13 @@ def test_deep_dream_rejects_bad_pictures_clearly(client, polish, tmp_path, decla
         dream_call(client, os.path.join(EXAMPLES, "coffee.jpg"), layer="fc")
     with pytest.raises(Exception, match="between 64 and 1024"):
         dream_call(client, os.path.join(EXAMPLES, "coffee.jpg"), side=5000)
+
+
+def test_the_shared_classifier_still_has_gradients_after_the_cnn_tab_loaded_it_in_inference_mode():
+    from shared import digit_classifier
+
+    digit_classifier.shipped_model.cache_clear()
+    with torch.inference_mode():
+        digit_classifier.shipped_model()  # as the CNN tab's first prediction does
+    run = cv.visualize_class(digit_classifier.shipped_model(), cv.noise_start(0), target=4, steps=3, step_size=0.1)
+    assert run.images.shape == (4, 28, 28)

@@ -1,0 +1,162 @@
+"""The "CNN classifier" tab: a sketchpad and an upload box on the left, the answer on the right,
+and below them what every layer of the network computed.
+
+Three events run the same steps (check the picture, prepare it as MNIST did, run the network):
+- ``mnist_sketch`` after every stroke on the sketchpad (the live view);
+- ``mnist_upload`` when a photo is uploaded or an example picked;
+- ``mnist_classify``, the public API: one picture in, the ten probabilities out (a gr.Label value).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import gradio as gr
+import numpy as np
+from PIL import Image
+
+from mnist_cnn import visualize
+from mnist_cnn.predict import Analysis, analyse, class_confidences, first_layer_filters, one_hot, probability_table
+from shared.cpu import single_threaded
+from shared.digit_input import CANVAS_SIDE, digit_from_sketch, digit_from_upload, digit_sketchpad
+from shared.i18n import current_language, error, message, ui_text
+
+EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
+
+
+def build() -> None:
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=5, min_width=320):
+            with gr.Tabs():
+                with gr.Tab(ui_text("mnist_cnn.tab.draw"), id="mnist_cnn-draw"):
+                    # Tall enough to show the whole canvas at full size, not zoomed out.
+                    sketch = digit_sketchpad(ui_text("mnist_cnn.sketchpad"), height=CANVAS_SIDE + 120)
+                with gr.Tab(ui_text("mnist_cnn.tab.upload"), id="mnist_cnn-upload"):
+                    upload = gr.Image(label=ui_text("mnist_cnn.upload"), type="filepath",
+                                      sources=["upload", "clipboard", "webcam"], height=320, buttons=[])
+                    gr.Examples(examples=[[str(p)] for p in sorted(EXAMPLES_DIR.glob("*.png"))], inputs=[upload],
+                                label=ui_text("mnist_cnn.examples"), examples_per_page=12,
+                                api_name="mnist_load_example", api_visibility="private")
+            with gr.Accordion(ui_text("mnist_cnn.preprocess.heading"), open=False):
+                gr.Markdown(ui_text("mnist_cnn.preprocess.explain"))
+        with gr.Column(scale=4, min_width=300):
+            answer = gr.Markdown(ui_text("mnist_cnn.hint.empty"))
+            with gr.Row():
+                seen = gr.Image(label=ui_text("mnist_cnn.seen"), format="png", interactive=False,
+                                height=200, buttons=[], min_width=160)
+                top3 = gr.Label(label=ui_text("mnist_cnn.top3"), num_top_classes=3, min_width=160)
+            bars = gr.BarPlot(x="digit", y="probability", y_lim=[0, 1], sort=[str(d) for d in range(10)],
+                              label=ui_text("mnist_cnn.bars"), height=220)
+
+    with gr.Accordion(ui_text("mnist_cnn.layers.heading"), open=True):
+        gr.Markdown(ui_text("mnist_cnn.layers.explain"))
+        with gr.Row():
+            conv1 = _layer_image("conv1")
+            pool1 = _layer_image("pool1")
+        with gr.Row():
+            conv2 = _layer_image("conv2")
+            pool2 = _layer_image("pool2")
+        with gr.Row():
+            dense = _layer_image("dense")
+            softmax = _layer_image("softmax")
+        filters = _layer_image("filters")
+
+    outputs = [answer, seen, top3, bars, conv1, pool1, conv2, pool2, dense, softmax, filters]
+    # always_last: while one stroke is being analysed, further strokes collapse into a single
+    # follow-up request, so a fast drawer never queues up stale work.
+    sketch.change(analyse_sketch, inputs=sketch, outputs=outputs, api_name="mnist_sketch",
+                  api_visibility="undocumented", trigger_mode="always_last", show_progress="hidden")
+    # preprocess=False hands over the uploaded file's path untouched: Gradio's own decoding would
+    # fail on a broken or oversized file with an untranslated error before open_image can check it.
+    upload.change(analyse_upload, inputs=upload, outputs=outputs, api_name="mnist_upload",
+                  api_visibility="undocumented", preprocess=False, show_progress="minimal")
+    # The public endpoint has no button of its own in the page (the upload box already reacts by
+    # itself); a hidden trigger gives it a stable name and all ten classes in a gr.Label.
+    api_trigger = gr.Button(visible=False)
+    api_label = gr.Label(label=ui_text("mnist_cnn.api.probabilities"), visible=False)
+    api_trigger.click(classify, inputs=upload, outputs=api_label, api_name="mnist_classify",
+                      api_description="One picture of a handwritten digit in (any size, colours or "
+                                      "transparency); the probability of each digit 0-9 out.",
+                      preprocess=False, show_progress="hidden")
+
+
+def _layer_image(layer: str) -> gr.Image:
+    # A caption above rather than Gradio's label badge, which would cover the top-left maps.
+    with gr.Column(min_width=280):
+        gr.Markdown(ui_text(f"mnist_cnn.layer.{layer}"))
+        return gr.Image(label=ui_text(f"mnist_cnn.layer.{layer}"), show_label=False, format="png",
+                        interactive=False, buttons=[])
+
+
+@single_threaded
+def analyse_sketch(sketch: dict | None):
+    """Everything the tab shows for the sketchpad's picture (its flattened ``composite``)."""
+    return _show(digit_from_sketch(sketch))
+
+
+@single_threaded
+def analyse_upload(file_data: dict | None):
+    """Everything the tab shows for an uploaded picture; ``file_data`` is Gradio's unprocessed FileData."""
+    return _show(digit_from_upload(file_data))
+
+
+@single_threaded
+def classify(image: dict | None) -> dict[str, float]:
+    """The probability of each digit 0–9 for one uploaded picture (Gradio's unprocessed FileData)."""
+    digit = digit_from_upload(image, required=True, no_digit_key="mnist_cnn.no_digit")
+    return class_confidences(_analyse(digit).probabilities)
+
+
+def _show(digit: np.ndarray | None) -> tuple:
+    if digit is None:  # an empty canvas or a blank picture: a hint, not a guess
+        return _nothing_to_show()
+    analysis = _analyse(digit)
+    activations = analysis.activations
+    return (
+        _answer_text(analysis),
+        visualize.network_input(analysis.digit),
+        class_confidences(analysis.probabilities),
+        gr.update(value=probability_table(analysis.probabilities), x_title=message("mnist_cnn.axis.digit"),
+                  y_title=message("mnist_cnn.axis.probability")),
+        visualize.feature_maps(activations["conv1"], columns=8, scale=3),
+        visualize.feature_maps(activations["pool1"], columns=8, scale=6),
+        visualize.feature_maps(activations["conv2"], columns=8, scale=4),
+        visualize.feature_maps(activations["pool2"], columns=8, scale=8),
+        visualize.vector_cells(activations["dense"], columns=16),
+        visualize.softmax_cells(activations["softmax"]),
+        _filters_picture(),
+    )
+
+
+@lru_cache(maxsize=1)
+def _filters_picture() -> str:
+    """The first layer's filters never change: draw and encode them once, then hand Gradio the
+    same small file on every update instead of a fresh picture to encode."""
+    path = Path(tempfile.mkdtemp(prefix="mnist_cnn-")) / "filters.png"
+    Image.fromarray(visualize.filters(first_layer_filters())).save(path)
+    return str(path)
+
+
+def _nothing_to_show() -> tuple:
+    """The hint instead of a guess, and every picture cleared."""
+    return (message("mnist_cnn.hint.empty"),) + (None,) * 10
+
+
+def _analyse(digit: np.ndarray) -> Analysis:
+    try:
+        return analyse(digit)
+    except FileNotFoundError:
+        raise error("mnist_cnn.weights_missing") from None
+
+
+def _answer_text(analysis: Analysis) -> str:
+    decimal = "," if current_language() == "pl" else "."
+    softmax = "[" + " ".join(f"{p:.2f}" for p in analysis.probabilities) + "]"
+    return message(
+        "mnist_cnn.answer",
+        softmax=softmax.replace(".", decimal),
+        vector="[" + " ".join(str(v) for v in one_hot(analysis.probabilities)) + "]",
+        digit=analysis.predicted,
+    )
