@@ -226,25 +226,39 @@ def test_one_hot_marks_the_most_probable_digit():
     assert predict.one_hot(np.array([0.0, 0.1, 0.7, 0.2])).tolist() == [0, 0, 1, 0]
 
 
-def test_pictures_of_the_layers_are_rgb_grids(one_per_class):
+def test_pictures_of_the_layers_are_rgb_grids_at_their_own_resolution(one_per_class):
     analysis = predict.analyse(one_per_class[0][9].astype(np.float32) / 255)
     acts = analysis.activations
     pictures = {
         "input": visualize.network_input(analysis.digit),
-        "conv1": visualize.feature_maps(acts["conv1"], columns=8, scale=3),
-        "conv2": visualize.feature_maps(acts["conv2"], columns=8, scale=4),
-        "dense": visualize.vector_cells(acts["dense"], columns=16),
+        "conv1": visualize.feature_maps(acts["conv1"]),
+        "pool2": visualize.feature_maps(acts["pool2"]),
+        "dense": visualize.vector_cells(acts["dense"]),
         "softmax": visualize.softmax_cells(acts["softmax"]),
         "filters": visualize.filters(predict.first_layer_filters()),
     }
     for name, picture in pictures.items():
         assert picture.dtype == np.uint8 and picture.ndim == 3 and picture.shape[2] == 3, name
-    assert pictures["input"].shape == (280, 280, 3)
-    assert pictures["conv1"].shape == (4 * 84 + 3 * 2, 8 * 84 + 7 * 2, 3)
-    assert pictures["conv2"].shape == (8 * 56 + 7 * 2, 8 * 56 + 7 * 2, 3)
+    # One pixel per value and one white pixel between maps: 8 columns of 28×28 maps, 4 rows.
+    assert pictures["input"].shape == (28, 28, 3)
+    assert visualize.network_input(analysis.digit, scale=10).shape == (280, 280, 3)
+    assert pictures["conv1"].shape == (4 * 28 + 3, 8 * 28 + 7, 3)
+    assert pictures["pool2"].shape == (8 * 7 + 7, 8 * 7 + 7, 3)
+    assert pictures["dense"].shape == (8 * 4 + 7, 16 * 4 + 15, 3)
+    assert pictures["filters"].shape == (4 * 5 + 3, 8 * 5 + 7, 3)
+    assert pictures["softmax"].shape == (40, 10 * 40 + 9 * 2, 3)
+    assert (pictures["conv1"][28, :] == visualize.GAP_COLOUR).all()  # the line between two rows of maps
     # A layer that is all zero (nothing active) is drawn in the colour of 0, not as NaN garbage.
     silent = visualize.feature_maps(np.zeros((1, 7, 7), np.float32), columns=1)
     assert (silent == visualize.HEAT[0]).all()
+
+
+def test_network_view_is_html_with_inlined_pictures():
+    picture = np.zeros((3, 4, 3), np.uint8)
+    uri = visualize.png_data_uri(picture)
+    assert uri.startswith("data:image/png;base64,")
+    page = visualize.network_html([("Conv <1>", uri, "pixels"), ("Softmax", uri, "smooth")])
+    assert page.count("<img") == 2 and "Conv &lt;1&gt;" in page and 'class="pixels"' in page
 
 
 # --- the shipped weights ------------------------------------------------------------------------
@@ -350,22 +364,25 @@ def test_empty_canvas_gets_a_hint_not_a_guess():
     hint = i18n.message("mnist_cnn.hint.empty")
     for value in (None, {"background": None, "layers": [], "composite": None},
                   {"background": None, "layers": [], "composite": Image.new("RGBA", (400, 400), (0, 0, 0, 0))}):
-        shown = analyse_sketch(value)
-        assert shown[0] == hint
-        assert all(item is None for item in shown[1:])
+        answer, seen, top3, bars, network = analyse_sketch(value)
+        assert answer == hint
+        assert seen is None and top3 is None and bars is None and network == ""
 
 
-def test_sketch_shows_the_one_hot_answer(one_per_class):
+def test_sketch_shows_the_one_hot_answer_and_every_layer(one_per_class):
     from mnist_cnn.ui import analyse_sketch
 
     canvas = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
     ImageDraw.Draw(canvas).line([(200, 60), (200, 340)], fill=(0, 0, 0, 255), width=28)  # a "1"
-    shown = analyse_sketch({"background": None, "layers": [], "composite": canvas})
-    assert "`[0 1 0 0 0 0 0 0 0 0]` → **1**" in shown[0]
-    assert shown[1].shape == (280, 280, 3)
-    assert max(shown[2], key=shown[2].get) == "1"
-    assert shown[3]["__type__"] == "update" and list(shown[3]["value"]["digit"]) == [str(d) for d in range(10)]
-    assert Image.open(shown[-1]).size == visualize.filters(predict.first_layer_filters()).shape[1::-1]
+    answer, seen, top3, bars, network = analyse_sketch({"background": None, "layers": [], "composite": canvas})
+    assert "`[0 1 0 0 0 0 0 0 0 0]` → **1**" in answer
+    assert seen.shape == (280, 280, 3)
+    assert max(top3, key=top3.get) == "1"
+    assert bars["__type__"] == "update" and list(bars["value"]["digit"]) == [str(d) for d in range(10)]
+    # input, conv1, pool1, conv2, pool2, dense, softmax, filters
+    assert network.count("<img") == 8 and network.count("data:image/png;base64,") == 8
+    for layer in ("input", "conv1", "pool1", "conv2", "pool2", "dense", "softmax", "filters"):
+        assert i18n.message(f"mnist_cnn.layer.{layer}") in network
 
 
 def test_api_function_refuses_a_blank_picture(tmp_path):
@@ -385,3 +402,16 @@ def test_messages_exist_in_polish():
         assert i18n.message(key, language="pl") != i18n.message(key, language="en")
     answer = i18n.message("mnist_cnn.answer", language="pl", softmax="[…]", vector="[0 0 1 0 0 0 0 0 0 0]", digit=2)
     assert "[0 0 1 0 0 0 0 0 0 0]` → **2**" in answer
+
+
+def test_missing_weights_get_a_message_instead_of_a_stack_trace(monkeypatch, one_per_class):
+    from mnist_cnn import ui
+
+    def no_weights(digit):
+        raise FileNotFoundError("mnist_cnn.safetensors")
+
+    monkeypatch.setattr(ui, "analyse", no_weights)
+    canvas = Image.fromarray(255 - one_per_class[0][3])
+    with pytest.raises(gr.Error) as raised:
+        ui.analyse_sketch({"background": None, "layers": [], "composite": canvas})
+    assert raised.value.message == i18n.message("mnist_cnn.weights_missing")

@@ -110,10 +110,9 @@ def test_empty_canvas_gets_a_hint_through_the_app(clients, tmp_path, lang):
     Image.new("RGBA", (400, 400), (0, 0, 0, 0)).save(blank)
     shown = clients[lang].predict({"background": None, "layers": [], "composite": handle_file(blank), "id": None},
                                   api_name="/mnist_sketch")
-    answer, seen, top3, bars, *layers = shown
+    answer, seen, top3, bars, network = shown
     assert answer == i18n.message("mnist_cnn.hint.empty", language=lang)
-    assert seen is None and not top3 and bars is None  # no guess anywhere
-    assert all(picture is None for picture in layers)
+    assert seen is None and not top3 and bars is None and not network  # no guess anywhere
 
 
 def test_sketch_event_shows_prediction_and_layers(clients, tmp_path):
@@ -123,11 +122,12 @@ def test_sketch_event_shows_prediction_and_layers(clients, tmp_path):
     Image.fromarray(canvas, "RGBA").save(drawn)
     shown = clients["pl"].predict({"background": None, "layers": [], "composite": handle_file(drawn), "id": None},
                                   api_name="/mnist_sketch")
-    answer, seen, top3, bars, *layers = shown
+    answer, seen, top3, bars, network = shown
     assert "Odpowiedź w formacie one-hot" in answer and "`[0 1 0 0 0 0 0 0 0 0]` → **1**" in answer
     assert top_label(top3) == "1" and len(top3["confidences"]) == 3
     assert Path(seen).is_file() and Image.open(seen).size == (280, 280)
-    assert len(layers) == 7 and all(Path(p).is_file() for p in layers)
+    assert network.count("data:image/png;base64,") == 8
+    assert i18n.message("mnist_cnn.layer.conv1", language="pl") in network  # captions in the page's language
 
 
 def test_upload_event_accepts_an_example(clients):
@@ -139,3 +139,35 @@ def test_only_the_classifier_is_documented_in_the_api(clients):
     endpoints = clients["en"].view_api(print_info=False, return_format="dict")["named_endpoints"]
     assert "/mnist_classify" in endpoints
     assert "/mnist_sketch" not in endpoints and "/mnist_upload" not in endpoints
+
+
+@pytest.mark.browser
+def test_drawing_in_the_browser_updates_the_answer_after_each_stroke(app_url):
+    """The sketchpad's real payload (blobs from the canvas) only exists in a browser: draw a 7
+    in headless Chromium with the mouse and watch the answer and the layers appear."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = "/usr/bin/chromium"
+    assert Path(chromium).exists(), "Chromium is missing: run tests/run.sh, which installs Debian's chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True,
+                                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(locale="en-US", viewport={"width": 1366, "height": 1000})
+        page.goto(app_url)
+        page.get_by_role("button", name="Brush").first.click()  # the sketchpad starts with no tool
+        box = page.locator("canvas").first.bounding_box()
+
+        def stroke(*points):
+            page.mouse.move(box["x"] + points[0][0] * box["width"], box["y"] + points[0][1] * box["height"])
+            page.mouse.down()
+            for x, y in points[1:]:
+                page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"], steps=8)
+            page.mouse.up()
+
+        stroke((0.35, 0.2), (0.65, 0.2))
+        answer = page.get_by_text("One-hot answer")
+        answer.wait_for(timeout=30000)  # the first stroke alone already gets an answer
+        stroke((0.65, 0.2), (0.45, 0.8))
+        page.get_by_text("→ 7").wait_for(timeout=30000)
+        assert page.locator(".mnist-net img").count() == 8
+        browser.close()

@@ -14,7 +14,7 @@ TEXTS = {
         ),
         "mnist_cnn.tab.draw": "Draw",
         "mnist_cnn.tab.upload": "Upload or pick an example",
-        "mnist_cnn.sketchpad": "Click the brush on the left, then draw one digit (0–9) with the mouse or a finger",
+        "mnist_cnn.sketchpad": "Pick the brush (left), draw one digit 0–9",
         "mnist_cnn.upload": "Photo or scan of one digit",
         "mnist_cnn.examples": "Digits from the MNIST test set",
         "mnist_cnn.seen": "What the network sees (28×28)",
@@ -56,7 +56,7 @@ TEXTS = {
             "weighted sum of them.\n"
             "- The **output** has one neuron per digit; softmax turns them into probabilities that add up to 1. "
             "A 1 at the largest and 0 elsewhere gives the one-hot answer.\n\n"
-            "Colours: black is 0, bright yellow the strongest value in that layer. The network has 455 018 weights, "
+            "Colours: black is 0, bright yellow the strongest values in that layer. The network has 455 018 weights, "
             "was trained in this project on the 60 000 MNIST training digits and recognises more than 99.5 % of "
             "the 10 000 test digits it never saw."
         ),
@@ -80,7 +80,7 @@ TEXTS = {
         ),
         "mnist_cnn.tab.draw": "Rysuj",
         "mnist_cnn.tab.upload": "Wyślij zdjęcie lub wybierz przykład",
-        "mnist_cnn.sketchpad": "Kliknij pędzel po lewej, a potem narysuj jedną cyfrę (0–9) myszą lub palcem",
+        "mnist_cnn.sketchpad": "Wybierz pędzel (po lewej), narysuj cyfrę 0–9",
         "mnist_cnn.upload": "Zdjęcie lub skan jednej cyfry",
         "mnist_cnn.examples": "Cyfry ze zbioru testowego MNIST",
         "mnist_cnn.seen": "Co widzi sieć (28×28)",
@@ -122,7 +122,7 @@ TEXTS = {
             "suma ważona tych liczb.\n"
             "- **Wyjście** ma po jednym neuronie na cyfrę; softmax zamienia je w prawdopodobieństwa, które "
             "sumują się do 1. Jedynka przy największym i zera przy pozostałych dają odpowiedź w formacie one-hot.\n\n"
-            "Kolory: czarny to 0, jasnożółty to najsilniejsza wartość w danej warstwie. Sieć ma 455 018 wag, "
+            "Kolory: czarny to 0, jasnożółty to najsilniejsze wartości w danej warstwie. Sieć ma 455 018 wag, "
             "została wytrenowana w tym projekcie na 60 000 cyfr treningowych MNIST i rozpoznaje ponad 99,5 % "
             "spośród 10 000 cyfr testowych, których nigdy wcześniej nie widziała."
         ),

@@ -9,13 +9,11 @@ Three events run the same steps (check the picture, prepare it as MNIST did, run
 
 from __future__ import annotations
 
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
 import gradio as gr
 import numpy as np
-from PIL import Image
 
 from mnist_cnn import visualize
 from mnist_cnn.predict import Analysis, analyse, class_confidences, first_layer_filters, one_hot, probability_table
@@ -52,18 +50,12 @@ def build() -> None:
 
     with gr.Accordion(ui_text("mnist_cnn.layers.heading"), open=True):
         gr.Markdown(ui_text("mnist_cnn.layers.explain"))
-        with gr.Row():
-            conv1 = _layer_image("conv1")
-            pool1 = _layer_image("pool1")
-        with gr.Row():
-            conv2 = _layer_image("conv2")
-            pool2 = _layer_image("pool2")
-        with gr.Row():
-            dense = _layer_image("dense")
-            softmax = _layer_image("softmax")
-        filters = _layer_image("filters")
+        # One HTML view with the pictures inlined: eight image outputs would cost Gradio a file
+        # to encode, hash, store and serve each, on every stroke.
+        network = gr.HTML("", label=ui_text("mnist_cnn.layers.heading"), css_template=visualize.NETWORK_CSS,
+                          padding=True)
 
-    outputs = [answer, seen, top3, bars, conv1, pool1, conv2, pool2, dense, softmax, filters]
+    outputs = [answer, seen, top3, bars, network]
     # always_last: while one stroke is being analysed, further strokes collapse into a single
     # follow-up request, so a fast drawer never queues up stale work.
     sketch.change(analyse_sketch, inputs=sketch, outputs=outputs, api_name="mnist_sketch",
@@ -80,14 +72,6 @@ def build() -> None:
                       api_description="One picture of a handwritten digit in (any size, colours or "
                                       "transparency); the probability of each digit 0-9 out.",
                       preprocess=False, show_progress="hidden")
-
-
-def _layer_image(layer: str) -> gr.Image:
-    # A caption above rather than Gradio's label badge, which would cover the top-left maps.
-    with gr.Column(min_width=280):
-        gr.Markdown(ui_text(f"mnist_cnn.layer.{layer}"))
-        return gr.Image(label=ui_text(f"mnist_cnn.layer.{layer}"), show_label=False, format="png",
-                        interactive=False, buttons=[])
 
 
 @single_threaded
@@ -113,35 +97,43 @@ def _show(digit: np.ndarray | None) -> tuple:
     if digit is None:  # an empty canvas or a blank picture: a hint, not a guess
         return _nothing_to_show()
     analysis = _analyse(digit)
-    activations = analysis.activations
     return (
         _answer_text(analysis),
-        visualize.network_input(analysis.digit),
+        visualize.network_input(analysis.digit, scale=10),
         class_confidences(analysis.probabilities),
         gr.update(value=probability_table(analysis.probabilities), x_title=message("mnist_cnn.axis.digit"),
                   y_title=message("mnist_cnn.axis.probability")),
-        visualize.feature_maps(activations["conv1"], columns=8, scale=3),
-        visualize.feature_maps(activations["pool1"], columns=8, scale=6),
-        visualize.feature_maps(activations["conv2"], columns=8, scale=4),
-        visualize.feature_maps(activations["pool2"], columns=8, scale=8),
-        visualize.vector_cells(activations["dense"], columns=16),
-        visualize.softmax_cells(activations["softmax"]),
-        _filters_picture(),
+        _network_view(analysis),
     )
 
 
+def _network_view(analysis: Analysis) -> str:
+    """Every layer's picture, from the input to the softmax, then the first layer's filters."""
+    activations = analysis.activations
+    pictures = [
+        ("input", visualize.network_input(analysis.digit), "small"),
+        ("conv1", visualize.feature_maps(activations["conv1"]), "pixels"),
+        ("pool1", visualize.feature_maps(activations["pool1"]), "pixels"),
+        ("conv2", visualize.feature_maps(activations["conv2"]), "pixels"),
+        ("pool2", visualize.feature_maps(activations["pool2"]), "pixels"),
+        ("dense", visualize.vector_cells(activations["dense"]), "pixels"),
+        ("softmax", visualize.softmax_cells(activations["softmax"]), "smooth"),
+    ]
+    figures = [(message(f"mnist_cnn.layer.{layer}"), visualize.png_data_uri(picture), kind)
+               for layer, picture, kind in pictures]
+    figures.append((message("mnist_cnn.layer.filters"), _filters_data_uri(), "pixels"))
+    return visualize.network_html(figures)
+
+
 @lru_cache(maxsize=1)
-def _filters_picture() -> str:
-    """The first layer's filters never change: draw and encode them once, then hand Gradio the
-    same small file on every update instead of a fresh picture to encode."""
-    path = Path(tempfile.mkdtemp(prefix="mnist_cnn-")) / "filters.png"
-    Image.fromarray(visualize.filters(first_layer_filters())).save(path)
-    return str(path)
+def _filters_data_uri() -> str:
+    """The first layer's filters never change: draw and encode them once."""
+    return visualize.png_data_uri(visualize.filters(first_layer_filters()))
 
 
 def _nothing_to_show() -> tuple:
     """The hint instead of a guess, and every picture cleared."""
-    return (message("mnist_cnn.hint.empty"),) + (None,) * 10
+    return message("mnist_cnn.hint.empty"), None, None, None, ""
 
 
 def _analyse(digit: np.ndarray) -> Analysis:
