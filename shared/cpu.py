@@ -3,8 +3,9 @@
 A model of about a million weights finishes a batch before a second thread has even started,
 and on a busy machine (many visitors, or other jobs) each extra thread waits for a free core:
 measured on the 2-core development machine under load, live training ran 20× faster on one
-thread. ``torch.set_num_threads`` applies to the calling thread only, so each call sets it for
-its own work and restores the previous value for whatever runs on that worker thread next.
+thread. Each call sets one thread for its own work and restores the previous value afterwards.
+``torch.set_num_threads`` mostly acts on the calling thread, but a thread whose first torch call
+falls inside another thread's ``one_thread()`` may inherit the setting, which is harmless here.
 """
 
 from __future__ import annotations
