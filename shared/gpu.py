@@ -37,3 +37,15 @@ def gpu(fn: Callable | None = None, *, duration: int | Callable = 60):
         return f if spaces is None else spaces.GPU(duration=duration)(f)
 
     return wrap(fn) if fn is not None else wrap
+
+
+def free_gpu_memory() -> None:
+    """Give cached GPU memory back after an out-of-memory error or a model swap, so that the
+    next request starts clean. Does nothing without CUDA."""
+    import gc
+
+    import torch
+
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()

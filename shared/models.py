@@ -8,7 +8,6 @@ library's ``from_pretrained``, where a directory and a Hub id work the same way.
 
 from __future__ import annotations
 
-import gc
 import os
 import threading
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Callable, TypeVar
 
 import gradio as gr
 
+from shared.gpu import free_gpu_memory
 from shared.i18n import message
 
 T = TypeVar("T")
@@ -130,14 +130,7 @@ def release(key: str) -> None:
     """Forget every cached model of ``key`` and give its memory back."""
     for cache_key in [k for k in _cache if k[0] == key]:
         del _cache[cache_key]
-    gc.collect()
-    try:
-        import torch
-
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()
-    except ImportError:
-        pass
+    free_gpu_memory()
 
 
 def is_loaded(key: str, ident: str | None = None) -> bool:

@@ -12,7 +12,6 @@ Events:
 
 from __future__ import annotations
 
-import gc
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from shared.digit_input import digit_from_sketch, digit_from_upload, digit_sketc
 from autoencoder.model import CODE_SIZES
 from autoencoder.reconstruct import Reconstruction, code_plane, reconstruct, reconstruct_all
 from shared.cpu import single_threaded
-from shared.gpu import gpu
+from shared.gpu import free_gpu_memory, gpu
 from shared.i18n import current_language, error, message, ui_text
 from shared.validation import check_number
 
@@ -223,7 +222,7 @@ def live_train(code_size: object, seconds: object, progress=gr.Progress()):
                 yield _live_outputs(snapshot, size, budget, shipped)
         except Exception as exc:
             if exc.__class__.__name__ == "OutOfMemoryError":
-                _free_gpu_memory()
+                free_gpu_memory()
                 raise error("shared.gpu.out_of_memory") from None
             raise
 
@@ -243,10 +242,3 @@ def _live_outputs(snapshot: live.Snapshot, size: int, budget: float, shipped: di
                          seconds=_number(budget, 0), loss=_number(snapshot.test_loss, 4))
     return status, plot, preview
 
-
-def _free_gpu_memory() -> None:
-    import torch
-
-    gc.collect()
-    if torch.cuda.is_available():
-        torch.cuda.empty_cache()

@@ -7,7 +7,6 @@ running generation for real, not only the stream) and a few private helpers for 
 
 from __future__ import annotations
 
-import gc
 
 import gradio as gr
 import torch
@@ -15,7 +14,7 @@ import torch
 from chat import chat_model
 from chat.conversation import ConversationTooLong, build_messages, encode, normalize_history, without_last_reply
 from shared.device import on_gpu
-from shared.gpu import GPU_EVENT, gpu
+from shared.gpu import GPU_EVENT, free_gpu_memory, gpu
 from shared.i18n import current_language, error, message, ui_text, warn
 from shared.llm_stream import StopSignals, session_of, stream_generate
 from shared.models import model_id, status_component
@@ -147,9 +146,7 @@ def _reply(text, history, system_prompt, choice, temperature, top_p, max_new_tok
                                           pad_token_id=pad, **sampling):
             yield conversation + [{"role": "assistant", "content": reply}], _stats_line(choice, run), status
     except torch.OutOfMemoryError:
-        gc.collect()
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()
+        free_gpu_memory()
         raise error("shared.gpu.out_of_memory") from None
     except TimeoutError as exc:
         raise error("chat.failed", detail=str(exc)) from None

@@ -6,7 +6,6 @@ Public API: ``gan_generate`` (seed, count, digit → images), ``gan_walk``; the 
 
 from __future__ import annotations
 
-import gc
 import random
 
 import gradio as gr
@@ -17,7 +16,7 @@ from gan import checkpoint, explore, live, plots
 from shared import digit_pictures
 from gan.sampling import ANY_DIGIT
 from shared.cpu import single_threaded
-from shared.gpu import gpu
+from shared.gpu import free_gpu_memory, gpu
 from shared.i18n import current_language, error, message, ui_text
 from shared.validation import check_number, check_seed
 
@@ -252,7 +251,7 @@ def live_train(seconds: object, progress=gr.Progress()):
                 yield _live_outputs(snapshot, budget, shipped_steps)
         except Exception as exc:
             if exc.__class__.__name__ == "OutOfMemoryError":
-                _free_gpu_memory()
+                free_gpu_memory()
                 raise error("shared.gpu.out_of_memory") from None
             raise
 
@@ -272,10 +271,3 @@ def _live_outputs(snapshot: live.Snapshot, budget: float, shipped_steps):
                          seconds=_number(budget, 0), d_real=_number(snapshot.d_real, 2), d_fake=_number(snapshot.d_fake, 2))
     return status, plot, preview
 
-
-def _free_gpu_memory() -> None:
-    import torch
-
-    gc.collect()
-    if torch.cuda.is_available():
-        torch.cuda.empty_cache()

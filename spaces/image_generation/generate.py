@@ -6,7 +6,6 @@ to components, and the tests call them directly.
 
 from __future__ import annotations
 
-import gc
 import random
 import threading
 import time
@@ -20,6 +19,7 @@ from image_generation import loading, safety
 from image_generation.denoise import Frame, Progress, Result, denoise
 from image_generation.grid import labelled_row
 from shared.i18n import error, message
+from shared.gpu import free_gpu_memory
 from shared.validation import check_number, check_seed, check_text
 
 PROMPT_MAX_CHARS = 1000
@@ -232,7 +232,5 @@ def _short(text: str, limit: int = 60) -> str:
 def _out_of_memory():
     """The shared message for a GPU out-of-memory error, once its memory is given back, so that
     the next request works."""
-    gc.collect()
-    if torch.cuda.is_available():
-        torch.cuda.empty_cache()
+    free_gpu_memory()
     return error("shared.gpu.out_of_memory")

@@ -10,14 +10,13 @@ Events (all validate their inputs, since the API bypasses the page):
 
 from __future__ import annotations
 
-import gc
 
 import gradio as gr
 import pandas as pd
 import torch
 
 from shared.device import on_gpu
-from shared.gpu import GPU_EVENT, gpu
+from shared.gpu import GPU_EVENT, free_gpu_memory, gpu
 from shared.i18n import current_language, error, message, ui_text, warn
 from shared.llm_stream import StopSignals, session_of, stream_generate
 from shared.models import model_id, status_component
@@ -168,14 +167,9 @@ def _distribution(prompt, choice, temperature, top_k, top_p, shown):
         return model, tokenizer, ids, next_tokens(model, tokenizer, ids, temperature=temperature, top_k=top_k,
                                                   top_p=top_p, shown=shown)
     except torch.OutOfMemoryError:
-        _free_memory()
+        free_gpu_memory()
         raise error("shared.gpu.out_of_memory") from None
 
-
-def _free_memory() -> None:
-    gc.collect()
-    if torch.cuda.is_available():
-        torch.cuda.empty_cache()
 
 
 def _percent(p: float) -> str:
@@ -283,7 +277,7 @@ def generate_text(prompt, choice, temperature, top_k, top_p, seed, max_new_token
                                                    pad_token_id=pad, **sampling):
             yield text + continuation, _stats_line(stats)
     except torch.OutOfMemoryError:
-        _free_memory()
+        free_gpu_memory()
         raise error("shared.gpu.out_of_memory") from None
     except TimeoutError as exc:
         raise error("text_generation.failed", detail=str(exc)) from None

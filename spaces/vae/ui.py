@@ -7,7 +7,6 @@ Public API: ``vae_decode`` (latent point → image), ``vae_similar``, ``vae_inte
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 
 import gradio as gr
@@ -15,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from shared.cpu import single_threaded
-from shared.gpu import gpu
+from shared.gpu import free_gpu_memory, gpu
 from shared.i18n import current_language, error, message, ui_text
 from shared.validation import check_finite_array, check_number, check_seed
 from vae import checkpoint, latent, live
@@ -325,7 +324,7 @@ def live_train(dims: object, seconds: object, progress=gr.Progress()):
                 yield _live_outputs(snapshot, budget, shipped)
         except Exception as exc:
             if exc.__class__.__name__ == "OutOfMemoryError":
-                _free_gpu_memory()
+                free_gpu_memory()
                 raise error("shared.gpu.out_of_memory") from None
             raise
 
@@ -344,10 +343,3 @@ def _live_outputs(snapshot: live.Snapshot, budget: float, shipped: dict):
                          seconds=_number(budget, 0), loss=_number(snapshot.test_loss, 1))
     return status, plot, preview
 
-
-def _free_gpu_memory() -> None:
-    import torch
-
-    gc.collect()
-    if torch.cuda.is_available():
-        torch.cuda.empty_cache()
