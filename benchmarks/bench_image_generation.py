@@ -6,6 +6,12 @@ and of the safety checker (CLIP ViT-L/14) with random weights: the arithmetic, a
 and memory, are those of the real models. Not a test: it prints numbers for the README.
 
     python benchmarks/bench_image_generation.py [--size 512] [--steps 2] [--frames 5] [--device cpu]
+    python benchmarks/bench_image_generation.py --app
+
+The first form times the parts (denoising steps, previews, VAE decode, safety check). ``--app``
+saves the same networks in the layout of the Hub repositories, points the tab's model variables
+at them and times what a visitor waits for: ``/generate_image`` with the tab's defaults through
+the running app, the first call (which loads the models from disk) and the next ones.
 """
 
 import sys
@@ -60,6 +66,46 @@ def safety_checker_architecture(device: torch.device, dtype: torch.dtype):
     return StableDiffusionSafetyChecker(config).to(device, dtype).eval(), CLIPImageProcessor()
 
 
+def save_hub_layout(folder: Path) -> None:
+    """The two networks saved as ``stabilityai/sd-turbo`` and the SD 1.5 safety checker are published."""
+    pipe = sd_turbo_architecture(torch.device("cpu"), torch.float32)
+    pipe.save_pretrained(folder / "sd-turbo")
+    checker, features = safety_checker_architecture(torch.device("cpu"), torch.float32)
+    checker.save_pretrained(folder / "safety" / "safety_checker")
+    features.save_pretrained(folder / "safety" / "feature_extractor")
+
+
+def time_app(runs: int) -> None:
+    """``/generate_image`` with the tab's CPU defaults, called through the running app."""
+    import tempfile
+
+    from gradio_client import Client
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        _, save_s = timed(save_hub_layout, folder)
+        print(f"saved the full-size networks in the Hub layout in {save_s:.0f} s")
+        os.environ["LAB_MODEL_IMAGE_GENERATION"] = str(folder / "sd-turbo")
+        os.environ["LAB_MODEL_IMAGE_GENERATION_SAFETY"] = str(folder / "safety")
+
+        from image_generation import loading
+        from shared.suite import build_app, launch_kwargs
+
+        preset = loading.PRESETS[loading.default_choice()]
+        defaults = (preset.choice, "a photo of a cat on the moon", "", preset.default_steps(), preset.guidance, 0,
+                    True, loading.SIZE_DEFAULT, loading.SIZE_DEFAULT, 1, "default")
+        app = build_app(["image_generation"])
+        app.launch(prevent_thread_lock=True, quiet=True, **launch_kwargs())
+        client = Client(app.local_url, verbose=False)
+        process = psutil.Process()
+        print(f"/generate_image{defaults}:")
+        for n in range(runs):
+            _, seconds = timed(client.predict, *defaults, api_name="/generate_image")
+            what = "first call, loads the models" if n == 0 else "next call"
+            print(f"  {what}: {seconds:.1f} s, resident memory {process.memory_info().rss / 2**30:.2f} GiB")
+        app.close()
+
+
 def timed(fn, *args, **kwargs):
     started = time.perf_counter()
     value = fn(*args, **kwargs)
@@ -72,6 +118,8 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=2, help="SD-Turbo on a CPU: the tab's default is 2")
     parser.add_argument("--frames", type=int, default=5, help="filmstrip frames (the tab: 5 on a CPU, 8 on a GPU)")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--app", action="store_true", help="time /generate_image through the running app")
+    parser.add_argument("--runs", type=int, default=3, help="with --app: calls, the first one loads the models")
     args = parser.parse_args()
 
     import numpy as np
@@ -84,6 +132,9 @@ def main() -> None:
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores, torch "
           f"{torch.__version__}, {torch.get_num_threads()} threads, device {device}, {dtype}")
     print(f"load average now: {os.getloadavg()[0]:.1f} (other work on the machine slows every number below)")
+    if args.app:
+        time_app(args.runs)
+        return
     rss_before = process.memory_info().rss
     pipe, build_s = timed(sd_turbo_architecture, device, dtype)
     checker, features = safety_checker_architecture(device, dtype)
