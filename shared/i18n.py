@@ -80,6 +80,21 @@ def message(key: str, language: str | None = None, **values) -> str:
     return template.format(**values) if values else template
 
 
+def decimal_mark() -> str:
+    """The reader's decimal separator: a comma in Polish, a point in English."""
+    return "," if current_language() == "pl" else "."
+
+
+def number(value: float, spec: str = ".1f") -> str:
+    """``value`` formatted with ``spec`` and written with the reader's decimal mark."""
+    return format(value, spec).replace(".", decimal_mark())
+
+
+def percent(share: float) -> str:
+    """A share in [0, 1] as a percentage with one decimal, e.g. "72,2 %" in Polish."""
+    return f"{number(100 * share)} %"
+
+
 def error(key: str, **values) -> gr.Error:
     """A translated ``gr.Error`` to raise: ``raise error("shared.image.too_small", n=8)``."""
     return gr.Error(message(key, **values), print_exception=False)  # an expected user error, not a bug

@@ -1,20 +1,113 @@
-"""One "train a little, live" run at a time per server, whichever tab starts it.
+""""Train a little, live": a fresh small model trained for up to a minute in front of the class.
 
-Live training takes the CPU (or GPU) for up to a minute; two at once would make both crawl in
-front of the class. The lock is a file lock in the temp folder, so it also holds across the
-processes a GPU host may fork for each call.
+The autoencoder, VAE and GAN tabs each bring their own model and training step; this module
+runs the step against the clock, reports about twice a second, and streams the reports to the
+tab. One such run at a time per server, whichever tab starts it: live training takes the CPU
+(or GPU) for up to a minute, and two at once would make both crawl. The lock is a file lock in
+the temp folder, so it also holds across the processes a GPU host may fork for each call.
 """
 
 from __future__ import annotations
 
 import tempfile
 import threading
+import time
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator
 
-from shared.i18n import error
+import numpy as np
+import torch
+
+from shared.cpu import one_thread
+from shared.gpu import free_gpu_memory
+from shared.i18n import error, message, ui_text
+
+MAX_SECONDS = 60  # the longest run a tab offers: a minute of the lecture
+BATCH_SIZE = 64
+REPORT_EVERY_SECONDS = 0.5
 
 LOCK_PATH = Path(tempfile.gettempdir()) / "lab-live-training.lock"
+
+
+@dataclass
+class Snapshot:
+    """A live run at one moment; each tab adds what else it shows."""
+
+    step: int = 0  # training steps done
+    elapsed: float = 0.0  # seconds of training
+    done: bool = False  # the time is up: the last snapshot
+    losses: list[tuple[float, ...]] = field(default_factory=list)  # (step, loss, …): means over each report
+    test_loss: float = float("nan")  # on held-out digits, where the model has one
+    preview: np.ndarray | None = None  # digits drawn by the model as it is now
+
+
+class RandomBatches:
+    """Random batches of training digits (pixels in [0, 1], with their labels), drawn with a
+    generator of the run's own seed so that a run can be repeated."""
+
+    def __init__(self, images: np.ndarray, labels: np.ndarray | None = None, *, seed: int, device: torch.device):
+        self.generator = torch.Generator().manual_seed(seed)
+        self.device = device
+        self.images = torch.tensor(np.asarray(images)).to(device)  # uint8 until a batch is picked
+        self.labels = None if labels is None else torch.tensor(np.asarray(labels), dtype=torch.long).to(device)
+
+    def next(self) -> tuple[torch.Tensor, torch.Tensor | None]:
+        index = torch.randint(0, len(self.images), (BATCH_SIZE,), generator=self.generator).to(self.device)
+        return self.images[index].float().div_(255), None if self.labels is None else self.labels[index]
+
+
+def first_test_digits(images: np.ndarray, device: torch.device, count: int = 500) -> torch.Tensor:
+    """The first ``count`` test digits, pixels in [0, 1]: enough for a steady test loss twice a second."""
+    return torch.tensor(np.asarray(images[:count])).float().div_(255).to(device)
+
+
+def train_for(seconds: float, train_step: Callable[[], float | tuple[float, ...]], snapshot: Snapshot,
+              measure: Callable[[Snapshot], None]) -> Iterator[Snapshot]:
+    """Yield ``snapshot`` of the untrained model, then call ``train_step`` (one optimiser step,
+    returning its loss or losses) again and again for ``seconds``, yielding about twice a second.
+    Before each yield the mean losses since the last one are appended, and ``measure`` fills in
+    what the tab shows besides (a test loss, the preview)."""
+    with one_thread():
+        measure(snapshot)
+    yield snapshot
+    started = last_report = time.perf_counter()
+    window = []
+    while not snapshot.done:
+        # One thread while the model works, the server's setting while the tab draws the report.
+        with one_thread():
+            while True:
+                window.append(np.atleast_1d(train_step()))
+                snapshot.step += 1
+                now = time.perf_counter()
+                snapshot.done = now - started >= seconds
+                if now - last_report >= REPORT_EVERY_SECONDS or snapshot.done:
+                    break
+            snapshot.losses.append((snapshot.step, *(float(v) for v in np.mean(window, axis=0))))
+            snapshot.elapsed = now - started
+            measure(snapshot)
+        window, last_report = [], now
+        yield snapshot
+
+
+def stream(start: Callable[[], Iterator[Snapshot]], seconds: float, show: Callable[[Snapshot], tuple], *,
+           preparing_key: str, heading_key: str, progress) -> Iterator[tuple]:
+    """The tab's side of a live run: take the server's slot, say it is preparing, then show each
+    snapshot with a progress bar. ``start`` loads the data and begins the run (its first snapshot
+    is the untrained model); ``show`` turns a snapshot into the tab's three outputs."""
+    with exclusive_run():
+        yield message(preparing_key), None, None
+        out_of_memory = False
+        try:
+            for snapshot in start():
+                progress(min(1.0, snapshot.elapsed / seconds), desc=message(heading_key))
+                yield show(snapshot)
+        except torch.OutOfMemoryError:
+            out_of_memory = True
+        if out_of_memory:  # outside the except block, so the run's tensors are already freed
+            free_gpu_memory()
+            raise error("shared.gpu.out_of_memory")
 
 _fallback_lock = threading.Lock()  # where file locks are unavailable (Windows)
 
@@ -44,3 +137,31 @@ def exclusive_run():
             fcntl.flock(handle, fcntl.LOCK_UN)
     finally:
         handle.close()
+
+
+def panel(prefix: str, train, *, default_seconds: int, options=lambda: []) -> None:
+    """The "train a little, live" accordion of a tab, wired to ``train`` (a generator event
+    handler taking the options' values and the seconds, and yielding status, plot and preview).
+
+    ``options`` makes the tab's own choices (e.g. the size of the code) in the first row. The
+    texts are the tab's ``<prefix>.live.*`` keys; the events are ``<prefix>_live_train`` (public)
+    and ``<prefix>_live_stop``.
+    """
+    import gradio as gr
+
+    with gr.Accordion(ui_text(f"{prefix}.live.heading"), open=False):
+        gr.Markdown(ui_text(f"{prefix}.live.explain"))
+        with gr.Row():
+            inputs = list(options())
+            inputs.append(gr.Slider(2, MAX_SECONDS, value=default_seconds, step=5,
+                                    label=ui_text(f"{prefix}.live.seconds")))
+        with gr.Row():
+            start = gr.Button(ui_text(f"{prefix}.live.start"), variant="primary")
+            stop = gr.Button(ui_text(f"{prefix}.live.stop"), variant="stop")
+        status = gr.Markdown()
+        with gr.Row():
+            plot = gr.LinePlot(x="step", y="loss", color="curve", label=ui_text(f"{prefix}.live.plot"), height=260)
+            preview = gr.Image(label=ui_text(f"{prefix}.live.preview"), format="png", interactive=False, buttons=[])
+    training = start.click(train, inputs=inputs, outputs=[status, plot, preview], api_name=f"{prefix}_live_train",
+                           concurrency_limit=1, concurrency_id=f"{prefix}_live")
+    stop.click(None, cancels=[training], api_name=f"{prefix}_live_stop", api_visibility="private", queue=False)

@@ -78,17 +78,6 @@ def test_live_training_is_bounded_improves_and_leaves_the_shipped_weights_alone(
     assert checkpoint.weights_path(8).read_bytes() == before
 
 
-def test_only_one_live_run_at_a_time():
-    import gradio as gr
-
-    with live.exclusive_run():
-        with pytest.raises(gr.Error, match="busy"):
-            with live.exclusive_run():
-                pass
-    with live.exclusive_run():  # released again
-        pass
-
-
 def test_ae_reconstruct_endpoint(serve_app):
     client = Client(serve_app(DEMOS), verbose=False)
     image_path, numbers = client.predict(handle_file(str(EXAMPLE)), 32, api_name="/ae_reconstruct")

@@ -79,3 +79,18 @@ def test_error_is_a_gradio_error_with_the_translated_text():
     exc = i18n.error("shared.number.not_finite", name="x")
     assert isinstance(exc, gr.Error)
     assert exc.message == "“x” must be a finite number (not NaN or infinity)."
+
+
+@pytest.mark.parametrize("header,expected", [("pl-PL,pl;q=0.9", ("3,14", "72,2 %", "−0,50")),
+                                             ("en-GB", ("3.14", "72.2 %", "−0.50"))])
+def test_numbers_are_written_with_the_readers_decimal_mark(header, expected):
+    from types import SimpleNamespace
+
+    from gradio.context import LocalContext
+
+    token = LocalContext.request.set(SimpleNamespace(headers={"accept-language": header}))
+    try:
+        written = (i18n.number(3.14159, ".2f"), i18n.percent(0.7222), i18n.number(-0.5, ".2f").replace("-", "−"))
+    finally:
+        LocalContext.request.reset(token)
+    assert written == expected

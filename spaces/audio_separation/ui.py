@@ -21,7 +21,7 @@ from audio_separation.separation import ALL_STEMS, CLASSICAL, DEMUCS_MODELS, FOR
 from shared import models
 from shared.device import on_gpu
 from shared.gpu import GPU_EVENT
-from shared.i18n import current_language, error, message, ui_text
+from shared.i18n import error, message, number, ui_text
 from shared.validation import check_number
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
@@ -189,10 +189,11 @@ def stem_label(name: str) -> str:
 
 
 def summary_markdown(result: separation.Separation, scale_notes: list[str]) -> str:
-    decimal = "," if current_language() == "pl" else "."
-    number = lambda x: f"{x:+.1f}".replace(".", decimal).replace("-", "−")
+    def signed(decibels: float) -> str:
+        return number(decibels, "+.1f").replace("-", "−")
+
     rows = [f"| {stem_label(name) if name != 'residual' else message('audio_separation.residual')} "
-            f"| {number(level)} | {number(relative)} |" for name, level, relative in separation.levels(result)]
+            f"| {signed(level)} | {signed(relative)} |" for name, level, relative in separation.levels(result)]
     method = message(f"audio_separation.method.{result.method}")
     if result.model_id:
         method += f" (`{result.model_id}`)"

@@ -20,13 +20,13 @@ import numpy as np
 import pandas as pd
 
 from autoencoder import checkpoint, live
-from shared import digit_pictures
+from shared import digit_pictures, live_training
 from shared.digit_input import digit_from_sketch, digit_from_upload, digit_sketchpad
 from autoencoder.model import CODE_SIZES
 from autoencoder.reconstruct import Reconstruction, code_plane, reconstruct, reconstruct_all
 from shared.cpu import single_threaded
-from shared.gpu import free_gpu_memory, gpu
-from shared.i18n import current_language, error, message, ui_text
+from shared.gpu import gpu
+from shared.i18n import error, message, number, ui_text
 from shared.validation import check_number
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
@@ -65,20 +65,8 @@ def build() -> None:
         plane = gr.Image(label=ui_text("autoencoder.plane"), format="png", interactive=False, buttons=[])
     with gr.Accordion(ui_text("autoencoder.how.heading"), open=False):
         how = gr.Markdown()
-    with gr.Accordion(ui_text("autoencoder.live.heading"), open=False):
-        gr.Markdown(ui_text("autoencoder.live.explain"))
-        with gr.Row():
-            live_size = gr.Radio(choices=list(CODE_SIZES), value=8, label=ui_text("autoencoder.live.size"))
-            live_seconds = gr.Slider(2, live.MAX_SECONDS, value=30, step=5, label=ui_text("autoencoder.live.seconds"))
-        with gr.Row():
-            start = gr.Button(ui_text("autoencoder.live.start"), variant="primary")
-            stop = gr.Button(ui_text("autoencoder.live.stop"), variant="stop")
-        live_status = gr.Markdown()
-        with gr.Row():
-            live_plot = gr.LinePlot(x="step", y="loss", color="curve", label=ui_text("autoencoder.live.plot"),
-                                    height=260)
-            live_preview = gr.Image(label=ui_text("autoencoder.live.preview"), format="png", interactive=False,
-                                    buttons=[])
+    live_training.panel("autoencoder", live_train, default_seconds=30, options=lambda: [
+        gr.Radio(choices=list(CODE_SIZES), value=8, label=ui_text("autoencoder.live.size"))])
 
     outputs = [hint, seen, *columns, plane]
     # always_last: while one stroke is processed, further strokes collapse into one follow-up request.
@@ -101,10 +89,6 @@ def build() -> None:
                                       "reconstruction (28×28 PNG) and its code, MSE, PSNR and compression ratio out.",
                       preprocess=False, show_progress="hidden")
 
-    training = start.click(live_train, inputs=[live_size, live_seconds], outputs=[live_status, live_plot, live_preview],
-                           api_name="autoencoder_live_train", concurrency_limit=1, concurrency_id="autoencoder_live")
-    stop.click(None, cancels=[training], api_name="autoencoder_live_stop", api_visibility="private", queue=False)
-
 
 def _column_heading(size: int) -> gr.i18n.I18nData:
     # The heading is static text with a number in it: one translation key per size keeps it in
@@ -114,11 +98,6 @@ def _column_heading(size: int) -> gr.i18n.I18nData:
 
 def _code_label(size: int) -> gr.i18n.I18nData:
     return ui_text(f"autoencoder.code.{size}")
-
-
-def _number(value: float, digits: int) -> str:
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if current_language() == "pl" else text
 
 
 @single_threaded
@@ -156,8 +135,8 @@ def _code_plot(result: Reconstruction) -> gr.BarPlot:
 
 
 def _stats(result: Reconstruction) -> str:
-    return message("autoencoder.stats", mse=_number(result.mse, 4), psnr=_number(result.psnr, 1),
-                   code_bytes=result.code_bytes, size=result.code_size, ratio=_number(result.compression_ratio, 1))
+    return message("autoencoder.stats", mse=number(result.mse, ".4f"), psnr=number(result.psnr, ".1f"),
+                   code_bytes=result.code_bytes, size=result.code_size, ratio=number(result.compression_ratio, ".1f"))
 
 
 @lru_cache(maxsize=1)
@@ -183,8 +162,8 @@ def _plane_image(code: np.ndarray | None):
 
 def explain_metrics() -> str:
     models = checkpoint.shipped_metrics().get("models", {})
-    parts = [message("autoencoder.metric", size=size, mse=_number(entry["test_mse_per_pixel"], 4),
-                     psnr=_number(entry["test_psnr_db"], 1))
+    parts = [message("autoencoder.metric", size=size, mse=number(entry["test_mse_per_pixel"], ".4f"),
+                     psnr=number(entry["test_psnr_db"], ".1f"))
              for size in CODE_SIZES if (entry := models.get(checkpoint.model_name(size)))]
     return message("autoencoder.how.explain", metrics="; ".join(parts) if parts else message("autoencoder.metrics_missing"))
 
@@ -208,37 +187,33 @@ def live_train(code_size: object, seconds: object, progress=gr.Progress()):
     size = check_number(code_size, message("autoencoder.code_size"), 1, 1024, integer=True)
     if size not in CODE_SIZES:
         raise error("autoencoder.bad_size", value=size)
-    budget = check_number(seconds, message("autoencoder.live.seconds_name"), 1, live.MAX_SECONDS)
-    with live.exclusive_run():
-        yield message("autoencoder.live.preparing"), None, None
+    budget = check_number(seconds, message("autoencoder.live.seconds_name"), 1, live_training.MAX_SECONDS)
+
+    def start():
         from shared.mnist import load_mnist
 
         train_images, _ = load_mnist("train")
         test_images, _ = load_mnist("test")
-        shipped = checkpoint.shipped_metrics().get("models", {}).get(checkpoint.model_name(size), {})
-        try:
-            for snapshot in live.train_live(train_images, test_images, size, budget):
-                progress(min(1.0, snapshot.elapsed / budget), desc=message("autoencoder.live.heading"))
-                yield _live_outputs(snapshot, size, budget, shipped)
-        except Exception as exc:
-            if exc.__class__.__name__ == "OutOfMemoryError":
-                free_gpu_memory()
-                raise error("shared.gpu.out_of_memory") from None
-            raise
+        return live.train_live(train_images, test_images, size, budget)
+
+    shipped = checkpoint.shipped_metrics().get("models", {}).get(checkpoint.model_name(size), {})
+    yield from live_training.stream(start, budget, lambda snapshot: _live_outputs(snapshot, size, budget, shipped),
+                                    preparing_key="autoencoder.live.preparing", heading_key="autoencoder.live.heading",
+                                    progress=progress)
 
 
-def _live_outputs(snapshot: live.Snapshot, size: int, budget: float, shipped: dict):
-    rows = [{"step": s, "loss": v, "curve": message("autoencoder.live.curve.train")} for s, v in snapshot.train_losses]
+def _live_outputs(snapshot: live_training.Snapshot, size: int, budget: float, shipped: dict):
+    rows = [{"step": s, "loss": v, "curve": message("autoencoder.live.curve.train")} for s, v in snapshot.losses]
     table = pd.DataFrame(rows or [{"step": 0, "loss": snapshot.test_loss, "curve": message("autoencoder.live.curve.test")}])
     plot = gr.LinePlot(value=table, x_title=message("autoencoder.live.axis.step"),
                        y_title=message("autoencoder.live.axis.loss"))
     preview = digit_pictures.grid_image(snapshot.preview.reshape(-1, 28, 28), columns=live.PREVIEW_COUNT, scale=3)
     if snapshot.done:
-        shipped_text = _number(shipped["test_mse_per_pixel"], 4) if "test_mse_per_pixel" in shipped else "—"
-        status = message("autoencoder.live.done", step=snapshot.step, elapsed=_number(snapshot.elapsed, 1),
-                         loss=_number(snapshot.test_loss, 4), shipped=shipped_text)
+        shipped_text = number(shipped["test_mse_per_pixel"], ".4f") if "test_mse_per_pixel" in shipped else "—"
+        status = message("autoencoder.live.done", step=snapshot.step, elapsed=number(snapshot.elapsed, ".1f"),
+                         loss=number(snapshot.test_loss, ".4f"), shipped=shipped_text)
     else:
-        status = message("autoencoder.live.status", step=snapshot.step, elapsed=_number(snapshot.elapsed, 1),
-                         seconds=_number(budget, 0), loss=_number(snapshot.test_loss, 4))
+        status = message("autoencoder.live.status", step=snapshot.step, elapsed=number(snapshot.elapsed, ".1f"),
+                         seconds=number(budget, ".0f"), loss=number(snapshot.test_loss, ".4f"))
     return status, plot, preview
 

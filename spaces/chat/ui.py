@@ -15,7 +15,7 @@ from chat import chat_model
 from chat.conversation import ConversationTooLong, build_messages, encode, normalize_history, without_last_reply
 from shared.device import on_gpu
 from shared.gpu import GPU_EVENT, free_gpu_memory, gpu
-from shared.i18n import current_language, error, message, ui_text, warn
+from shared.i18n import error, message, number, ui_text, warn
 from shared.llm_stream import StopSignals, session_of, stream_generate
 from shared.models import model_id, status_component
 from shared.validation import check_number, check_text
@@ -155,10 +155,6 @@ def _reply(text, history, system_prompt, choice, temperature, top_p, max_new_tok
 
 
 def _stats_line(choice: str, run) -> str:
-    def number(x: float) -> str:
-        text = f"{x:.1f}"
-        return text.replace(".", ",") if current_language() == "pl" else text
-
     return message("chat.stats", model=model_id(choice).split("/")[-1], tokens=run.new_tokens,
                    seconds=number(run.seconds), speed=number(run.tokens_per_second),
                    first=number(run.first_token_seconds or 0.0),

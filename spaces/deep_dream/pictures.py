@@ -5,9 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-# Negative (blue) – zero (white) – positive (red): ink removed or added.
-_DIVERGING_ANCHORS = np.array([(33, 102, 172), (146, 197, 222), (247, 247, 247), (244, 165, 130), (178, 24, 43)],
-                              dtype=np.float32)
+from shared.colour_maps import DIVERGING, colour
 
 
 def digit_picture(digit: np.ndarray, scale: int = 8) -> np.ndarray:
@@ -23,11 +21,7 @@ def difference_picture(difference: np.ndarray, scale: int = 8) -> np.ndarray:
     mean equal amounts either way.
     """
     limit = float(np.abs(difference).max()) or 1.0
-    position = (np.asarray(difference, dtype=np.float32) / limit + 1.0) / 2.0 * (len(_DIVERGING_ANCHORS) - 1)
-    low = np.clip(np.floor(position).astype(int), 0, len(_DIVERGING_ANCHORS) - 2)
-    weight = (position - low)[..., None]
-    rgb = _DIVERGING_ANCHORS[low] * (1 - weight) + _DIVERGING_ANCHORS[low + 1] * weight
-    return _enlarge(rgb.round().astype(np.uint8), scale)
+    return _enlarge(colour((np.asarray(difference, dtype=np.float32) / limit + 1.0) / 2.0, DIVERGING), scale)
 
 
 def photo_picture(image: np.ndarray) -> np.ndarray:

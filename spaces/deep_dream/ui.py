@@ -25,7 +25,7 @@ from shared import models
 from shared.device import on_gpu, pick_device
 from shared.digit_input import digit_sketchpad, to_mnist
 from shared.gpu import GPU_EVENT, free_gpu_memory, gpu
-from shared.i18n import current_language, error, message, ui_text, warn
+from shared.i18n import decimal_mark, error, message, number, ui_text, warn
 from shared.validation import check_number, check_seed, open_image
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
@@ -163,7 +163,7 @@ def class_visualize(target, start, mnist_index, sketch, upload, digit_tab, steps
                           blur_sigma=blur, l2_decay=l2, seed=seed)
     shown = pictures.filmstrip_indices(len(run.images))
     frames = [(pictures.digit_picture(run.images[i], scale=4),
-               message("deep_dream.frame", step=i, p=_decimal(f"{run.target_probability[i]:.2f}"))) for i in shown]
+               message("deep_dream.frame", step=i, p=number(run.target_probability[i], ".2f"))) for i in shown]
     state = {"target": target, "images": run.images, "probabilities": run.probabilities, "frames": shown}
     curve = gr.LinePlot(value=pictures.curve_table(run.target_probability),
                         x_title=message("deep_dream.axis.step"),
@@ -189,8 +189,8 @@ def pick_frame(state, selected: gr.SelectData):
 
 def _step_view(state: dict, step: int) -> tuple:
     probabilities = state["probabilities"][step]
-    text = message("deep_dream.step_text", step=step, vector=pictures.probability_vector(probabilities, _comma()),
-                   digit=state["target"], p=_decimal(f"{probabilities[state['target']]:.2f}"))
+    text = message("deep_dream.step_text", step=step, vector=pictures.probability_vector(probabilities, decimal_mark()),
+                   digit=state["target"], p=number(probabilities[state['target']], ".2f"))
     bars = gr.BarPlot(value=pictures.probability_table(probabilities), x_title=message("deep_dream.axis.digit"),
                       y_title=message("deep_dream.axis.probability"))
     return pictures.digit_picture(state["images"][step]), bars, text
@@ -211,10 +211,10 @@ def fool_network(target, start, mnist_index, sketch, upload, digit_tab, confiden
         summary = message("deep_dream.fool.already", digit=target)
     elif result.succeeded:
         summary = message("deep_dream.fool.done", before=before_answer, digit=target,
-                          p=_decimal(f"{result.after[target]:.2f}"), l2=_decimal(f"{result.l2:.2f}"),
-                          largest=_decimal(f"{result.largest_change:.2f}"), pixels=result.pixels_changed)
+                          p=number(result.after[target], ".2f"), l2=number(result.l2, ".2f"),
+                          largest=number(result.largest_change, ".2f"), pixels=result.pixels_changed)
     else:
-        summary = message("deep_dream.fool.failed", digit=target, p=_decimal(f"{result.after[target]:.2f}"))
+        summary = message("deep_dream.fool.failed", digit=target, p=number(result.after[target], ".2f"))
     return (pictures.digit_picture(result.original), pictures.digit_picture(result.changed),
             pictures.difference_picture(result.difference), _confidences(result.before),
             _confidences(result.after), summary)
@@ -285,14 +285,6 @@ def _sketch_path(sketch) -> str | None:
 
 def _confidences(probabilities: np.ndarray) -> dict[str, float]:
     return {d: float(p) for d, p in zip(DIGITS, probabilities)}
-
-
-def _comma() -> str:
-    return "," if current_language() == "pl" else "."
-
-
-def _decimal(text: str) -> str:
-    return text.replace(".", _comma())
 
 
 # ---------------------------------------------------------------- photos: Deep Dream with GoogLeNet
@@ -402,5 +394,5 @@ def _dream_on_device(image, layer, octaves, octave_scale, iterations, step_size,
         raise error("shared.gpu.out_of_memory") from None
     seconds = time.perf_counter() - started
     yield picture, strip, message("deep_dream.dream_done", height=picture.shape[0], width=picture.shape[1],
-                                  octaves=len(sizes), steps=total, seconds=_decimal(f"{seconds:.1f}"),
+                                  octaves=len(sizes), steps=total, seconds=number(seconds, ".1f"),
                                   device=device.type.upper())

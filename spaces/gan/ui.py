@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 
 from gan import checkpoint, explore, live, plots
-from shared import digit_pictures
+from shared import digit_pictures, live_training
 from gan.sampling import ANY_DIGIT
 from shared.cpu import single_threaded
-from shared.gpu import free_gpu_memory, gpu
-from shared.i18n import current_language, error, message, ui_text
+from shared.gpu import gpu
+from shared.i18n import error, message, number, percent, ui_text
 from shared.validation import check_number, check_seed
 
 MAX_COUNT = 64
@@ -75,16 +75,7 @@ def build() -> None:
     with gr.Accordion(ui_text("gan.how.heading"), open=False):
         how = gr.Markdown()
 
-    with gr.Accordion(ui_text("gan.live.heading"), open=False):
-        gr.Markdown(ui_text("gan.live.explain"))
-        live_seconds = gr.Slider(2, live.MAX_SECONDS, value=45, step=5, label=ui_text("gan.live.seconds"))
-        with gr.Row():
-            start = gr.Button(ui_text("gan.live.start"), variant="primary")
-            stop = gr.Button(ui_text("gan.live.stop"), variant="stop")
-        live_status = gr.Markdown()
-        with gr.Row():
-            live_plot = gr.LinePlot(x="step", y="loss", color="curve", label=ui_text("gan.live.plot"), height=260)
-            live_preview = gr.Image(label=ui_text("gan.live.preview"), format="png", interactive=False, buttons=[])
+    live_training.panel("gan", live_train, default_seconds=45)
 
     generate_button.click(generate, inputs=[seed, count, digit], outputs=[grid, seed_used], api_name="gan_generate_ui",
                           api_visibility="private")
@@ -118,15 +109,6 @@ def build() -> None:
                                    api_description="Seed A, digit A, seed B, digit B, steps (2-24) in; a strip of "
                                                    "digits walking from A to B out.")
 
-    training = start.click(live_train, inputs=live_seconds, outputs=[live_status, live_plot, live_preview],
-                           api_name="gan_live_train", concurrency_limit=1, concurrency_id="gan_live")
-    stop.click(None, cancels=[training], api_name="gan_live_stop", api_visibility="private", queue=False)
-
-
-def _number(value: float, digits: int) -> str:
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if current_language() == "pl" else text
-
 
 def _weights(fn, *args):
     try:
@@ -137,15 +119,15 @@ def _weights(fn, *args):
 
 def _check_digit(value: object, allow_any: bool) -> int:
     try:
-        number = check_number(value, message("gan.digit_name"), ANY_DIGIT if allow_any else 0, 9, integer=True)
+        digit = check_number(value, message("gan.digit_name"), ANY_DIGIT if allow_any else 0, 9, integer=True)
     except gr.Error:
         raise error("gan.bad_digit", value=value) from None
-    return int(number)
+    return int(digit)
 
 
 def _captioned(images: np.ndarray, digits: np.ndarray, probabilities: np.ndarray) -> list:
     return [(digit_pictures.digit_image(image, scale=GALLERY_SCALE),
-             message("gan.caption", digit=int(d), probability=_number(float(p), 2)))
+             message("gan.caption", digit=int(d), probability=number(float(p), ".2f")))
             for image, d, p in zip(images, digits, probabilities)]
 
 
@@ -214,9 +196,9 @@ def explain_metrics() -> str:
     if "frechet_distance_cnn" not in metrics:
         missing = message("gan.metrics_missing")
         return message("gan.how.explain", fd=missing, confidence=missing, shares=missing)
-    shares = ", ".join(f"{d}: {_number(100 * s, 1)} %" for d, s in enumerate(metrics["class_shares"]))
-    return message("gan.how.explain", fd=_number(metrics["frechet_distance_cnn"], 2),
-                   confidence=_number(metrics["mean_top_probability"], 3), shares=shares)
+    shares = ", ".join(f"{d}: {percent(s)}" for d, s in enumerate(metrics["class_shares"]))
+    return message("gan.how.explain", fd=number(metrics["frechet_distance_cnn"], ".2f"),
+                   confidence=number(metrics["mean_top_probability"], ".3f"), shares=shares)
 
 
 @single_threaded
@@ -238,22 +220,17 @@ def page_opened(seed, count, digit, seed_a, digit_a, seed_b, digit_b, steps):
 @gpu(duration=90)
 def live_train(seconds: object, progress=gr.Progress()):
     """Stream a fresh GAN's training: (status, both loss curves, the fixed noise drawn now)."""
-    budget = check_number(seconds, message("gan.live.seconds_name"), 1, live.MAX_SECONDS)
-    with live.exclusive_run():
-        yield message("gan.live.preparing"), None, None
+    budget = check_number(seconds, message("gan.live.seconds_name"), 1, live_training.MAX_SECONDS)
+
+    def start():
         from shared.mnist import load_mnist
 
-        train_images, train_labels = load_mnist("train")
-        shipped_steps = checkpoint.shipped_metrics().get("steps", "—")
-        try:
-            for snapshot in live.train_live(train_images, train_labels, budget):
-                progress(min(1.0, snapshot.elapsed / budget), desc=message("gan.live.heading"))
-                yield _live_outputs(snapshot, budget, shipped_steps)
-        except Exception as exc:
-            if exc.__class__.__name__ == "OutOfMemoryError":
-                free_gpu_memory()
-                raise error("shared.gpu.out_of_memory") from None
-            raise
+        return live.train_live(*load_mnist("train"), budget)
+
+    shipped_steps = checkpoint.shipped_metrics().get("steps", "—")
+    yield from live_training.stream(start, budget, lambda snapshot: _live_outputs(snapshot, budget, shipped_steps),
+                                    preparing_key="gan.live.preparing", heading_key="gan.live.heading",
+                                    progress=progress)
 
 
 def _live_outputs(snapshot: live.Snapshot, budget: float, shipped_steps):
@@ -265,9 +242,9 @@ def _live_outputs(snapshot: live.Snapshot, budget: float, shipped_steps):
                        x_title=message("gan.axis.step"), y_title=message("gan.axis.loss"))
     preview = digit_pictures.grid_image(snapshot.preview, columns=10, scale=3)
     if snapshot.done:
-        status = message("gan.live.done", step=snapshot.step, elapsed=_number(snapshot.elapsed, 1), shipped=shipped_steps)
+        status = message("gan.live.done", step=snapshot.step, elapsed=number(snapshot.elapsed, ".1f"), shipped=shipped_steps)
     else:
-        status = message("gan.live.status", step=snapshot.step, elapsed=_number(snapshot.elapsed, 1),
-                         seconds=_number(budget, 0), d_real=_number(snapshot.d_real, 2), d_fake=_number(snapshot.d_fake, 2))
+        status = message("gan.live.status", step=snapshot.step, elapsed=number(snapshot.elapsed, ".1f"),
+                         seconds=number(budget, ".0f"), d_real=number(snapshot.d_real, ".2f"), d_fake=number(snapshot.d_fake, ".2f"))
     return status, plot, preview
 

@@ -19,7 +19,7 @@ from mnist_cnn import visualize
 from mnist_cnn.predict import Analysis, analyse, class_confidences, first_layer_filters, one_hot, probability_table
 from shared.cpu import single_threaded
 from shared.digit_input import CANVAS_SIDE, digit_from_sketch, digit_from_upload, digit_sketchpad
-from shared.i18n import current_language, error, message, ui_text
+from shared.i18n import error, message, number, ui_text
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 
@@ -144,11 +144,9 @@ def _analyse(digit: np.ndarray) -> Analysis:
 
 
 def _answer_text(analysis: Analysis) -> str:
-    decimal = "," if current_language() == "pl" else "."
-    softmax = "[" + " ".join(f"{p:.2f}" for p in analysis.probabilities) + "]"
     return message(
         "mnist_cnn.answer",
-        softmax=softmax.replace(".", decimal),
+        softmax="[" + " ".join(number(p, ".2f") for p in analysis.probabilities) + "]",
         vector="[" + " ".join(str(v) for v in one_hot(analysis.probabilities)) + "]",
         digit=analysis.predicted,
     )

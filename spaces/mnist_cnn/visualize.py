@@ -19,22 +19,9 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from shared.colour_maps import DIVERGING, HEAT, colour
+
 GAP_COLOUR = (255, 255, 255)
-
-
-def _gradient(anchors: list[tuple[int, int, int]]) -> np.ndarray:
-    """A 256-entry colour table through ``anchors``, evenly spaced."""
-    anchors_array = np.array(anchors, dtype=np.float32)
-    positions = np.linspace(0, 255, len(anchors))
-    table = np.stack([np.interp(np.arange(256), positions, anchors_array[:, c]) for c in range(3)], axis=1)
-    return table.round().astype(np.uint8)
-
-
-# Dark → bright, readable for colour-blind viewers and in greyscale (an inferno-like ramp).
-HEAT = _gradient([(0, 0, 4), (40, 11, 84), (101, 21, 110), (159, 42, 99), (212, 72, 66),
-                  (245, 125, 21), (250, 193, 39), (252, 255, 164)])
-# Negative (blue) – zero (white) – positive (red), for weights that have a sign.
-DIVERGING = _gradient([(33, 102, 172), (146, 197, 222), (247, 247, 247), (244, 165, 130), (178, 24, 43)])
 
 # Scoped to the gr.HTML that shows the network (its css_template).
 NETWORK_CSS = """
@@ -59,13 +46,13 @@ def feature_maps(maps: np.ndarray, columns: int = 8) -> np.ndarray:
     The brightest colour stands for the layer's 99th percentile rather than its maximum: a few
     very strong values would otherwise leave every other map nearly black.
     """
-    return _grid(_colour(maps / _peak(maps, percentile=99.0), HEAT), columns)
+    return _grid(colour(maps / _peak(maps, percentile=99.0), HEAT), columns)
 
 
 def vector_cells(values: np.ndarray, columns: int = 16, cell: int = 4) -> np.ndarray:
     """A vector (one value per neuron) as a grid of heat-map cells, row by row; ``cell`` pixels
     a side, so the one-pixel gaps stay thin beside them."""
-    return _grid(_enlarge(_colour(values / _peak(values), HEAT)[:, None, None, :], cell), columns)
+    return _grid(_enlarge(colour(values / _peak(values), HEAT)[:, None, None, :], cell), columns)
 
 
 def softmax_cells(probabilities: np.ndarray, cell: int = 40) -> np.ndarray:
@@ -74,7 +61,7 @@ def softmax_cells(probabilities: np.ndarray, cell: int = 40) -> np.ndarray:
     Unlike the hidden layers they are not rescaled: the brightness is the probability itself.
     The digits are drawn in, so this one picture is sent at its full size.
     """
-    tiles = _enlarge(_colour(np.clip(probabilities, 0, 1), HEAT)[:, None, None, :], cell)
+    tiles = _enlarge(colour(np.clip(probabilities, 0, 1), HEAT)[:, None, None, :], cell)
     strip = Image.fromarray(_grid(tiles, len(probabilities), gap=2))
     draw, font = ImageDraw.Draw(strip), _font(cell // 2)
     for digit, p in enumerate(probabilities):
@@ -86,7 +73,7 @@ def softmax_cells(probabilities: np.ndarray, cell: int = 40) -> np.ndarray:
 def filters(kernels: np.ndarray, columns: int = 8) -> np.ndarray:
     """Convolution kernels (C, k, k): blue for negative weights, red for positive, one scale."""
     limit = float(np.abs(kernels).max()) or 1.0
-    return _grid(_colour((kernels / limit + 1.0) / 2.0, DIVERGING), columns)
+    return _grid(colour((kernels / limit + 1.0) / 2.0, DIVERGING), columns)
 
 
 def png_data_uri(picture: np.ndarray) -> str:
@@ -120,12 +107,6 @@ def _peak(values: np.ndarray, percentile: float = 100.0) -> float:
     # ReLU outputs are never negative; a layer that is all zero stays at the colour of 0.
     peak = float(np.percentile(values, percentile)) if values.size else 0.0
     return peak if peak > 0 else 1.0
-
-
-def _colour(values: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """Values in [0, 1] (any shape) → RGB through a 256-entry colour table (one more axis)."""
-    index = np.clip(np.nan_to_num(values) * 255.0, 0, 255).round().astype(np.uint8)
-    return table[index]
 
 
 def _enlarge(image: np.ndarray, scale: int) -> np.ndarray:

@@ -18,7 +18,7 @@ from sentiment import classifier
 from sentiment.classifier import CLASSES, LANGUAGES, MAX_TOKENS
 from shared.device import on_gpu
 from shared.gpu import GPU_EVENT, gpu
-from shared.i18n import current_language, error, message, ui_text, warn
+from shared.i18n import error, message, percent, ui_text, warn
 from shared.models import model_id, status_component
 from shared.validation import check_text
 
@@ -111,11 +111,6 @@ def _model_link(key: str) -> str:
     return f"`{ident}`" if Path(ident).is_dir() else f"[{ident}](https://huggingface.co/{ident})"
 
 
-def _percent(p: float) -> str:
-    text = f"{100 * p:.1f} %"
-    return text.replace(".", ",") if current_language() == "pl" else text
-
-
 @gpu(duration=30)
 def sentiment(text, language) -> dict[str, float]:
     """The three confidences for one text (several lines count as one text here)."""
@@ -152,7 +147,7 @@ def analyse(text, language):
     if attribution.explained < len(attribution.words):
         warn("sentiment.partial_explanation", n=len(attribution.words), limit=attribution.explained)
     best = int(probabilities[0].argmax())
-    answer = message("sentiment.answer", label=names[CLASSES[best]], confidence=_percent(probabilities[0][best]),
+    answer = message("sentiment.answer", label=names[CLASSES[best]], confidence=percent(probabilities[0][best]),
                      lang=message(f"sentiment.language.{languages[0]}"),
                      model=_model_link(classifier.MODEL_KEYS[languages[0]]))
 
@@ -160,7 +155,7 @@ def analyse(text, language):
     table = pd.DataFrame({message("sentiment.col.text"): texts,
                           message("sentiment.col.language"): languages,
                           message("sentiment.col.label"): predicted,
-                          **{names[c]: [_percent(p[k]) for p in probabilities] for k, c in enumerate(CLASSES)}})
+                          **{names[c]: [percent(p[k]) for p in probabilities] for k, c in enumerate(CLASSES)}})
     counts = [sum(1 for label in predicted if label == names[c]) for c in CLASSES]
     chart = pd.DataFrame({"class": [names[c] for c in CLASSES], "count": counts})
     summary = message("sentiment.summary", n=len(texts),

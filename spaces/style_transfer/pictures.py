@@ -5,20 +5,10 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from shared.colour_maps import HEAT, colour
+
 GRAM_CHANNELS = 64  # a 512×512 Gram matrix is unreadable on a projector; its first 64 channels are not
 GRAM_PICTURE_SIDE = 256
-
-
-def _gradient(anchors: list[tuple[int, int, int]]) -> np.ndarray:
-    anchors_array = np.array(anchors, dtype=np.float32)
-    positions = np.linspace(0, 255, len(anchors))
-    table = np.stack([np.interp(np.arange(256), positions, anchors_array[:, c]) for c in range(3)], axis=1)
-    return table.round().astype(np.uint8)
-
-
-# Dark → bright, readable in greyscale and for colour-blind viewers (inferno-like).
-HEAT = _gradient([(0, 0, 4), (40, 11, 84), (101, 21, 110), (159, 42, 99), (212, 72, 66),
-                  (245, 125, 21), (250, 193, 39), (252, 255, 164)])
 
 
 def fit(image: Image.Image, side: int) -> np.ndarray:
@@ -45,7 +35,7 @@ def gram_pictures(grams: dict[str, np.ndarray], channels: int = GRAM_CHANNELS) -
     pictures = {}
     for name, block in blocks.items():
         level = np.sqrt(np.clip(block / peak, 0.0, 1.0))
-        rgb = HEAT[np.round(level * 255).astype(np.uint8)]
+        rgb = colour(level, HEAT)
         scale = max(1, GRAM_PICTURE_SIDE // block.shape[0])
         pictures[name] = np.repeat(np.repeat(rgb, scale, axis=0), scale, axis=1)
     return pictures

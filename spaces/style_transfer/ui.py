@@ -19,7 +19,7 @@ import gradio as gr
 from shared import models
 from shared.device import on_gpu, pick_device
 from shared.gpu import GPU_EVENT, free_gpu_memory, gpu
-from shared.i18n import current_language, error, message, ui_text, warn
+from shared.i18n import error, message, number, ui_text, warn
 from shared.validation import check_number, open_image
 from style_transfer import pictures
 
@@ -164,9 +164,9 @@ def _transfer_on_device(content, style, content_weight, style_weight, layer_weig
     if step.diverged:
         warn("style_transfer.diverged")
     text = message("style_transfer.done", width=step.image.shape[1], height=step.image.shape[0], passes=step.passes,
-                   seconds=_decimal(f"{seconds:.1f}"), device=device.type.upper(),
-                   content=_number(step.content_losses[0]), content_end=_number(step.content_losses[-1]),
-                   style=_number(step.style_losses[0]), style_end=_number(step.style_losses[-1]))
+                   seconds=number(seconds), device=device.type.upper(),
+                   content=number(step.content_losses[0], ".3g"), content_end=number(step.content_losses[-1], ".3g"),
+                   style=number(step.style_losses[0], ".3g"), style_end=number(step.style_losses[-1], ".3g"))
     state = {"content": content, "style": style, "result": step.image}
     yield (pictures.photo_picture(step.image), strip, *_curves(step), text, heatmaps["content"], heatmaps["style"],
            heatmaps["result"], state)
@@ -211,11 +211,3 @@ def _file_path(file_data, missing_key: str) -> str:
     if not isinstance(path, str) or not path:
         raise error("shared.image.not_image")
     return path
-
-
-def _decimal(text: str) -> str:
-    return text.replace(".", ",") if current_language() == "pl" else text
-
-
-def _number(value: float) -> str:
-    return _decimal(f"{value:.3g}")

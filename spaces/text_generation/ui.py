@@ -17,7 +17,7 @@ import torch
 
 from shared.device import on_gpu
 from shared.gpu import GPU_EVENT, free_gpu_memory, gpu
-from shared.i18n import current_language, error, message, ui_text, warn
+from shared.i18n import error, message, number, percent, ui_text, warn
 from shared.llm_stream import StopSignals, session_of, stream_generate
 from shared.models import model_id, status_component
 from shared.validation import check_number, check_seed, check_text
@@ -171,12 +171,6 @@ def _distribution(prompt, choice, temperature, top_k, top_p, shown):
         raise error("shared.gpu.out_of_memory") from None
 
 
-
-def _percent(p: float) -> str:
-    text = f"{100 * p:.1f} %"
-    return text.replace(".", ",") if current_language() == "pl" else text
-
-
 # --- events -------------------------------------------------------------------------------------------------
 
 
@@ -198,14 +192,14 @@ def explore(prompt, choice, temperature, top_k, top_p, shown):
     table = pd.DataFrame({message("text_generation.col.rank"): range(1, len(d.ids) + 1),
                           message("text_generation.col.token"): [visible(t) for t in d.tokens],
                           message("text_generation.col.id"): d.ids,
-                          message("text_generation.col.raw"): [_percent(p) for p in d.raw],
-                          message("text_generation.col.sampling"): [_percent(p) for p in d.sampling]})
+                          message("text_generation.col.raw"): [percent(p) for p in d.raw],
+                          message("text_generation.col.sampling"): [percent(p) for p in d.sampling]})
     covered = sum(d.raw)
     summary = message("text_generation.summary", n=len(ids), token=f"`{visible(d.tokens[0])}`",
-                      probability=_percent(d.raw[0]), shown=len(d.ids), covered=_percent(covered),
+                      probability=percent(d.raw[0]), shown=len(d.ids), covered=percent(covered),
                       rest=f"{d.raw_full.numel() - len(d.ids):,}".replace(",", " "),
-                      remaining=_percent(max(0.0, 1.0 - covered)))
-    picks = [(f"{visible(t)}  ({_percent(p)})", str(i)) for t, i, p in zip(d.tokens, d.ids, d.raw)]
+                      remaining=percent(max(0.0, 1.0 - covered)))
+    picks = [(f"{visible(t)}  ({percent(p)})", str(i)) for t, i, p in zip(d.tokens, d.ids, d.raw)]
     return (language_model.status(choice), summary, tokenization(tokenizer, ids),
             gr.BarPlot(value=chart, sort=labels, x_title=message("text_generation.col.token"),
                        y_title=message("text_generation.col.raw")),
@@ -286,9 +280,8 @@ def generate_text(prompt, choice, temperature, top_k, top_p, seed, max_new_token
 
 
 def _stats_line(stats) -> str:
-    decimal = (lambda s: s.replace(".", ",")) if current_language() == "pl" else (lambda s: s)
-    return message("text_generation.stats", tokens=stats.new_tokens, seconds=decimal(f"{stats.seconds:.1f}"),
-                   speed=decimal(f"{stats.tokens_per_second:.1f}"),
+    return message("text_generation.stats", tokens=stats.new_tokens, seconds=number(stats.seconds),
+                   speed=number(stats.tokens_per_second),
                    stopped=message("text_generation.stopped") if stats.stopped else "")
 
 

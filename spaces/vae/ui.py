@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 
 from shared.cpu import single_threaded
-from shared.gpu import free_gpu_memory, gpu
-from shared.i18n import current_language, error, message, ui_text
+from shared.gpu import gpu
+from shared.i18n import error, message, number, ui_text
 from shared.validation import check_finite_array, check_number, check_seed
 from vae import checkpoint, latent, live
-from shared import digit_pictures
+from shared import digit_pictures, live_training
 from shared.digit_input import digit_from_sketch, digit_from_upload, digit_sketchpad
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
@@ -94,18 +94,8 @@ def build() -> None:
     with gr.Accordion(ui_text("vae.how.heading"), open=False):
         how = gr.Markdown()
 
-    with gr.Accordion(ui_text("vae.live.heading"), open=False):
-        gr.Markdown(ui_text("vae.live.explain"))
-        with gr.Row():
-            live_dims = gr.Radio(choices=[2, 32], value=2, label=ui_text("vae.live.dims"))
-            live_seconds = gr.Slider(2, live.MAX_SECONDS, value=30, step=5, label=ui_text("vae.live.seconds"))
-        with gr.Row():
-            start = gr.Button(ui_text("vae.live.start"), variant="primary")
-            stop = gr.Button(ui_text("vae.live.stop"), variant="stop")
-        live_status = gr.Markdown()
-        with gr.Row():
-            live_plot = gr.LinePlot(x="step", y="loss", color="curve", label=ui_text("vae.live.plot"), height=260)
-            live_preview = gr.Image(label=ui_text("vae.live.preview"), format="png", interactive=False, buttons=[])
+    live_training.panel("vae", live_train, default_seconds=30, options=lambda: [
+        gr.Radio(choices=[2, 32], value=2, label=ui_text("vae.live.dims"))])
 
     # --- the page's own wiring (private) ---
     taken = [hint, seen, region, digit_state]
@@ -157,15 +147,6 @@ def build() -> None:
                                    api_description="Two pictures of digits and a number of steps (2-24) in; the "
                                                    "strip of digits decoded along the line between them out.")
 
-    training = start.click(live_train, inputs=[live_dims, live_seconds], outputs=[live_status, live_plot, live_preview],
-                           api_name="vae_live_train", concurrency_limit=1, concurrency_id="vae_live")
-    stop.click(None, cancels=[training], api_name="vae_live_stop", api_visibility="private", queue=False)
-
-
-def _number(value: float, digits: int) -> str:
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if current_language() == "pl" else text
-
 
 def _weights(fn, *args):
     try:
@@ -194,8 +175,8 @@ def _take(digit: np.ndarray | None):
     if digit is None:
         return message("vae.hint.empty"), None, "", None
     mean, std = _weights(latent.encode, digit, checkpoint.MAP_MODEL)
-    region = message("vae.your_region", z1=_number(mean[0], 2), z2=_number(mean[1], 2), s1=_number(std[0], 2),
-                     s2=_number(std[1], 2))
+    region = message("vae.your_region", z1=number(mean[0], ".2f"), z2=number(mean[1], ".2f"), s1=number(std[0], ".2f"),
+                     s2=number(std[1], ".2f"))
     return "", digit_pictures.digit_image(digit), region, digit
 
 
@@ -263,8 +244,8 @@ def sample_prior(dims: object, count: object, seed: object):
 
 def explain_metrics() -> str:
     models = checkpoint.shipped_metrics().get("models", {})
-    parts = [message("vae.metric", dims=entry["latent_dim"], nats=_number(entry["test_negative_elbo"], 1),
-                     reconstruction=_number(entry["test_reconstruction"], 1), kl=_number(entry["test_kl"], 1))
+    parts = [message("vae.metric", dims=entry["latent_dim"], nats=number(entry["test_negative_elbo"], ".1f"),
+                     reconstruction=number(entry["test_reconstruction"], ".1f"), kl=number(entry["test_kl"], ".1f"))
              for name in checkpoint.LATENT_DIMS if (entry := models.get(name))]
     return message("vae.how.explain", metrics="; ".join(parts) if parts else message("vae.metrics_missing"))
 
@@ -309,37 +290,33 @@ def live_train(dims: object, seconds: object, progress=gr.Progress()):
     dims = check_number(dims, message("vae.latent_dims"), 1, 1024, integer=True)
     if dims not in (2, 32):
         raise error("vae.bad_dims", value=dims)
-    budget = check_number(seconds, message("vae.live.seconds_name"), 1, live.MAX_SECONDS)
-    with live.exclusive_run():
-        yield message("vae.live.preparing"), None, None
+    budget = check_number(seconds, message("vae.live.seconds_name"), 1, live_training.MAX_SECONDS)
+
+    def start():
         from shared.mnist import load_mnist
 
         train_images, _ = load_mnist("train")
         test_images, _ = load_mnist("test")
-        name = checkpoint.MAP_MODEL if dims == 2 else checkpoint.QUALITY_MODEL
-        shipped = checkpoint.shipped_metrics().get("models", {}).get(name, {})
-        try:
-            for snapshot in live.train_live(train_images, test_images, dims, budget):
-                progress(min(1.0, snapshot.elapsed / budget), desc=message("vae.live.heading"))
-                yield _live_outputs(snapshot, budget, shipped)
-        except Exception as exc:
-            if exc.__class__.__name__ == "OutOfMemoryError":
-                free_gpu_memory()
-                raise error("shared.gpu.out_of_memory") from None
-            raise
+        return live.train_live(train_images, test_images, dims, budget)
+
+    name = checkpoint.MAP_MODEL if dims == 2 else checkpoint.QUALITY_MODEL
+    shipped = checkpoint.shipped_metrics().get("models", {}).get(name, {})
+    yield from live_training.stream(start, budget, lambda snapshot: _live_outputs(snapshot, budget, shipped),
+                                    preparing_key="vae.live.preparing", heading_key="vae.live.heading",
+                                    progress=progress)
 
 
-def _live_outputs(snapshot: live.Snapshot, budget: float, shipped: dict):
-    rows = [{"step": s, "loss": v, "curve": message("vae.live.curve.train")} for s, v in snapshot.train_losses]
+def _live_outputs(snapshot: live_training.Snapshot, budget: float, shipped: dict):
+    rows = [{"step": s, "loss": v, "curve": message("vae.live.curve.train")} for s, v in snapshot.losses]
     table = pd.DataFrame(rows or [{"step": 0, "loss": snapshot.test_loss, "curve": message("vae.live.curve.test")}])
     plot = gr.LinePlot(value=table, x_title=message("vae.live.axis.step"), y_title=message("vae.live.axis.loss"))
     preview = digit_pictures.grid_image(snapshot.preview.reshape(-1, 28, 28), columns=live.PREVIEW_COUNT, scale=3)
     if snapshot.done:
-        shipped_text = _number(shipped["test_negative_elbo"], 1) if "test_negative_elbo" in shipped else "—"
-        status = message("vae.live.done", step=snapshot.step, elapsed=_number(snapshot.elapsed, 1),
-                         loss=_number(snapshot.test_loss, 1), shipped=shipped_text)
+        shipped_text = number(shipped["test_negative_elbo"], ".1f") if "test_negative_elbo" in shipped else "—"
+        status = message("vae.live.done", step=snapshot.step, elapsed=number(snapshot.elapsed, ".1f"),
+                         loss=number(snapshot.test_loss, ".1f"), shipped=shipped_text)
     else:
-        status = message("vae.live.status", step=snapshot.step, elapsed=_number(snapshot.elapsed, 1),
-                         seconds=_number(budget, 0), loss=_number(snapshot.test_loss, 1))
+        status = message("vae.live.status", step=snapshot.step, elapsed=number(snapshot.elapsed, ".1f"),
+                         seconds=number(budget, ".0f"), loss=number(snapshot.test_loss, ".1f"))
     return status, plot, preview
 
