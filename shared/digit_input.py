@@ -15,6 +15,8 @@ pictures prepared the same way, so a sketch or a photo goes through the same ste
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from PIL import Image
 
@@ -203,3 +205,24 @@ def digit_sketchpad(label, **extra):
         label=label, type="pil", image_mode="RGBA", canvas_size=(CANVAS_SIDE, CANVAS_SIDE), fixed_canvas=True,
         layers=False, transforms=(), brush=gr.Brush(default_size=BRUSH_RADIUS, colors=["#000000"], color_mode="fixed"),
         buttons=["fullscreen"], **extra)
+
+
+def digit_input_tabs(prefix: str, examples_dir: Path, *, sketch_height: int | None = None, upload_height: int = 300):
+    """Two tabs, "draw" and "upload" (with the tab's example digits), built inside the caller's
+    layout; returns ``(sketchpad, upload)``. Texts: the tab's ``<prefix>.tab.draw``,
+    ``.tab.upload``, ``.sketchpad``, ``.upload`` and ``.examples`` keys."""
+    import gradio as gr
+
+    from shared.i18n import ui_text
+
+    with gr.Tabs():
+        with gr.Tab(ui_text(f"{prefix}.tab.draw"), id=f"{prefix}-draw"):
+            sketch = digit_sketchpad(ui_text(f"{prefix}.sketchpad"),
+                                     **({"height": sketch_height} if sketch_height else {}))
+        with gr.Tab(ui_text(f"{prefix}.tab.upload"), id=f"{prefix}-upload"):
+            upload = gr.Image(label=ui_text(f"{prefix}.upload"), type="filepath",
+                              sources=["upload", "clipboard", "webcam"], height=upload_height, buttons=[])
+            gr.Examples(examples=[[str(p)] for p in sorted(Path(examples_dir).glob("*.png"))], inputs=[upload],
+                        label=ui_text(f"{prefix}.examples"), examples_per_page=12,
+                        api_name=f"{prefix}_load_example", api_visibility="private")
+    return sketch, upload

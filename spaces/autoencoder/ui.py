@@ -21,7 +21,7 @@ import pandas as pd
 
 from autoencoder import checkpoint, live
 from shared import digit_pictures, live_training
-from shared.digit_input import digit_from_sketch, digit_from_upload, digit_sketchpad
+from shared.digit_input import digit_from_sketch, digit_from_upload, digit_input_tabs
 from autoencoder.model import CODE_SIZES
 from autoencoder.reconstruct import Reconstruction, code_plane, reconstruct, reconstruct_all
 from shared.cpu import single_threaded
@@ -36,15 +36,7 @@ PLANE_POINTS = 2000
 def build() -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=5, min_width=320):
-            with gr.Tabs():
-                with gr.Tab(ui_text("autoencoder.tab.draw"), id="autoencoder-draw"):
-                    sketch = digit_sketchpad(ui_text("autoencoder.sketchpad"))
-                with gr.Tab(ui_text("autoencoder.tab.upload"), id="autoencoder-upload"):
-                    upload = gr.Image(label=ui_text("autoencoder.upload"), type="filepath",
-                                      sources=["upload", "clipboard", "webcam"], height=300, buttons=[])
-                    gr.Examples(examples=[[str(p)] for p in sorted(EXAMPLES_DIR.glob("*.png"))], inputs=[upload],
-                                label=ui_text("autoencoder.examples"), examples_per_page=12,
-                                api_name="autoencoder_load_example", api_visibility="private")
+            sketch, upload = digit_input_tabs("autoencoder", EXAMPLES_DIR)
         with gr.Column(scale=4, min_width=280):
             hint = gr.Markdown(ui_text("autoencoder.hint.empty"))
             seen = gr.Image(label=ui_text("autoencoder.seen"), format="png", interactive=False, height=230,

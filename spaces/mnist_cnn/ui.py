@@ -18,7 +18,7 @@ import numpy as np
 from mnist_cnn import visualize
 from mnist_cnn.predict import Analysis, analyse, class_confidences, first_layer_filters, one_hot, probability_table
 from shared.cpu import single_threaded
-from shared.digit_input import CANVAS_SIDE, digit_from_sketch, digit_from_upload, digit_sketchpad
+from shared.digit_input import CANVAS_SIDE, digit_from_sketch, digit_from_upload, digit_input_tabs
 from shared.i18n import error, message, number, ui_text
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
@@ -27,16 +27,9 @@ EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 def build() -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=5, min_width=320):
-            with gr.Tabs():
-                with gr.Tab(ui_text("mnist_cnn.tab.draw"), id="mnist_cnn-draw"):
-                    # Tall enough to show the whole canvas at full size, not zoomed out.
-                    sketch = digit_sketchpad(ui_text("mnist_cnn.sketchpad"), height=CANVAS_SIDE + 120)
-                with gr.Tab(ui_text("mnist_cnn.tab.upload"), id="mnist_cnn-upload"):
-                    upload = gr.Image(label=ui_text("mnist_cnn.upload"), type="filepath",
-                                      sources=["upload", "clipboard", "webcam"], height=320, buttons=[])
-                    gr.Examples(examples=[[str(p)] for p in sorted(EXAMPLES_DIR.glob("*.png"))], inputs=[upload],
-                                label=ui_text("mnist_cnn.examples"), examples_per_page=12,
-                                api_name="mnist_load_example", api_visibility="private")
+            # The sketchpad tall enough to show the whole canvas at full size, not zoomed out.
+            sketch, upload = digit_input_tabs("mnist_cnn", EXAMPLES_DIR, sketch_height=CANVAS_SIDE + 120,
+                                              upload_height=320)
             with gr.Accordion(ui_text("mnist_cnn.preprocess.heading"), open=False):
                 gr.Markdown(ui_text("mnist_cnn.preprocess.explain"))
         with gr.Column(scale=4, min_width=300):

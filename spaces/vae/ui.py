@@ -19,7 +19,7 @@ from shared.i18n import error, message, number, ui_text
 from shared.validation import check_finite_array, check_number, check_seed
 from vae import checkpoint, latent, live
 from shared import digit_pictures, live_training
-from shared.digit_input import digit_from_sketch, digit_from_upload, digit_sketchpad
+from shared.digit_input import digit_from_sketch, digit_from_upload, digit_input_tabs
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 MAX_LATENT = 10.0  # |z| beyond this is far outside anything the decoder was trained on
@@ -35,15 +35,7 @@ def build() -> None:
     second_state = gr.State(None)
     with gr.Row(equal_height=False):
         with gr.Column(scale=5, min_width=320):
-            with gr.Tabs():
-                with gr.Tab(ui_text("vae.tab.draw"), id="vae-draw"):
-                    sketch = digit_sketchpad(ui_text("vae.sketchpad"))
-                with gr.Tab(ui_text("vae.tab.upload"), id="vae-upload"):
-                    upload = gr.Image(label=ui_text("vae.upload"), type="filepath",
-                                      sources=["upload", "clipboard", "webcam"], height=300, buttons=[])
-                    gr.Examples(examples=[[str(p)] for p in sorted(EXAMPLES_DIR.glob("*.png"))], inputs=[upload],
-                                label=ui_text("vae.examples"), examples_per_page=12,
-                                api_name="vae_load_example", api_visibility="private")
+            sketch, upload = digit_input_tabs("vae", EXAMPLES_DIR)
         with gr.Column(scale=4, min_width=280):
             hint = gr.Markdown(ui_text("vae.hint.empty"))
             seen = gr.Image(label=ui_text("vae.seen"), format="png", interactive=False, height=200, buttons=[])
