@@ -9,31 +9,13 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "spaces")]
 
-import argparse  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
-import statistics  # noqa: E402
 import time  # noqa: E402
 
-import psutil  # noqa: E402
-import torch  # noqa: E402
-
-
-def timed(fn, repeats: int) -> tuple[float, float]:
-    fn()
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), max(times)
+import measure  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeats", type=int, default=10)
-    parser.add_argument("--live-seconds", type=float, default=5.0)
-    args = parser.parse_args()
+    args = measure.parse_arguments(repeats=10)
     import gan
     from gan import explore, live
     from gan.evaluate import generated_digits
@@ -43,8 +25,7 @@ def main() -> None:
     from shared.mnist import load_mnist
 
     i18n.register(gan.TEXTS)
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch threads "
-          f"{torch.get_num_threads()}, load average {os.getloadavg()[0]:.1f} (shared machine: pessimistic)")
+    measure.print_machine()
     started = time.perf_counter()
     page_opened(2024, 16, -1, 1, 3, 2, 8, 10)
     print(f"first page open (load models, test set, matplotlib; grid, walk, verdicts, histogram, story): "
@@ -55,7 +36,7 @@ def main() -> None:
         ("walk of 16 steps", lambda: explore.walk(1, 3, 2, 8, 16), args.repeats),
         ("one story frame (grid + loss curves)", lambda: story_frame(5), args.repeats),
     ]:
-        median, worst = timed(fn, repeats)
+        median, worst = measure.timed(fn, repeats)
         print(f"{name}: median {median:.1f} ms, max {worst:.1f} ms")
     test_images, _ = load_mnist("test")
     started = time.perf_counter()
@@ -68,12 +49,10 @@ def main() -> None:
     halves = classifier_outputs(test_images[:5000])[0], classifier_outputs(test_images[5000:])[0]
     print(f"reference: FD between the two halves of the test set {frechet_distance(*halves):.2f} (the floor)")
     train_images, train_labels = load_mnist("train")
-    last = None
-    for last in live.train_live(train_images, train_labels, args.live_seconds):
-        pass
-    print(f"live training: {last.step} steps in {last.elapsed:.1f} s ({last.step / last.elapsed:.1f} steps/s, "
-          f"batch {live.BATCH_SIZE})")
-    print(f"resident memory: {psutil.Process().memory_info().rss / 2**20:.0f} MiB")
+    last = measure.last_report(live.train_live(train_images, train_labels, args.live_seconds))
+    # A GAN step trains two networks, so it makes only a few steps a second: one decimal.
+    print(f"live training: {measure.training_speed(last, decimals=1)}")
+    measure.print_resident_memory()
 
 
 if __name__ == "__main__":

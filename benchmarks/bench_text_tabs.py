@@ -30,17 +30,26 @@ def rss_gb() -> float:
     return psutil.Process().memory_info().rss / 1e9
 
 
+def load_timed(label: str, get, name: str):
+    """``get(name)``'s model and tokenizer with the seconds it took to load them, or None once a model
+    that cannot be loaded is reported: the other models are still worth measuring."""
+    started = time.perf_counter()
+    try:
+        model, tokenizer = get(name)
+    except ModelUnavailable as exc:
+        print(f"{label}: not available ({exc.message[:120]})")
+        return None
+    return model, tokenizer, time.perf_counter() - started
+
+
 def bench_next_tokens(repeats: int) -> None:
     from text_generation import language_model, next_token
 
     for choice in language_model.CHOICES:
-        try:
-            started = time.perf_counter()
-            model, tokenizer = language_model.get(choice)
-            load_s = time.perf_counter() - started
-        except ModelUnavailable as exc:
-            print(f"next_tokens {choice}: not available ({exc.message[:120]})")
+        loaded = load_timed(f"next_tokens {choice}", language_model.get, choice)
+        if loaded is None:
             continue
+        model, tokenizer, load_s = loaded
         ids = next_token.encode_prompt(tokenizer, "Ala ma kota, a kot ma", 512).ids
         times = []
         for _ in range(repeats):
@@ -69,13 +78,10 @@ def bench_chat(tokens: int) -> None:
     from chat import chat_model
     from chat.conversation import build_messages, encode
 
-    try:
-        started = time.perf_counter()
-        model, tokenizer = chat_model.get("chat")
-        load_s = time.perf_counter() - started
-    except ModelUnavailable as exc:
-        print(f"chat: not available ({exc.message[:120]})")
+    loaded = load_timed("chat", chat_model.get, "chat")
+    if loaded is None:
         return
+    model, tokenizer, load_s = loaded
     print(f"chat: load {load_s:.1f} s")
     encoded = encode(tokenizer, build_messages("You are a helpful assistant.", [], "Czym jest sieć neuronowa?"), 1536)
     _report_stream("chat reply", model, tokenizer,
@@ -88,13 +94,10 @@ def bench_sentiment(repeats: int) -> None:
     texts = {"en": "I really love this hardware, I can always trust your solutions!!!",
              "pl": "Bardzo polecam ten hotel, obsługa była świetna, a śniadania pyszne!"}
     for language, text in texts.items():
-        try:
-            started = time.perf_counter()
-            model, tokenizer = classifier.get(language)
-            load_s = time.perf_counter() - started
-        except ModelUnavailable as exc:
-            print(f"sentiment {language}: not available ({exc.message[:120]})")
+        loaded = load_timed(f"sentiment {language}", classifier.get, language)
+        if loaded is None:
             continue
+        model, tokenizer, load_s = loaded
         one, explain, batch = [], [], []
         for _ in range(repeats):
             started = time.perf_counter()

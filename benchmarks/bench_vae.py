@@ -9,37 +9,19 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "spaces")]
 
-import argparse  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
-import statistics  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
-import psutil  # noqa: E402
-import torch  # noqa: E402
 
-
-def timed(fn, repeats: int) -> tuple[float, float]:
-    fn()
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), max(times)
+import measure  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeats", type=int, default=20)
-    parser.add_argument("--live-seconds", type=float, default=5.0)
-    args = parser.parse_args()
+    args = measure.parse_arguments(repeats=20)
     from shared.mnist import load_mnist
     from vae import checkpoint, latent, live
 
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch threads "
-          f"{torch.get_num_threads()}, load average {os.getloadavg()[0]:.1f} (shared machine: pessimistic)")
+    measure.print_machine()
     started = time.perf_counter()
     latent.latent_map(None)
     print(f"first map (load both models, decode 225 tiles, encode 2000 test digits): "
@@ -55,15 +37,13 @@ def main() -> None:
         ("10 000 prior samples (32-D, for shared.evaluate)",
          lambda: latent.prior_samples(checkpoint.QUALITY_MODEL, 10_000, 0)),
     ]:
-        median, worst = timed(fn, args.repeats if "10 000" not in name else 3)
+        median, worst = measure.timed(fn, args.repeats if "10 000" not in name else 3)
         print(f"{name}: median {median:.1f} ms, max {worst:.1f} ms")
     train_images, _ = load_mnist("train")
-    last = None
-    for last in live.train_live(train_images, test_images, 2, args.live_seconds):
-        pass
-    print(f"live training (2-D): {last.step} steps in {last.elapsed:.1f} s ({last.step / last.elapsed:.0f} steps/s, "
-          f"batch {live.BATCH_SIZE}); test −ELBO {last.test_loss:.1f} nats")
-    print(f"resident memory: {psutil.Process().memory_info().rss / 2**20:.0f} MiB")
+    last = measure.last_report(live.train_live(train_images, test_images, 2, args.live_seconds))
+    print(f"live training (2-D): {measure.training_speed(last)}; "
+          f"test −ELBO {last.test_loss:.1f} nats")
+    measure.print_resident_memory()
 
 
 if __name__ == "__main__":
