@@ -3,19 +3,14 @@ the model's shape (so the file alone rebuilds it; loading can never run code).""
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 
-from safetensors import safe_open
-from safetensors.torch import load_file, save_file
-
 from autoencoder.model import CODE_SIZES, Autoencoder
+from shared.mnist_training import load_model, read_metrics, save_model
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 METRICS_PATH = WEIGHTS_DIR / "metrics.json"
-
-_CONFIG_KEY = "config"
 
 
 def model_name(code_size: int) -> str:
@@ -27,18 +22,11 @@ def weights_path(code_size: int, directory: Path = WEIGHTS_DIR) -> Path:
 
 
 def save(model: Autoencoder, path: Path, **metadata: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    save_file(tensors, str(path), metadata={_CONFIG_KEY: json.dumps(model.config()), **metadata})
+    save_model(model, path, **metadata)
 
 
 def load(path: Path | str) -> Autoencoder:
-    with safe_open(str(path), framework="pt") as f:
-        config = json.loads((f.metadata() or {})[_CONFIG_KEY])
-    model = Autoencoder(config["code_size"], tuple(config["hidden"]))
-    model.load_state_dict(load_file(str(path)))
-    model.requires_grad_(False)
-    return model.eval()
+    return load_model(Autoencoder, path)
 
 
 @lru_cache(maxsize=None)
@@ -50,4 +38,4 @@ def shipped_model(code_size: int) -> Autoencoder:
 
 
 def shipped_metrics() -> dict:
-    return json.loads(METRICS_PATH.read_text()) if METRICS_PATH.is_file() else {}
+    return read_metrics(METRICS_PATH)

@@ -14,11 +14,8 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).resolve().parents[2]), str(Path(__file__).resolve().parents[1])]
 
 import argparse  # noqa: E402
-import hashlib  # noqa: E402
-import json  # noqa: E402
 import math  # noqa: E402
 import time  # noqa: E402
-from datetime import datetime, timezone  # noqa: E402
 
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
@@ -27,11 +24,12 @@ from tqdm import tqdm  # noqa: E402
 from autoencoder import checkpoint  # noqa: E402
 from autoencoder.evaluate import reconstruction_error  # noqa: E402
 from autoencoder.model import CODE_SIZES, Autoencoder, count_parameters  # noqa: E402
-from shared.machine import machine_description  # noqa: E402
-from shared.mnist import checksum, load_mnist  # noqa: E402
+from shared.mnist_training import (add_run_options, load_training_data, merge_metrics, parse_run_args,  # noqa: E402
+                                   run_record, weights_record)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 QUICK_OUT_DIR = REPO_ROOT / "artifacts" / "autoencoder_quick"
+QUICK_TRAIN_IMAGES = 6000
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -40,17 +38,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--lr", type=float, default=2e-3, help="Adam learning rate, decayed by a cosine schedule")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=1,
-                        help="CPU threads (one is fastest on a machine shared with other jobs)")
-    parser.add_argument("--quick", action="store_true", help="pipeline check: 6000 images, 1 epoch")
-    parser.add_argument("--out", type=Path, default=None)
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.epochs = 1
-    if args.out is None:
-        args.out = QUICK_OUT_DIR if args.quick else checkpoint.WEIGHTS_DIR
-    return args
+    add_run_options(parser, QUICK_TRAIN_IMAGES)  # --seed, --threads, --quick, --out
+    return parse_run_args(parser, argv, QUICK_OUT_DIR, checkpoint.WEIGHTS_DIR)
 
 
 def train_one(code_size: int, args, x_train, test_images) -> dict:
@@ -100,33 +89,21 @@ def train_one(code_size: int, args, x_train, test_images) -> dict:
         "train_seconds": round(train_seconds, 1),
         "hyperparameters": {"batch_size": args.batch_size, "optimizer": "Adam", "lr": args.lr,
                             "schedule": "cosine to lr/20", "loss": "MSE", "hidden": list(model.hidden)},
-        "weights_file": path.name,
-        "weights_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        **weights_record(path),
         "history": history,
     }
 
 
 def main(args) -> dict:
     torch.set_num_threads(args.threads)
-    train_images, train_labels = load_mnist("train")
-    test_images, test_labels = load_mnist("test")
-    data_checksum = {"train": checksum(train_images, train_labels), "test": checksum(test_images, test_labels)}
-    if args.quick:
-        train_images = train_images[:6000]
-    x_train = torch.tensor(train_images).float().div_(255)
-    results = {checkpoint.model_name(size): train_one(size, args, x_train, test_images) for size in args.sizes}
-    # Read the file only now: another model may have been trained meanwhile.
-    metrics_path = args.out / checkpoint.METRICS_PATH.name
-    metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {"models": {}}
-    metrics["models"].update(results)
-    metrics.update({
+    data = load_training_data(QUICK_TRAIN_IMAGES if args.quick else None)
+    x_train = torch.tensor(data.train_images).float().div_(255)
+    results = {checkpoint.model_name(size): train_one(size, args, x_train, data.test_images)
+               for size in args.sizes}
+    metrics = merge_metrics(args.out / checkpoint.METRICS_PATH.name, results, {
         "metric": "test mean squared error per pixel (pixels in [0, 1]) over all 10 000 test images",
-        "seed": args.seed, "quick": args.quick, "data_checksum": data_checksum,
-        "machine": machine_description(args.threads),
-        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        **run_record(args, data.checksum),
     })
-    args.out.mkdir(parents=True, exist_ok=True)
-    metrics_path.write_text(json.dumps(metrics, indent=2) + "\n")
     for size in args.sizes:
         entry = metrics["models"][checkpoint.model_name(size)]
         print(f"{entry['model']}: test MSE {entry['test_mse_per_pixel']:.5f} per pixel, PSNR {entry['test_psnr_db']} dB")

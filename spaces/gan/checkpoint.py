@@ -7,18 +7,16 @@ each file's metadata records the network's shape, so the file alone rebuilds it.
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from safetensors import safe_open
 from safetensors.numpy import load_file as load_numpy
 from safetensors.numpy import save_file as save_numpy
-from safetensors.torch import load_file, save_file
 from torch import nn
 
 from gan.model import Discriminator, Generator
+from shared.mnist_training import load_model, read_metrics, save_model
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 GENERATOR_PATH = WEIGHTS_DIR / "gan_generator.safetensors"
@@ -27,30 +25,17 @@ STORY_PATH = WEIGHTS_DIR / "gan_story.safetensors"
 METRICS_PATH = WEIGHTS_DIR / "metrics.json"
 MODEL_NAME = "gan"
 
-_CONFIG_KEY = "config"
-
 
 def save(model: nn.Module, path: Path, **metadata: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    save_file(tensors, str(path), metadata={_CONFIG_KEY: json.dumps(model.config()), **metadata})
-
-
-def _load(cls, path: Path | str):
-    with safe_open(str(path), framework="pt") as f:
-        config = json.loads((f.metadata() or {})[_CONFIG_KEY])
-    model = cls(**config)
-    model.load_state_dict(load_file(str(path)))
-    model.requires_grad_(False)
-    return model.eval()
+    save_model(model, path, **metadata)
 
 
 def load_generator(path: Path | str = GENERATOR_PATH) -> Generator:
-    return _load(Generator, path)
+    return load_model(Generator, path)
 
 
 def load_discriminator(path: Path | str = DISCRIMINATOR_PATH) -> Discriminator:
-    return _load(Discriminator, path)
+    return load_model(Discriminator, path)
 
 
 @lru_cache(maxsize=1)
@@ -75,4 +60,4 @@ def shipped_story() -> dict[str, np.ndarray]:
 
 
 def shipped_metrics() -> dict:
-    return json.loads(METRICS_PATH.read_text()) if METRICS_PATH.is_file() else {}
+    return read_metrics(METRICS_PATH)

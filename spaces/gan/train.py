@@ -15,11 +15,7 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).resolve().parents[2]), str(Path(__file__).resolve().parents[1])]
 
 import argparse  # noqa: E402
-import hashlib  # noqa: E402
-import json  # noqa: E402
-import math  # noqa: E402
 import time  # noqa: E402
-from datetime import datetime, timezone  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -28,11 +24,12 @@ from tqdm import tqdm  # noqa: E402
 
 from gan import checkpoint  # noqa: E402
 from gan.model import CLASSES, Discriminator, Generator, count_parameters, from_unit, to_unit  # noqa: E402
-from shared.machine import machine_description  # noqa: E402
-from shared.mnist import checksum, load_mnist  # noqa: E402
+from shared.mnist_training import (add_run_options, file_sha256, load_training_data, parse_run_args,  # noqa: E402
+                                   run_record, write_metrics)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 QUICK_OUT_DIR = REPO_ROOT / "artifacts" / "gan_quick"
+QUICK_TRAIN_IMAGES = 3200
 STORY_ROWS = 4  # the fixed noise batch: STORY_ROWS examples of each digit
 STORY_SNAPSHOTS = 30
 LOSS_EVERY = 25  # steps averaged into one point of the loss curves
@@ -45,17 +42,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--lr", type=float, default=2e-4, help="Adam learning rate of both networks")
     parser.add_argument("--real-label", type=float, default=0.9,
                         help="target for real digits (one-sided label smoothing keeps D from overconfidence)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=1,
-                        help="CPU threads (one is fastest on a machine shared with other jobs)")
-    parser.add_argument("--quick", action="store_true", help="pipeline check: 3200 images, 1 epoch")
-    parser.add_argument("--out", type=Path, default=None)
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.epochs = 1
-    if args.out is None:
-        args.out = QUICK_OUT_DIR if args.quick else checkpoint.WEIGHTS_DIR
-    return args
+    add_run_options(parser, QUICK_TRAIN_IMAGES)  # --seed, --threads, --quick, --out
+    return parse_run_args(parser, argv, QUICK_OUT_DIR, checkpoint.WEIGHTS_DIR)
 
 
 @torch.no_grad()
@@ -72,13 +60,9 @@ def train(args) -> dict:
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
-    train_images, train_labels = load_mnist("train")
-    test_images, test_labels = load_mnist("test")
-    data_checksum = {"train": checksum(train_images, train_labels), "test": checksum(test_images, test_labels)}
-    if args.quick:
-        train_images, train_labels = train_images[:3200], train_labels[:3200]
-    x_train = from_unit(torch.tensor(train_images).float().div_(255)).contiguous(memory_format=torch.channels_last)
-    y_train = torch.tensor(train_labels, dtype=torch.long)
+    data = load_training_data(QUICK_TRAIN_IMAGES if args.quick else None)
+    x_train = from_unit(torch.tensor(data.train_images).float().div_(255)).contiguous(memory_format=torch.channels_last)
+    y_train = torch.tensor(data.train_labels, dtype=torch.long)
 
     # channels-last tensors let the CPU convolution kernels skip layout conversions.
     generator_net = Generator().to(memory_format=torch.channels_last)
@@ -169,12 +153,9 @@ def train(args) -> dict:
         "hyperparameters": {"batch_size": args.batch_size, "optimizer": "Adam (β1 0.5, β2 0.999)", "lr": args.lr,
                             "loss": "non-saturating GAN loss", "real_label": args.real_label,
                             "noise_dim": generator_net.noise_dim, "channels": generator_net.channels},
-        "seed": args.seed, "quick": args.quick, "data_checksum": data_checksum,
-        "weights_files": {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-                          for p in (generator_path, discriminator_path, story_path)},
+        "weights_files": {p.name: file_sha256(p) for p in (generator_path, discriminator_path, story_path)},
         "story": {"snapshots": len(story_steps), "images_per_snapshot": len(story_labels)},
-        "machine": machine_description(args.threads),
-        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        **run_record(args, data.checksum),
         "history": history,
         "loss_history": losses,
     }
@@ -183,10 +164,10 @@ def train(args) -> dict:
         from gan.sampling import generate, noise_and_labels
 
         noise, labels = noise_and_labels(0, 10_000, generator_net.noise_dim)
-        metrics.update(sample_quality(generate(generator_net, noise, labels), test_images))
+        metrics.update(sample_quality(generate(generator_net, noise, labels), data.test_images))
     except FileNotFoundError as missing:
         print(f"quality metrics skipped: {missing}")
-    (args.out / checkpoint.METRICS_PATH.name).write_text(json.dumps(metrics, indent=2) + "\n")
+    write_metrics(args.out / checkpoint.METRICS_PATH.name, metrics)
     print(f"wrote {generator_path.name}, {discriminator_path.name}, {story_path.name} and metrics.json to {args.out}")
     return metrics
 

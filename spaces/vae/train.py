@@ -14,23 +14,21 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).resolve().parents[2]), str(Path(__file__).resolve().parents[1])]
 
 import argparse  # noqa: E402
-import hashlib  # noqa: E402
-import json  # noqa: E402
 import math  # noqa: E402
 import time  # noqa: E402
-from datetime import datetime, timezone  # noqa: E402
 
 import torch  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from shared.machine import machine_description  # noqa: E402
-from shared.mnist import checksum, load_mnist  # noqa: E402
+from shared.mnist_training import (add_run_options, load_training_data, merge_metrics, parse_run_args,  # noqa: E402
+                                   run_record, weights_record)
 from vae import checkpoint  # noqa: E402
 from vae.evaluate import mean_negative_elbo  # noqa: E402
 from vae.model import VAE, count_parameters, negative_elbo  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 QUICK_OUT_DIR = REPO_ROOT / "artifacts" / "vae_quick"
+QUICK_TRAIN_IMAGES = 6000
 DEFAULT_EPOCHS = {checkpoint.MAP_MODEL: 20, checkpoint.QUALITY_MODEL: 40}
 
 
@@ -40,21 +38,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--epochs", type=int, default=None, help="override the per-model default (20 for 2-D, 40 for 32-D)")
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate, decayed by a cosine schedule")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=1,
-                        help="CPU threads (one is fastest on a machine shared with other jobs)")
-    parser.add_argument("--quick", action="store_true", help="pipeline check: 6000 images, 1 epoch")
-    parser.add_argument("--out", type=Path, default=None)
-    args = parser.parse_args(argv)
-    if args.out is None:
-        args.out = QUICK_OUT_DIR if args.quick else checkpoint.WEIGHTS_DIR
-    return args
+    add_run_options(parser, QUICK_TRAIN_IMAGES)  # --seed, --threads, --quick (sets --epochs 1), --out
+    return parse_run_args(parser, argv, QUICK_OUT_DIR, checkpoint.WEIGHTS_DIR)
 
 
 def train_one(name: str, args, x_train, test_images) -> dict:
     torch.manual_seed(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
-    epochs = 1 if args.quick else (args.epochs or DEFAULT_EPOCHS[name])
+    epochs = args.epochs or DEFAULT_EPOCHS[name]
     model = VAE(checkpoint.LATENT_DIMS[name])
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     steps_per_epoch = math.ceil(len(x_train) / args.batch_size)
@@ -105,34 +96,21 @@ def train_one(name: str, args, x_train, test_images) -> dict:
         "train_seconds": round(train_seconds, 1),
         "hyperparameters": {"batch_size": args.batch_size, "optimizer": "Adam", "lr": args.lr,
                             "schedule": "cosine to lr/20", "hidden": list(model.hidden)},
-        "weights_file": path.name,
-        "weights_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        **weights_record(path),
         "history": history,
     }
 
 
 def main(args) -> dict:
     torch.set_num_threads(args.threads)
-    train_images, train_labels = load_mnist("train")
-    test_images, test_labels = load_mnist("test")
-    data_checksum = {"train": checksum(train_images, train_labels), "test": checksum(test_images, test_labels)}
-    if args.quick:
-        train_images = train_images[:6000]
-    x_train = torch.tensor(train_images).float().div_(255)
-    results = {name: train_one(name, args, x_train, test_images) for name in args.models}
-    # Read the file only now: another model may have been trained meanwhile.
-    metrics_path = args.out / checkpoint.METRICS_PATH.name
-    metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {"models": {}}
-    metrics["models"].update(results)
-    metrics.update({
+    data = load_training_data(QUICK_TRAIN_IMAGES if args.quick else None)
+    x_train = torch.tensor(data.train_images).float().div_(255)
+    results = {name: train_one(name, args, x_train, data.test_images) for name in args.models}
+    metrics = merge_metrics(args.out / checkpoint.METRICS_PATH.name, results, {
         "metric": "test negative ELBO, nats per image: Bernoulli cross-entropy on intensities in [0, 1] summed "
                   "over 784 pixels + KL(q(z|x) || N(0, I)), one sample of z, all 10 000 test images",
-        "seed": args.seed, "quick": args.quick, "data_checksum": data_checksum,
-        "machine": machine_description(args.threads),
-        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        **run_record(args, data.checksum),
     })
-    args.out.mkdir(parents=True, exist_ok=True)
-    metrics_path.write_text(json.dumps(metrics, indent=2) + "\n")
     for name in args.models:
         print(f"{name}: test −ELBO {metrics['models'][name]['test_negative_elbo']:.2f} nats per image")
     return metrics
