@@ -13,20 +13,20 @@ The network: two convolution stages and a dense layer, as in Harley's picture.
 
 ``layers`` returns every intermediate result by name, so a tab can show them without hooks.
 The weights are one safetensors file whose metadata records the layer sizes: the file alone
-rebuilds the model, and loading it can never run code (a pickle could).
+rebuilds the model, and loading it can never run code (a pickle could). It is written and read
+as the other MNIST networks' are (shared.mnist_training).
 """
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-from safetensors import safe_open
-from safetensors.torch import load_file, save_file
 from torch import nn
+
+from shared.mnist_training import load_model, save_model
 
 # Mean and standard deviation of the MNIST training pixels (scaled to [0, 1]); the network
 # sees (pixel - MEAN) / STD, so a blank pixel is about -0.42 and full ink about 2.8.
@@ -50,6 +50,14 @@ class MnistCNN(nn.Module):
         self.dense = nn.Linear(conv2_channels * 7 * 7, dense_units)
         self.dropout = nn.Dropout(dropout)
         self.output = nn.Linear(dense_units, 10)
+
+    def config(self) -> dict[str, int]:
+        """The layer sizes, recorded in the weights file (dropout leaves the weights alone)."""
+        return {
+            "conv1_channels": self.conv1.out_channels,
+            "conv2_channels": self.conv2.out_channels,
+            "dense_units": self.dense.out_features,
+        }
 
     def layers(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         """Every intermediate result for a batch ``x`` of shape (N, 1, 28, 28), normalised."""
@@ -80,31 +88,14 @@ WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "spaces" / "mnist_cnn" / "we
 WEIGHTS_PATH = WEIGHTS_DIR / "mnist_cnn.safetensors"
 METRICS_PATH = WEIGHTS_DIR / "metrics.json"
 
-_ARCHITECTURE_KEY = "architecture"
-
-
-def architecture(model: MnistCNN) -> dict[str, int]:
-    return {
-        "conv1_channels": model.conv1.out_channels,
-        "conv2_channels": model.conv2.out_channels,
-        "dense_units": model.dense.out_features,
-    }
-
 
 def save(model: MnistCNN, path: Path = WEIGHTS_PATH, **metadata: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tensors = {name: t.detach().cpu().contiguous() for name, t in model.state_dict().items()}
-    save_file(tensors, str(path), metadata={_ARCHITECTURE_KEY: json.dumps(architecture(model)), **metadata})
-    path.chmod(0o644)  # safetensors creates the file readable by its owner only
+    save_model(model, path, **metadata)
 
 
 def load(path: Path | str = WEIGHTS_PATH) -> MnistCNN:
-    """A fresh model in evaluation mode with the weights from ``path``."""
-    with safe_open(str(path), framework="pt") as f:
-        config = json.loads((f.metadata() or {})[_ARCHITECTURE_KEY])
-    model = MnistCNN(**config)
-    model.load_state_dict(load_file(str(path)))
-    return model.eval()
+    """A fresh model with the weights from ``path``: frozen, in evaluation mode."""
+    return load_model(MnistCNN, path)
 
 
 @lru_cache(maxsize=1)
@@ -116,6 +107,4 @@ def shipped_model() -> MnistCNN:
     mode can never take part in autograd, so they are always loaded outside it.
     """
     with torch.inference_mode(False):
-        model = load(WEIGHTS_PATH)
-    model.requires_grad_(False)
-    return model
+        return load(WEIGHTS_PATH)

@@ -1,9 +1,12 @@
-"""What the training scripts of the demos that learn from MNIST (autoencoder, VAE, GAN) share.
+"""What the training scripts of the demos that learn from MNIST (CNN classifier, autoencoder,
+VAE, GAN) share.
 
-- the options each script ends with: ``--seed``, ``--threads``, ``--quick`` and ``--out``;
+- the options each script ends with: ``--seed``, ``--threads``, ``--quick`` and ``--out``
+  (the CNN's differ in defaults and help and are its own);
 - the data: both MNIST splits with their checksums, the training split cut short by ``--quick``;
 - the weights: safetensors files whose metadata records the network's ``config()``, so the
-  file alone rebuilds it (safetensors holds only tensors and strings: loading never runs code);
+  file alone rebuilds it (safetensors holds only tensors and strings: loading never runs code).
+  The same tensors and metadata always give the same bytes, so a file's sha256 names its content;
 - ``metrics.json`` beside the weights, and the record of the run written into it: seed, data
   checksums, machine and time.
 
@@ -27,7 +30,10 @@ from torch import nn
 from shared.machine import machine_description
 from shared.mnist import checksum, load_mnist
 
-_CONFIG_KEY = "config"
+# The whole metadata is one entry, a JSON text with sorted keys: safetensors writes the entries
+# of a file's metadata in a random order on every run (safetensors issue #584), so with several
+# entries the same tensors would give files with different sha256.
+_METADATA_KEY = "json"
 
 Model = TypeVar("Model", bound=nn.Module)
 
@@ -71,17 +77,31 @@ def load_training_data(train_limit: int | None = None) -> TrainingData:
 
 
 def save_model(model: nn.Module, path: Path, **metadata: str) -> None:
-    """Write the weights, with ``model.config()`` (and ``metadata``) in the file's metadata."""
+    """Write the weights, with ``model.config()`` (and ``metadata``) in the file's metadata.
+    The same tensors and metadata give the same bytes on every run."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    save_file(tensors, str(path), metadata={_CONFIG_KEY: json.dumps(model.config()), **metadata})
+    record = json.dumps({"config": model.config(), **metadata}, sort_keys=True)
+    save_file(tensors, str(path), metadata={_METADATA_KEY: record})
+    path.chmod(0o644)  # safetensors creates the file readable by its owner only
+
+
+def read_metadata(path: Path | str) -> dict:
+    """What ``save_model`` recorded: ``{"config": {...}, **metadata}``, from old files too."""
+    with safe_open(str(path), framework="pt") as f:
+        stored = f.metadata() or {}
+    if _METADATA_KEY in stored:
+        return json.loads(stored[_METADATA_KEY])
+    # Written before the single entry (the shipped files among them): the config is JSON text under
+    # "config" ("architecture" in the digit classifier's), every other item an entry of its own.
+    config_key = "config" if "config" in stored else "architecture"
+    others = {key: value for key, value in stored.items() if key != config_key}
+    return {"config": json.loads(stored[config_key]), **others}
 
 
 def load_model(cls: type[Model], path: Path | str) -> Model:
     """Rebuild ``cls(**config)`` from a file written by ``save_model``: frozen, in evaluation mode."""
-    with safe_open(str(path), framework="pt") as f:
-        config = json.loads((f.metadata() or {})[_CONFIG_KEY])
-    model = cls(**config)
+    model = cls(**read_metadata(path)["config"])
     model.load_state_dict(load_file(str(path)))
     model.requires_grad_(False)
     return model.eval()

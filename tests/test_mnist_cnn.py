@@ -320,10 +320,11 @@ def test_suite_evaluator_writes_samples_of_generative_demos(tmp_path):
 
 def test_training_pipeline_writes_loadable_weights_and_metrics(tmp_path, monkeypatch, test_set):
     from mnist_cnn import train
+    from shared import mnist_training
 
     # A few hundred digits keep this a test of the pipeline, not of the training.
     subsets = {"train": (test_set[0][:256], test_set[1][:256]), "test": (test_set[0][256:756], test_set[1][256:756])}
-    monkeypatch.setattr(train, "load_mnist", subsets.__getitem__)
+    monkeypatch.setattr(mnist_training, "load_mnist", subsets.__getitem__)
     args = train.parse_args(["--quick", "--epochs", "1", "--out", str(tmp_path)])
     threads, deterministic = torch.get_num_threads(), torch.are_deterministic_algorithms_enabled()
     try:

@@ -14,12 +14,9 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).resolve().parents[2]), str(Path(__file__).resolve().parents[1])]
 
 import argparse  # noqa: E402
-import hashlib  # noqa: E402
-import json  # noqa: E402
 import math  # noqa: E402
 import os  # noqa: E402
 import time  # noqa: E402
-from datetime import datetime, timezone  # noqa: E402
 
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
@@ -28,8 +25,7 @@ from tqdm import tqdm  # noqa: E402
 from mnist_cnn.evaluate import accuracy  # noqa: E402
 from shared import digit_classifier  # noqa: E402
 from shared.digit_classifier import PIXEL_MEAN, PIXEL_STD, MnistCNN, count_parameters  # noqa: E402
-from shared.machine import machine_description  # noqa: E402
-from shared.mnist import checksum, load_mnist  # noqa: E402
+from shared.mnist_training import load_training_data, run_record, weights_record, write_metrics  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 QUICK_OUT_DIR = REPO_ROOT / "artifacts" / "mnist_cnn_quick"
@@ -94,13 +90,10 @@ def train(args: argparse.Namespace) -> dict:
     torch.use_deterministic_algorithms(True)
     generator = torch.Generator().manual_seed(args.seed)
 
-    train_images, train_labels = load_mnist("train")
-    test_images, test_labels = load_mnist("test")
-    data_checksum = {"train": checksum(train_images, train_labels), "test": checksum(test_images, test_labels)}
-    if args.quick:
-        train_images, train_labels = train_images[:QUICK_TRAIN_IMAGES], train_labels[:QUICK_TRAIN_IMAGES]
-    x_train = torch.tensor(train_images).float().div_(255).unsqueeze(1)
-    y_train = torch.tensor(train_labels, dtype=torch.long)
+    data = load_training_data(QUICK_TRAIN_IMAGES if args.quick else None)
+    test_images, test_labels = data.test_images, data.test_labels
+    x_train = torch.tensor(data.train_images).float().div_(255).unsqueeze(1)
+    y_train = torch.tensor(data.train_labels, dtype=torch.long)
 
     # channels-last tensors let the CPU convolution kernels skip layout conversions (~30 % faster).
     model = MnistCNN().to(memory_format=torch.channels_last)
@@ -154,6 +147,8 @@ def train(args: argparse.Namespace) -> dict:
     final_accuracy = history[-1]["test_accuracy"]
     weights_path = args.out / digit_classifier.WEIGHTS_PATH.name
     digit_classifier.save(model, weights_path, test_accuracy=str(final_accuracy), seed=str(args.seed))
+    run = run_record(args, data.checksum)  # seed, --quick, data checksums, machine and time
+    run["machine"].update(load_average_at_start=load_at_start, load_average_at_end=load_average())
     metrics = {
         "model": "mnist_cnn",
         "test_accuracy": final_accuracy,
@@ -164,23 +159,17 @@ def train(args: argparse.Namespace) -> dict:
         "epochs": args.epochs,
         "train_seconds": round(train_seconds, 1),
         "train_cpu_seconds": round(train_cpu_seconds, 1),
-        "quick": args.quick,
-        "seed": args.seed,
         "hyperparameters": {"batch_size": args.batch_size, "optimizer": "AdamW", "peak_lr": args.lr,
                             "schedule": "one-cycle", "weight_decay": args.weight_decay,
                             "label_smoothing": args.label_smoothing,
                             "augmentation": None if args.no_augment else
                             "random affine: rotation ±12°, scale ±10 %, shear ±0.15, shift ±2.5 px"},
-        "data_checksum": data_checksum,
-        "weights_file": weights_path.name,
+        **weights_record(weights_path),  # weights_file, weights_sha256
         "weights_bytes": weights_path.stat().st_size,
-        "weights_sha256": hashlib.sha256(weights_path.read_bytes()).hexdigest(),
-        "machine": {**machine_description(args.threads),
-                    "load_average_at_start": load_at_start, "load_average_at_end": load_average()},
-        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        **run,
         "history": history,
     }
-    (args.out / digit_classifier.METRICS_PATH.name).write_text(json.dumps(metrics, indent=2) + "\n")
+    write_metrics(args.out / digit_classifier.METRICS_PATH.name, metrics)
     print(f"test accuracy {final_accuracy:.2%} after {args.epochs} epochs, {train_seconds:.0f} s of training; "
           f"wrote {weights_path} ({metrics['weights_bytes'] / 1e6:.2f} MB) and metrics.json")
     return metrics
