@@ -37,7 +37,7 @@ LOSS_EVERY = 25  # steps averaged into one point of the loss curves
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=2e-4, help="Adam learning rate of both networks")
     parser.add_argument("--real-label", type=float, default=0.9,

@@ -97,7 +97,7 @@ def build() -> None:
     # with a translated message instead of the component's generic one.
     api_seed, api_count, api_digit = gr.Number(visible=False), gr.Number(visible=False), gr.Number(value=ANY_DIGIT, visible=False)
     api_seed_b, api_digit_b, api_steps = gr.Number(visible=False), gr.Number(visible=False), gr.Number(visible=False)
-    api_gallery, api_strip, api_text = gr.Gallery(visible=False, format="png"), gr.Image(visible=False, format="png"), gr.Markdown(visible=False)
+    api_gallery, api_strip = gr.Gallery(visible=False, format="png"), gr.Image(visible=False, format="png")
     gr.Button(visible=False).click(api_generate, inputs=[api_seed, api_count, api_digit], outputs=api_gallery,
                                    api_name="gan_generate",
                                    api_description="A seed (0 to 2^32-1), a count (1-64) and optionally a digit "
