@@ -6,7 +6,7 @@ and of the safety checker (CLIP ViT-L/14) with random weights: the arithmetic, a
 and memory, are those of the real models. Not a test: it prints numbers for the README.
 
     python benchmarks/bench_image_generation.py [--size 512] [--steps 2] [--frames 5] [--device cpu]
-    python benchmarks/bench_image_generation.py --app
+    python benchmarks/bench_image_generation.py --app [--size 512] [--runs 3]
 
 The first form times the parts (denoising steps, previews, VAE decode, safety check). ``--app``
 saves the same networks in the layout of the Hub repositories, points the tab's model variables
@@ -75,7 +75,7 @@ def save_hub_layout(folder: Path) -> None:
     features.save_pretrained(folder / "safety" / "feature_extractor")
 
 
-def time_app(runs: int) -> None:
+def time_app(runs: int, size: int) -> None:
     """``/generate_image`` with the tab's CPU defaults, called through the running app."""
     import tempfile
 
@@ -93,7 +93,7 @@ def time_app(runs: int) -> None:
 
         preset = loading.PRESETS[loading.default_choice()]
         defaults = (preset.choice, "a photo of a cat on the moon", "", preset.default_steps(), preset.guidance, 0,
-                    True, loading.SIZE_DEFAULT, loading.SIZE_DEFAULT, 1, "default")
+                    True, size, size, 1, "default")
         app = build_app(["image_generation"])
         app.launch(prevent_thread_lock=True, quiet=True, **launch_kwargs())
         client = Client(app.local_url, verbose=False)
@@ -133,7 +133,7 @@ def main() -> None:
           f"{torch.__version__}, {torch.get_num_threads()} threads, device {device}, {dtype}")
     print(f"load average now: {os.getloadavg()[0]:.1f} (other work on the machine slows every number below)")
     if args.app:
-        time_app(args.runs)
+        time_app(args.runs, args.size)
         return
     rss_before = process.memory_info().rss
     pipe, build_s = timed(sd_turbo_architecture, device, dtype)

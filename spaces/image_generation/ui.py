@@ -81,7 +81,7 @@ def build() -> None:
             gr.Examples(examples=[[e] for e in EXAMPLES], inputs=[prompt], label=ui_text("image_generation.examples"),
                         api_name="image_generation_example", api_visibility="private")
         with gr.Column(scale=6, min_width=320):
-            info = gr.Markdown(ui_text("image_generation.hint"))
+            info = gr.Markdown(ui_text("image_generation.hint" if on_gpu() else "image_generation.hint.cpu"))
             gallery = gr.Gallery(label=ui_text("image_generation.gallery"), format="png", columns=2, height=560,
                                  object_fit="contain", buttons=["download", "download_all", "fullscreen"],
                                  interactive=False)
