@@ -160,10 +160,19 @@ MIN_SIDE = 8
 
 
 def digit_from_sketch(sketch: object) -> np.ndarray | None:
-    """The sketchpad's picture (its flattened ``composite``) as a 28×28 digit, or None if empty."""
-    composite = sketch.get("composite") if isinstance(sketch, dict) else None
+    """The sketchpad's picture (its flattened ``composite``) as a 28×28 digit, or None if empty.
+
+    The events pass the sketch unprocessed (``preprocess=False``): the composite arrives as
+    FileData, and open_image checks its size from the header before decoding it, so a posted
+    "sketch" of a huge canvas gets the translated "too large" instead of filling the memory (and
+    Gradio does not decode the background and layers, which no tab uses, on every stroke)."""
+    if sketch is not None and not isinstance(sketch, dict):
+        raise error("shared.image.not_image")
+    composite = sketch.get("composite") if sketch else None
     if composite is None:
         return None
+    if isinstance(composite, dict):
+        composite = uploaded_path(composite)
     return to_mnist(open_image(composite))
 
 

@@ -171,3 +171,21 @@ def test_drawing_in_the_browser_updates_the_answer_after_each_stroke(app_url):
         page.get_by_text("→ 7").wait_for(timeout=30000)
         assert page.locator(".mnist-net img").count() == 8
         browser.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "pl"])
+def test_a_posted_sketch_of_a_huge_canvas_is_refused_before_decoding(clients, tmp_path, lang):
+    # 81 million pixels: below PIL's own bomb limit, so only the header check stops its decoding
+    huge = tmp_path / "huge_sketch.png"
+    huge.write_bytes(png_declaring(9_000, 9_000))
+    with pytest.raises(Exception) as raised:
+        clients[lang].predict({"background": None, "layers": [], "composite": handle_file(huge), "id": None},
+                              api_name="/mnist_sketch")
+    fixed_start = i18n.tables()[lang]["shared.image.too_large"].split("{")[0]
+    assert fixed_start in str(raised.value), str(raised.value)
+    broken = tmp_path / "notes.png"
+    broken.write_text("not a picture")
+    with pytest.raises(Exception) as raised:
+        clients[lang].predict({"background": None, "layers": [], "composite": handle_file(broken), "id": None},
+                              api_name="/mnist_sketch")
+    assert i18n.message("shared.image.not_image", language=lang) in str(raised.value)
