@@ -1,4 +1,4 @@
-"""Stream a causal language model's output token by token, and stop it for real.
+"""Load a causal language model, stream its output token by token, and stop it for real.
 
 ``model.generate`` runs in a thread and hands text to a ``TextIteratorStreamer``; the caller
 iterates over the growing text. Gradio's ``cancels=`` only stops the iterating generator, not
@@ -18,6 +18,18 @@ from typing import Iterator
 import torch
 
 STREAM_TIMEOUT_S = 120.0  # longest wait for one token (a cold GPU, a slow CPU), not for the whole reply
+
+
+def load_causal_lm(ident: str):
+    """(model, tokenizer) from a Hub id or a local folder: half precision on a GPU, in eval mode."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from shared.device import pick_device, pick_dtype
+
+    device = pick_device()
+    tokenizer = AutoTokenizer.from_pretrained(ident)
+    model = AutoModelForCausalLM.from_pretrained(ident, dtype=pick_dtype(device)).to(device).eval()
+    return model, tokenizer
 
 
 @dataclass

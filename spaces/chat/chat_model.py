@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shared import models
+from shared.llm_stream import load_causal_lm
 from shared.device import on_gpu
 
 # Registry keys; the first is the default and runs on a CPU. The others need a GPU: a 7B or
@@ -18,20 +19,8 @@ def available(choice: str) -> bool:
     return choice not in GPU_ONLY or on_gpu()
 
 
-def load_chat_model(ident: str):
-    """(model, tokenizer) from a Hub id or a local folder, half precision on a GPU, in eval mode."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    from shared.device import pick_device, pick_dtype
-
-    device = pick_device()
-    tokenizer = AutoTokenizer.from_pretrained(ident)
-    model = AutoModelForCausalLM.from_pretrained(ident, dtype=pick_dtype(device)).to(device).eval()
-    return model, tokenizer
-
-
 def get(choice: str):
-    return models.load(CACHE_KEY, load_chat_model, ident=models.model_id(choice))
+    return models.load(CACHE_KEY, load_causal_lm, ident=models.model_id(choice))
 
 
 def status(choice: str) -> str:

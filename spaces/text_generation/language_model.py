@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 from shared import models
+from shared.llm_stream import load_causal_lm
 
 # Registry keys of the models a person can choose; the first is the default. The GPT-2 of the
 # lecture (English) and Qra-1b, a Polish model from Gdańsk University of Technology and OPI.
 CHOICES = ("text_generation", "text_generation_pl")
 LABELS = {"text_generation": "GPT-2 (English, 124M)", "text_generation_pl": "Qra-1b (Polish, 1.1B)"}
 CACHE_KEY = "text_generation"  # one explorer model in memory at a time
-
-
-def load_causal_lm(ident: str):
-    """(model, tokenizer) from a Hub id or a local folder: half precision on a GPU, in eval mode."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    from shared.device import pick_device, pick_dtype
-
-    device = pick_device()
-    tokenizer = AutoTokenizer.from_pretrained(ident)
-    model = AutoModelForCausalLM.from_pretrained(ident, dtype=pick_dtype(device)).to(device).eval()
-    return model, tokenizer
 
 
 def get(choice: str):
