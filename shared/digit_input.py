@@ -162,17 +162,12 @@ MIN_SIDE = 8
 def digit_from_sketch(sketch: object) -> np.ndarray | None:
     """The sketchpad's picture (its flattened ``composite``) as a 28×28 digit, or None if empty.
 
-    The events pass the sketch unprocessed (``preprocess=False``): the composite arrives as
-    FileData, and open_image checks its size from the header before decoding it, so a posted
-    "sketch" of a huge canvas gets the translated "too large" instead of filling the memory (and
-    Gradio does not decode the background and layers, which no tab uses, on every stroke)."""
-    if sketch is not None and not isinstance(sketch, dict):
-        raise error("shared.image.not_image")
-    composite = sketch.get("composite") if sketch else None
+    The sketch events keep Gradio's preprocessing: the browser sends the drawing as blobs that
+    only the component's ``preprocess`` turns into images (an unprocessed value carries just
+    their id). What Gradio decodes there is capped by the suite (PIL's pixel limit)."""
+    composite = sketch.get("composite") if isinstance(sketch, dict) else None
     if composite is None:
         return None
-    if isinstance(composite, dict):
-        composite = uploaded_path(composite)
     return to_mnist(open_image(composite))
 
 
@@ -206,6 +201,24 @@ CANVAS_SIDE = 400
 BRUSH_RADIUS = 14
 
 
+SKETCHPAD_CLASS = "digit-sketchpad"
+
+# Gradio's sketchpad opens with no tool chosen ("select the draw tool to start"), which loses
+# the first stroke of everyone who just starts drawing, on a projector or a phone. This page
+# script picks the brush (the first tool button) of every digit sketchpad as soon as it
+# appears; tabs mount their content lazily, hence the observer.
+SELECT_BRUSH_JS = f"""
+const selectBrush = () => {{
+  document.querySelectorAll('.{SKETCHPAD_CLASS}:not([data-brush-chosen])').forEach((pad) => {{
+    const brush = pad.querySelector('button.quite-round') || pad.querySelector('button[aria-label="Brush"]');
+    if (brush) {{ pad.setAttribute('data-brush-chosen', ''); brush.click(); }}
+  }});
+}};
+new MutationObserver(selectBrush).observe(document.body, {{ childList: true, subtree: true }});
+selectBrush();
+"""
+
+
 def digit_sketchpad(label, **extra):
     """The sketchpad every digit tab draws on; its value goes to ``digit_from_sketch``."""
     import gradio as gr
@@ -213,7 +226,7 @@ def digit_sketchpad(label, **extra):
     return gr.Sketchpad(
         label=label, type="pil", image_mode="RGBA", canvas_size=(CANVAS_SIDE, CANVAS_SIDE), fixed_canvas=True,
         layers=False, transforms=(), brush=gr.Brush(default_size=BRUSH_RADIUS, colors=["#000000"], color_mode="fixed"),
-        buttons=["fullscreen"], **extra)
+        buttons=["fullscreen"], elem_classes=[SKETCHPAD_CLASS], **extra)
 
 
 def digit_input_tabs(prefix: str, examples_dir: Path, *, sketch_height: int | None = None, upload_height: int = 300):

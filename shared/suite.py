@@ -125,10 +125,11 @@ def _register_texts(names: list[str]) -> dict[str, object]:
 def build_app(names: list[str] | None = None, *, header: bool = True) -> gr.Blocks:
     """One Blocks with a tab per demo in ``names`` (default: every installed demo)."""
     _ensure_import_path()
+    _cap_decoded_pictures()
     names = installed_demos() if names is None else list(names)
     labels = _register_texts(names)
     # The page title is not translated by gr.I18n, so it is set from the browser's language by
-    # PAGE_TITLE_JS; this plain title is what a link preview or a browser without JS sees.
+    # page_js(); this plain title is what a link preview or a browser without JS sees.
     title = f'{i18n.message("suite.title", language="pl")} · {i18n.message("suite.title", language="en")}'
     with gr.Blocks(title=title, delete_cache=(3600, 3600), analytics_enabled=False) as app:
         if header:
@@ -145,11 +146,30 @@ def build_app(names: list[str] | None = None, *, header: bool = True) -> gr.Bloc
     return app
 
 
-def page_title_js() -> str:
+def _cap_decoded_pictures() -> None:
+    """Lower PIL's decompression-bomb limit (89 megapixels) to the lab's picture limit.
+
+    Our own uploads are checked from the header by shared.validation.open_image; the sketchpad's
+    drawing, though, is decoded by Gradio itself, and a crafted API call could post a small PNG
+    that declares a huge canvas. PIL refuses to decode more than twice this limit.
+    """
+    from PIL import Image
+
+    from shared.validation import MAX_IMAGE_PIXELS
+
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+
+
+def page_js() -> str:
+    """Runs once when the page loads: the title in the browser's language, and the brush
+    chosen on every digit sketchpad (shared.digit_input)."""
+    from shared.digit_input import SELECT_BRUSH_JS
+
     titles = {lang: i18n.message("suite.title", language=lang) for lang in i18n.LANGUAGES}
     return ("() => { const lang = (navigator.language || '').toLowerCase().split('-')[0]; "
             f"const titles = {json.dumps(titles, ensure_ascii=False)}; "
-            f"document.title = titles[lang] || titles['{i18n.DEFAULT_LANGUAGE}']; }}")
+            f"document.title = titles[lang] || titles['{i18n.DEFAULT_LANGUAGE}']; "
+            f"{SELECT_BRUSH_JS} }}")
 
 
 def launch_kwargs() -> dict:
@@ -161,7 +181,7 @@ def launch_kwargs() -> dict:
         i18n=i18n.make_i18n(),
         theme=gr.themes.Soft(),
         css=CSS,
-        js=page_title_js(),
+        js=page_js(),
         footer_links=["api", "settings"],
     )
 

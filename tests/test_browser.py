@@ -95,3 +95,26 @@ def test_every_tab_opens_cleanly_in_polish_and_in_english(browser, app_url):
     # the only console errors allowed are the network calls this offline sandbox refuses
     for messages in (polish["console"], english["console"]):
         assert [m for m in messages if "net::ERR" not in m and "Failed to load resource" not in m] == []
+
+
+@pytest.mark.parametrize("locale", ["pl-PL", "en-US"])
+def test_a_digit_drawn_straight_away_is_recognised(browser, app_url, locale):
+    """The first thing a lecture hall does: open the CNN tab and draw, without looking for the
+    brush first. A vertical stroke must come back as a 1, with the one-hot answer."""
+    context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(app_url)
+    page.locator('[role=tab][data-tab-id="mnist_cnn"]').click()
+    pad = page.locator(".digit-sketchpad[data-brush-chosen]").first
+    pad.wait_for(timeout=30000)
+    box = pad.locator("canvas").first.bounding_box()
+    x, top, bottom = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.2, box["y"] + box["height"] * 0.8
+    page.mouse.move(x, top)
+    page.mouse.down()
+    for step in range(1, 21):
+        page.mouse.move(x, top + (bottom - top) * step / 20)
+    page.mouse.up()
+    one_hot = "[0 1 0 0 0 0 0 0 0 0] → 1"
+    page.get_by_text(one_hot).first.wait_for(timeout=30000)
+    page.screenshot(path=str(SCREENSHOTS / f"{locale}-drawn-digit.png"))
+    context.close()

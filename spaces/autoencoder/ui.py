@@ -63,7 +63,7 @@ def build() -> None:
     outputs = [hint, seen, *columns, plane]
     # always_last: while one stroke is processed, further strokes collapse into one follow-up request.
     sketch.change(show_sketch, inputs=sketch, outputs=outputs, api_name="autoencoder_sketch",
-                  api_visibility="private", trigger_mode="always_last", show_progress="hidden", preprocess=False)
+                  api_visibility="private", trigger_mode="always_last", show_progress="hidden")
     # preprocess=False hands over the uploaded file's path untouched, so open_image checks it
     # (and refuses broken or huge files with a translated message) before anything decodes it.
     upload.change(show_upload, inputs=upload, outputs=outputs, api_name="autoencoder_upload",

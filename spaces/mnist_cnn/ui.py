@@ -52,8 +52,7 @@ def build() -> None:
     # always_last: while one stroke is being analysed, further strokes collapse into a single
     # follow-up request, so a fast drawer never queues up stale work.
     sketch.change(analyse_sketch, inputs=sketch, outputs=outputs, api_name="mnist_sketch",
-                  api_visibility="undocumented", trigger_mode="always_last", show_progress="hidden",
-                  preprocess=False)
+                  api_visibility="undocumented", trigger_mode="always_last", show_progress="hidden")
     # preprocess=False hands over the uploaded file's path untouched: Gradio's own decoding would
     # fail on a broken or oversized file with an untranslated error before open_image can check it.
     upload.change(analyse_upload, inputs=upload, outputs=outputs, api_name="mnist_upload",

@@ -94,8 +94,7 @@ def build() -> None:
     after_digit = dict(fn=refresh_for_digit, inputs=[digit_state, second_state, spread, similar_seed, steps, z1, z2],
                        outputs=[map_image, similar_gallery, strip], show_progress="hidden", api_visibility="private")
     sketch.change(take_sketch, inputs=sketch, outputs=taken, api_name="vae_sketch", api_visibility="private",
-                  trigger_mode="always_last", show_progress="hidden", preprocess=False,
-                  ).then(api_name="vae_sketch_refresh", **after_digit)
+                  trigger_mode="always_last", show_progress="hidden").then(api_name="vae_sketch_refresh", **after_digit)
     upload.change(take_upload, inputs=upload, outputs=taken, api_name="vae_upload", api_visibility="private",
                   preprocess=False).then(api_name="vae_upload_refresh", **after_digit)
     second.change(take_second, inputs=second, outputs=second_state, api_name="vae_second", api_visibility="private",
