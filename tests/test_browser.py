@@ -97,16 +97,15 @@ def test_every_tab_opens_cleanly_in_polish_and_in_english(browser, app_url):
         assert [m for m in messages if "net::ERR" not in m and "Failed to load resource" not in m] == []
 
 
-@pytest.mark.parametrize("locale", ["pl-PL", "en-US"])
-def test_a_digit_drawn_straight_away_is_recognised(browser, app_url, locale):
-    """The first thing a lecture hall does: open the CNN tab and draw, without looking for the
-    brush first. A vertical stroke must come back as a 1, with the one-hot answer."""
+def open_tab_and_draw_a_one(browser, app_url: str, locale: str, tab: str):
+    """A new page on ``tab``, with a vertical stroke drawn on its sketchpad straight away."""
     context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.goto(app_url)
-    page.locator('[role=tab][data-tab-id="mnist_cnn"]').click()
-    pad = page.locator(".digit-sketchpad[data-brush-chosen]").first
+    page.locator(f'[role=tab][data-tab-id="{tab}"]').click()
+    pad = page.locator(".digit-sketchpad[data-brush-chosen]").locator("visible=true").first
     pad.wait_for(timeout=30000)
+    pad.scroll_into_view_if_needed()  # the mouse only draws inside the viewport
     box = pad.locator("canvas").first.bounding_box()
     x, top, bottom = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.2, box["y"] + box["height"] * 0.8
     page.mouse.move(x, top)
@@ -114,7 +113,30 @@ def test_a_digit_drawn_straight_away_is_recognised(browser, app_url, locale):
     for step in range(1, 21):
         page.mouse.move(x, top + (bottom - top) * step / 20)
     page.mouse.up()
+    return context, page
+
+
+@pytest.mark.parametrize("locale", ["pl-PL", "en-US"])
+def test_a_digit_drawn_straight_away_is_recognised(browser, app_url, locale):
+    """The first thing a lecture hall does: open the CNN tab and draw, without looking for the
+    brush first. A vertical stroke must come back as a 1, with the one-hot answer."""
+    context, page = open_tab_and_draw_a_one(browser, app_url, locale, "mnist_cnn")
     one_hot = "[0 1 0 0 0 0 0 0 0 0] → 1"
     page.get_by_text(one_hot).first.wait_for(timeout=30000)
     page.screenshot(path=str(SCREENSHOTS / f"{locale}-drawn-digit.png"))
+    context.close()
+
+
+def test_class_visualisation_starts_from_the_drawing(browser, app_url):
+    """The drawing reaches an event that takes the sketchpad as one of its inputs, unprocessed
+    (there the browser sends the drawing as files; only the sketchpad's own change events carry
+    the blob id that needs Gradio's preprocessing)."""
+    context, page = open_tab_and_draw_a_one(browser, app_url, "en-US", "deep_dream")
+    page.get_by_label("my drawing").check()
+    page.get_by_role("button", name="Visualise the digit").click()
+    try:
+        page.get_by_text("Step 60:").first.wait_for(timeout=120000)
+    finally:
+        page.screenshot(path=str(SCREENSHOTS / "en-US-deep_dream-from-drawing.png"), full_page=True)
+    assert page.get_by_test_id("toast-body").count() == 0
     context.close()
