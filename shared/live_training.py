@@ -63,6 +63,14 @@ def first_test_digits(images: np.ndarray, device: torch.device, count: int = 500
     return torch.tensor(np.asarray(images[:count])).float().div_(255).to(device)
 
 
+def optimiser_step(optimizer: torch.optim.Optimizer, loss: torch.Tensor) -> float:
+    """One step of ``optimizer`` down the gradient of ``loss``; the loss as a number."""
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+
+
 def train_for(seconds: float, train_step: Callable[[], float | tuple[float, ...]], snapshot: Snapshot,
               measure: Callable[[Snapshot], None]) -> Iterator[Snapshot]:
     """Yield ``snapshot`` of the untrained model, then call ``train_step`` (one optimiser step,

@@ -30,11 +30,7 @@ def train_live(train_images: np.ndarray, test_images: np.ndarray, code_size: int
 
     def train_step() -> float:
         images, _ = batches.next()
-        loss = F.mse_loss(model(images), images)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        return loss.item()
+        return live_training.optimiser_step(optimizer, F.mse_loss(model(images), images))
 
     @torch.no_grad()
     def measure(snapshot: live_training.Snapshot) -> None:

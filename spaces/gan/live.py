@@ -50,16 +50,11 @@ def train_live(train_images: np.ndarray, train_labels: np.ndarray, seconds: floa
         real_logits, fake_logits = discriminator(real, labels), discriminator(fake.detach(), fake_labels)
         loss_d = (F.binary_cross_entropy_with_logits(real_logits, torch.full_like(real_logits, 0.9))
                   + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
-        optimizer_d.zero_grad(set_to_none=True)
-        loss_d.backward()
-        optimizer_d.step()
+        loss_d = live_training.optimiser_step(optimizer_d, loss_d)
         fooled = discriminator(fake, fake_labels)
-        loss_g = F.binary_cross_entropy_with_logits(fooled, torch.ones_like(fooled))
-        optimizer_g.zero_grad(set_to_none=True)
-        loss_g.backward()
-        optimizer_g.step()
+        loss_g = live_training.optimiser_step(optimizer_g, F.binary_cross_entropy_with_logits(fooled, torch.ones_like(fooled)))
         last_logits.update(real=real_logits.detach(), fake=fake_logits.detach())
-        return loss_g.item(), loss_d.item()
+        return loss_g, loss_d
 
     @torch.no_grad()
     def measure(snapshot: Snapshot) -> None:

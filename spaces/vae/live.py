@@ -33,11 +33,7 @@ def train_live(train_images: np.ndarray, test_images: np.ndarray, latent_dim: in
         images, _ = batches.next()
         logits, mean, log_variance = model(images)
         reconstruction, kl = negative_elbo(logits, images, mean, log_variance)
-        loss = (reconstruction + kl).mean()
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        return loss.item()
+        return live_training.optimiser_step(optimizer, (reconstruction + kl).mean())
 
     @torch.no_grad()
     def measure(snapshot: live_training.Snapshot) -> None:
