@@ -52,7 +52,8 @@ def train_live(train_images: np.ndarray, train_labels: np.ndarray, seconds: floa
                   + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
         loss_d = live_training.optimiser_step(optimizer_d, loss_d)
         fooled = discriminator(fake, fake_labels)
-        loss_g = live_training.optimiser_step(optimizer_g, F.binary_cross_entropy_with_logits(fooled, torch.ones_like(fooled)))
+        loss_g = F.binary_cross_entropy_with_logits(fooled, torch.ones_like(fooled))
+        loss_g = live_training.optimiser_step(optimizer_g, loss_g)
         last_logits.update(real=real_logits.detach(), fake=fake_logits.detach())
         return loss_g, loss_d
 
