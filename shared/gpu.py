@@ -49,3 +49,12 @@ def free_gpu_memory() -> None:
     gc.collect()
     if torch.cuda.is_available():
         torch.cuda.empty_cache()
+
+
+def out_of_memory_error():
+    """The translated "out of GPU memory" error to raise, once the memory is given back, so
+    that the next request works: ``raise out_of_memory_error() from None``."""
+    from shared.i18n import error
+
+    free_gpu_memory()
+    return error("shared.gpu.out_of_memory")

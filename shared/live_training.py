@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from shared.cpu import one_thread
-from shared.gpu import free_gpu_memory
+from shared.gpu import out_of_memory_error
 from shared.i18n import error, message, ui_text
 
 MAX_SECONDS = 60  # the longest run a tab offers: a minute of the lecture
@@ -114,8 +114,7 @@ def stream(start: Callable[[], Iterator[Snapshot]], seconds: float, show: Callab
         except torch.OutOfMemoryError:
             out_of_memory = True
         if out_of_memory:  # outside the except block, so the run's tensors are already freed
-            free_gpu_memory()
-            raise error("shared.gpu.out_of_memory")
+            raise out_of_memory_error()
 
 _fallback_lock = threading.Lock()  # where file locks are unavailable (Windows)
 

@@ -13,13 +13,13 @@ files works the same way, and so does a bare Demucs name (``htdemucs_ft``) or
 
 from __future__ import annotations
 
-import gc
 import threading
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
+from shared.gpu import free_gpu_memory
 from shared.i18n import error
 
 UNITTEST_MODEL = "demucs_unittest"
@@ -127,9 +127,7 @@ def separate(model, mix: np.ndarray, rate: int, *, device: str, shifts: int = 1,
             break
         except torch.OutOfMemoryError:
             sources = None
-            gc.collect()
-            if torch.cuda.is_available():
-                torch.cuda.empty_cache()
+            free_gpu_memory()
     if sources is None:
         raise error("shared.gpu.out_of_memory")
     sources = (sources[0] * std + mean).cpu()

@@ -20,7 +20,7 @@ from audio_separation import separation
 from audio_separation.separation import ALL_STEMS, CLASSICAL, DEMUCS_MODELS, FORMATS, MAX_SHIFTS, METHODS
 from shared import models
 from shared.device import on_gpu
-from shared.gpu import GPU_EVENT
+from shared.gpu import GPU_EVENT, out_of_memory_error
 from shared.i18n import error, message, number, ui_text
 from shared.validation import check_number
 
@@ -144,8 +144,7 @@ def separate(audio_path, method, stems, use_first, seconds, start, shifts, margi
         raise error("audio_separation.error.memory") from None
     except Exception as exc:
         if type(exc).__name__ == "OutOfMemoryError":  # torch.OutOfMemoryError, without importing torch here
-            gc.collect()
-            raise error("shared.gpu.out_of_memory") from None
+            raise out_of_memory_error() from None
         raise
     finally:
         if _running.get(session) is stop_flag:

@@ -14,7 +14,7 @@ import torch
 from chat import chat_model
 from chat.conversation import ConversationTooLong, build_messages, encode, normalize_history, without_last_reply
 from shared.device import on_gpu
-from shared.gpu import GPU_EVENT, free_gpu_memory, gpu
+from shared.gpu import GPU_EVENT, gpu, out_of_memory_error
 from shared.i18n import error, message, number, ui_text, warn
 from shared.llm_stream import StopSignals, session_of, stream_generate
 from shared.models import model_id, status_component
@@ -146,8 +146,7 @@ def _reply(text, history, system_prompt, choice, temperature, top_p, max_new_tok
                                           pad_token_id=pad, **sampling):
             yield conversation + [{"role": "assistant", "content": reply}], _stats_line(choice, run), status
     except torch.OutOfMemoryError:
-        free_gpu_memory()
-        raise error("shared.gpu.out_of_memory") from None
+        raise out_of_memory_error() from None
     except TimeoutError as exc:
         raise error("chat.failed", detail=str(exc)) from None
     finally:

@@ -24,7 +24,7 @@ from deep_dream import pictures
 from shared import models
 from shared.device import on_gpu, pick_device
 from shared.digit_input import digit_sketchpad, to_mnist
-from shared.gpu import GPU_EVENT, free_gpu_memory, gpu
+from shared.gpu import GPU_EVENT, gpu, out_of_memory_error
 from shared.i18n import decimal_mark, error, message, number, ui_text, warn
 from shared.validation import check_number, check_seed, open_image
 
@@ -390,8 +390,7 @@ def _dream_on_device(image, layer, octaves, octave_scale, iterations, step_size,
             if last_of_octave or done % PREVIEW_EVERY == 0:
                 yield picture, strip, message("deep_dream.dream_running", done=done, total=total)
     except torch.OutOfMemoryError:
-        free_gpu_memory()
-        raise error("shared.gpu.out_of_memory") from None
+        raise out_of_memory_error() from None
     seconds = time.perf_counter() - started
     yield picture, strip, message("deep_dream.dream_done", height=picture.shape[0], width=picture.shape[1],
                                   octaves=len(sizes), steps=total, seconds=number(seconds, ".1f"),

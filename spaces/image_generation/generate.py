@@ -19,7 +19,7 @@ from image_generation import loading, safety
 from image_generation.denoise import Frame, Progress, Result, denoise
 from image_generation.grid import labelled_row
 from shared.i18n import error, message
-from shared.gpu import free_gpu_memory
+from shared.gpu import out_of_memory_error
 from shared.validation import check_number, check_seed, check_text
 
 PROMPT_MAX_CHARS = 1000
@@ -111,7 +111,7 @@ def generate(request: Request, stop: threading.Event | None = None, *,
     except torch.OutOfMemoryError:
         out_of_memory = True
     if out_of_memory:  # outside the except block, so the failed run's tensors are already freed
-        raise _out_of_memory()
+        raise out_of_memory_error()
     outcome.seconds = time.monotonic() - started
     yield outcome
 
@@ -208,7 +208,7 @@ def sweep(request: Request, kind: str, values: list[float], stop: threading.Even
     except torch.OutOfMemoryError:
         out_of_memory = True
     if out_of_memory:
-        raise _out_of_memory()
+        raise out_of_memory_error()
     yield labelled_row(tiles, labels, tile=tile, title=title), None
 
 
@@ -228,9 +228,3 @@ def _sweep_label(kind: str, value: float) -> str:
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
-
-def _out_of_memory():
-    """The shared message for a GPU out-of-memory error, once its memory is given back, so that
-    the next request works."""
-    free_gpu_memory()
-    return error("shared.gpu.out_of_memory")

@@ -18,7 +18,7 @@ import gradio as gr
 
 from shared import models
 from shared.device import on_gpu, pick_device
-from shared.gpu import GPU_EVENT, free_gpu_memory, gpu
+from shared.gpu import GPU_EVENT, gpu, out_of_memory_error
 from shared.i18n import error, message, number, ui_text, warn
 from shared.validation import check_number, open_image
 from style_transfer import pictures
@@ -157,8 +157,7 @@ def _transfer_on_device(content, style, content_weight, style_weight, layer_weig
                        gr.skip())
         grams = gram_matrices(features, {"content": content, "style": style, "result": step.image}, gram_layer, device)
     except torch.OutOfMemoryError:
-        free_gpu_memory()
-        raise error("shared.gpu.out_of_memory") from None
+        raise out_of_memory_error() from None
     seconds = time.perf_counter() - started
     heatmaps = pictures.gram_pictures(grams)
     if step.diverged:

@@ -16,7 +16,7 @@ import pandas as pd
 import torch
 
 from shared.device import on_gpu
-from shared.gpu import GPU_EVENT, free_gpu_memory, gpu
+from shared.gpu import GPU_EVENT, gpu, out_of_memory_error
 from shared.i18n import error, message, number, percent, ui_text, warn
 from shared.llm_stream import StopSignals, session_of, stream_generate
 from shared.models import model_id, status_component
@@ -167,8 +167,7 @@ def _distribution(prompt, choice, temperature, top_k, top_p, shown):
         return model, tokenizer, ids, next_tokens(model, tokenizer, ids, temperature=temperature, top_k=top_k,
                                                   top_p=top_p, shown=shown)
     except torch.OutOfMemoryError:
-        free_gpu_memory()
-        raise error("shared.gpu.out_of_memory") from None
+        raise out_of_memory_error() from None
 
 
 # --- events -------------------------------------------------------------------------------------------------
@@ -271,8 +270,7 @@ def generate_text(prompt, choice, temperature, top_k, top_p, seed, max_new_token
                                                    pad_token_id=pad, **sampling):
             yield text + continuation, _stats_line(stats)
     except torch.OutOfMemoryError:
-        free_gpu_memory()
-        raise error("shared.gpu.out_of_memory") from None
+        raise out_of_memory_error() from None
     except TimeoutError as exc:
         raise error("text_generation.failed", detail=str(exc)) from None
     finally:
