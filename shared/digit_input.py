@@ -239,8 +239,7 @@ def digit_input_tabs(prefix: str, examples_dir: Path, *, sketch_height: int | No
 
     with gr.Tabs():
         with gr.Tab(ui_text(f"{prefix}.tab.draw"), id=f"{prefix}-draw"):
-            sketch = digit_sketchpad(ui_text(f"{prefix}.sketchpad"),
-                                     **({"height": sketch_height} if sketch_height else {}))
+            sketch = digit_sketchpad(ui_text(f"{prefix}.sketchpad"), height=sketch_height)
         with gr.Tab(ui_text(f"{prefix}.tab.upload"), id=f"{prefix}-upload"):
             upload = gr.Image(label=ui_text(f"{prefix}.upload"), type="filepath",
                               sources=["upload", "clipboard", "webcam"], height=upload_height, buttons=[])

@@ -138,8 +138,8 @@ def merge_metrics(path: Path, models: dict[str, dict], fields: dict) -> dict:
     """Add ``models`` to the "models" of the metrics.json at ``path`` (the others stay), set the
     top-level ``fields`` and write the file back. The file is read only now, after training:
     another model may have been trained into the same folder meanwhile."""
-    metrics = read_metrics(path) if path.is_file() else {"models": {}}
-    metrics["models"].update(models)
+    metrics = read_metrics(path)
+    metrics.setdefault("models", {}).update(models)
     metrics.update(fields)
     write_metrics(path, metrics)
     return metrics
