@@ -66,8 +66,7 @@ def bench_next_tokens(repeats: int) -> None:
 def _report_stream(name, model, tokenizer, input_ids, tokens=64, **kwargs) -> None:
     stats = None
     for _, stats in stream_generate(model, tokenizer, input_ids, threading.Event(), max_new_tokens=tokens,
-                                    min_new_tokens=tokens, do_sample=False,
-                                    pad_token_id=tokenizer.eos_token_id, **kwargs):
+                                    min_new_tokens=tokens, do_sample=False, **kwargs):
         pass
     decode = (stats.new_tokens - 1) / max(1e-9, stats.seconds - (stats.first_token_seconds or 0))
     print(f"{name}: {stats.new_tokens} tokens in {stats.seconds:.1f} s, first token {stats.first_token_seconds:.2f} s, "

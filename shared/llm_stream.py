@@ -32,6 +32,14 @@ def load_causal_lm(ident: str):
     return model, tokenizer
 
 
+def sampling_settings(temperature: float, **limits: float) -> dict:
+    """``generate``'s arguments for ``temperature``: sampling (with ``limits`` such as top_k and
+    top_p) above 0, greedy decoding at 0, which transformers refuses to combine with sampling."""
+    if temperature > 0:
+        return dict(do_sample=True, temperature=temperature, **limits)
+    return dict(do_sample=False)
+
+
 @dataclass
 class StreamStats:
     """What a finished (or running) generation cost: tokens, seconds, and why it ended."""
@@ -72,11 +80,16 @@ def stream_generate(model, tokenizer, input_ids: torch.Tensor, stop_event: threa
                     timeout: float = STREAM_TIMEOUT_S, **generation_kwargs) -> Iterator[tuple[str, StreamStats]]:
     """Yield ``(text so far, stats)`` while ``model.generate`` writes the continuation of ``input_ids``.
 
-    ``generation_kwargs`` go to ``generate`` unchanged (max_new_tokens, do_sample, temperature…).
+    ``generation_kwargs`` go to ``generate`` (max_new_tokens, do_sample, temperature…); without a
+    ``pad_token_id`` the tokenizer's is used, or its end-of-text token when it has none (GPT-2).
     Leaving the loop early (``break``, a cancelled request) sets ``stop_event``, so the thread
     ends within one token. An exception raised inside ``generate`` is re-raised here.
     """
     from transformers import StoppingCriteriaList, TextIteratorStreamer
+
+    if generation_kwargs.get("pad_token_id") is None:
+        generation_kwargs["pad_token_id"] = (tokenizer.pad_token_id if tokenizer.pad_token_id is not None
+                                             else tokenizer.eos_token_id)
 
     streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=timeout)
     stats = StreamStats(prompt_tokens=int(input_ids.shape[1]))

@@ -153,3 +153,10 @@ def test_generate_streams_and_refuses_absurd_lengths(client_url):
         with pytest.raises(Exception) as caught:
             client.predict("Ala ma", "text_generation", 0.7, 20, 0.95, 3, bad, api_name="/text_generation_generate")
         assert "Traceback" not in str(caught.value)
+
+
+def test_sampling_settings_are_greedy_at_temperature_zero():
+    from shared.llm_stream import sampling_settings
+
+    assert sampling_settings(0.0, top_k=5, top_p=0.9) == {"do_sample": False}
+    assert sampling_settings(0.7, top_p=0.9) == {"do_sample": True, "temperature": 0.7, "top_p": 0.9}

@@ -16,7 +16,7 @@ from chat.conversation import ConversationTooLong, build_messages, encode, norma
 from shared.device import on_gpu
 from shared.gpu import GPU_EVENT, gpu, out_of_memory_error
 from shared.i18n import error, message, number, ui_text, warn
-from shared.llm_stream import StopSignals, session_of, stream_generate
+from shared.llm_stream import StopSignals, sampling_settings, session_of, stream_generate
 from shared.models import model_id, status_component
 from shared.validation import check_number, check_text
 
@@ -134,16 +134,13 @@ def _reply(text, history, system_prompt, choice, temperature, top_p, max_new_tok
     conversation = history + [{"role": "user", "content": text}]
     yield conversation + [{"role": "assistant", "content": ""}], "", chat_model.status(choice)
 
-    sampling = dict(do_sample=True, temperature=temperature, top_p=top_p) if temperature > 0 \
-        else dict(do_sample=False)  # transformers refuses temperature 0 with sampling: 0 means greedy
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     session = session_of(request)
     stop_event = stop_signals.start(session)
     input_ids = torch.tensor([encoded.input_ids], device=next(model.parameters()).device)
     status = chat_model.status(choice)
     try:
         for reply, run in stream_generate(model, tokenizer, input_ids, stop_event, max_new_tokens=max_new,
-                                          pad_token_id=pad, **sampling):
+                                          **sampling_settings(temperature, top_p=top_p)):
             yield conversation + [{"role": "assistant", "content": reply}], _stats_line(choice, run), status
     except torch.OutOfMemoryError:
         raise out_of_memory_error() from None

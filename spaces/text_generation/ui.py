@@ -18,7 +18,7 @@ import torch
 from shared.device import on_gpu
 from shared.gpu import GPU_EVENT, gpu, out_of_memory_error
 from shared.i18n import error, message, number, percent, ui_text, warn
-from shared.llm_stream import StopSignals, session_of, stream_generate
+from shared.llm_stream import StopSignals, sampling_settings, session_of, stream_generate
 from shared.models import model_id, status_component
 from shared.validation import check_number, check_seed, check_text
 from text_generation import language_model
@@ -258,16 +258,13 @@ def generate_text(prompt, choice, temperature, top_k, top_p, seed, max_new_token
                                integer=True))
     model, tokenizer = language_model.get(choice)
     ids = _prompt_ids(model, tokenizer, text, reserve=max_new)
-    sampling = dict(do_sample=True, temperature=temperature, top_k=top_k, top_p=top_p) if temperature > 0 \
-        else dict(do_sample=False)  # transformers refuses temperature 0 with sampling: 0 means greedy
     session = session_of(request)
     stop_event = stop_signals.start(session)
     torch.manual_seed(seed)
     input_ids = torch.tensor([ids], device=next(model.parameters()).device)
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     try:
         for continuation, stats in stream_generate(model, tokenizer, input_ids, stop_event, max_new_tokens=max_new,
-                                                   pad_token_id=pad, **sampling):
+                                                   **sampling_settings(temperature, top_k=top_k, top_p=top_p)):
             yield text + continuation, _stats_line(stats)
     except torch.OutOfMemoryError:
         raise out_of_memory_error() from None
