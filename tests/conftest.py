@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import tempfile
+from contextlib import contextmanager
 
 # Set before gradio, transformers or huggingface_hub are imported anywhere in the session.
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -14,6 +15,24 @@ os.environ.setdefault("GRADIO_TEMP_DIR", tempfile.mkdtemp(prefix="lab-gradio-"))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import pytest  # noqa: E402
+
+
+@contextmanager
+def local_models(**folders):
+    """``local_models(deep_dream=folder)``: the registry's models load from these folders, as
+    their LAB_MODEL_<KEY> override makes them, for the length of the block. Their cache entries
+    are dropped before and after, so no other test sees these models."""
+    from shared import models
+
+    with pytest.MonkeyPatch.context() as patch:
+        for key, folder in folders.items():
+            patch.setenv(models.PRETRAINED[key].env_var, str(folder))
+            models.release(key)
+        try:
+            yield
+        finally:
+            for key in folders:
+                models.release(key)
 
 
 def free_port() -> int:

@@ -9,8 +9,8 @@ import pytest
 import soundfile as sf
 from gradio_client import Client, handle_file
 
-from shared import models
 from test_audio_separation import RATE, export_tiny_demucs, tone_mix, tones_and_clicks, write_wav
+from conftest import local_models
 
 # audio, method, stems, use_first, seconds, start, shifts, margin, format
 DEFAULTS = ("htdemucs", "all", True, 20, 0, 0, 1, "wav")
@@ -19,14 +19,8 @@ DEFAULTS = ("htdemucs", "all", True, 20, 0, 0, 1, "wav")
 @pytest.fixture(scope="module")
 def url(serve_app, tmp_path_factory):
     folder = export_tiny_demucs(tmp_path_factory.mktemp("tiny-demucs"))
-    previous = os.environ.get("LAB_MODEL_AUDIO_SEPARATION")
-    os.environ["LAB_MODEL_AUDIO_SEPARATION"] = str(folder)
-    yield serve_app(["audio_separation"])
-    models.release("audio_separation")
-    if previous is None:
-        os.environ.pop("LAB_MODEL_AUDIO_SEPARATION", None)
-    else:
-        os.environ["LAB_MODEL_AUDIO_SEPARATION"] = previous
+    with local_models(audio_separation=folder):
+        yield serve_app(["audio_separation"])
 
 
 def call(client, path, *settings):

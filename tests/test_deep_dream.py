@@ -24,6 +24,7 @@ from deep_dream.fool import fool
 from shared import i18n, models
 from shared.digit_classifier import MnistCNN, shipped_model
 from shared.mnist import load_mnist
+from conftest import local_models
 
 i18n.register(deep_dream.TEXTS)
 EXAMPLES = os.path.join(os.path.dirname(deep_dream.__file__), "examples")
@@ -45,15 +46,8 @@ def googlenet_dir(tmp_path_factory):
     net = GoogLeNet(aux_logits=True, transform_input=False, init_weights=False)
     folder = tmp_path_factory.mktemp("googlenet")
     save(net.state_dict(), folder / "model.safetensors")
-    previous = os.environ.get("LAB_MODEL_DEEP_DREAM")
-    os.environ["LAB_MODEL_DEEP_DREAM"] = str(folder)
-    models.release("deep_dream")
-    yield folder
-    models.release("deep_dream")
-    if previous is None:
-        os.environ.pop("LAB_MODEL_DEEP_DREAM", None)
-    else:
-        os.environ["LAB_MODEL_DEEP_DREAM"] = previous
+    with local_models(deep_dream=folder):
+        yield folder
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,7 @@ from image_generation.generate import Outcome, check_request, check_sweep, gener
 from image_generation.tokens import CUT, KEPT, SPECIAL, token_view
 from image_generation_tiny import build_pipeline_folder, build_safety_folder
 from shared import i18n, models
+from conftest import local_models
 
 i18n.register(image_generation.TEXTS)
 
@@ -36,15 +37,10 @@ def tiny(tmp_path_factory):
         "clean": build_safety_folder(root / "clean", flags_everything=False),
         "flags": build_safety_folder(root / "flags", flags_everything=True),
     }
-    patch = pytest.MonkeyPatch()
-    patch.setenv("LAB_MODEL_IMAGE_GENERATION", str(folders["turbo"]))
-    patch.setenv("LAB_MODEL_IMAGE_GENERATION_QUALITY", str(folders["sd15"]))
-    patch.setenv("LAB_MODEL_IMAGE_GENERATION_SAFETY", str(folders["clean"]))
-    patch.delenv("LAB_SAFETY_CHECKER", raising=False)
-    yield folders
-    patch.undo()
-    for key in ("image_generation", "image_generation_quality", "image_generation_safety"):
-        models.release(key)
+    with local_models(image_generation=folders["turbo"], image_generation_quality=folders["sd15"],
+                      image_generation_safety=folders["clean"]), pytest.MonkeyPatch.context() as patch:
+        patch.delenv("LAB_SAFETY_CHECKER", raising=False)
+        yield folders
 
 
 def request(model="sd-1.5", *, prompt="a photo of a cat", negative="", steps=2, guidance=5.0, seed=7,

@@ -20,6 +20,7 @@ from style_transfer import pictures
 from style_transfer.transfer import gram_matrices, style_transfer as optimise
 from style_transfer.vgg import CONTENT_LAYER, STYLE_LAYERS, FeatureExtractor, build_features, gram_matrix, \
     load_features
+from conftest import local_models
 
 i18n.register(style_transfer.TEXTS)
 EXAMPLES = os.path.join(os.path.dirname(style_transfer.__file__), "examples")
@@ -36,15 +37,8 @@ def vgg_dir(tmp_path_factory):
     features = build_features()
     folder = tmp_path_factory.mktemp("vgg19")
     save({f"features.{k}": v for k, v in features.state_dict().items()}, folder / "model.safetensors")
-    previous = os.environ.get("LAB_MODEL_STYLE_TRANSFER")
-    os.environ["LAB_MODEL_STYLE_TRANSFER"] = str(folder)
-    models.release("style_transfer")
-    yield folder
-    models.release("style_transfer")
-    if previous is None:
-        os.environ.pop("LAB_MODEL_STYLE_TRANSFER", None)
-    else:
-        os.environ["LAB_MODEL_STYLE_TRANSFER"] = previous
+    with local_models(style_transfer=folder):
+        yield folder
 
 
 @pytest.fixture(scope="module")
