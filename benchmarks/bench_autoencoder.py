@@ -4,31 +4,25 @@ live-training speed and memory. Not a test: it prints numbers for the README.
     python benchmarks/bench_autoencoder.py [--repeats 20]
 """
 
-import sys
-from pathlib import Path
+import time
 
-sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "spaces")]
+import measure
+import numpy as np
 
-import time  # noqa: E402
-
-import numpy as np  # noqa: E402
-
-import measure  # noqa: E402
+from shared import demos
 
 
 def main() -> None:
     args = measure.parse_arguments(repeats=20)
-    import autoencoder
     from autoencoder import checkpoint, live
     from autoencoder.reconstruct import reconstruct_all
     from autoencoder.ui import _show
-    from shared import i18n
     from shared.mnist import load_mnist
 
-    i18n.register(autoencoder.TEXTS)
+    demos.register_texts(demos.describe("autoencoder"))
     measure.print_machine()
     started = time.perf_counter()
-    for size in (2, 8, 32):
+    for size in checkpoint.CODE_SIZES:
         checkpoint.shipped_model(size)
     print(f"load the three shipped models: {(time.perf_counter() - started) * 1000:.0f} ms")
     test_images, _ = load_mnist("test")

@@ -15,25 +15,23 @@ from __future__ import annotations
 import os
 import platform
 import resource
-import sys
 import time
-from pathlib import Path
 
-sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "spaces")]
+import numpy as np
+import torch
+from PIL import Image
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from deep_dream import ui  # noqa: E402
-from deep_dream.class_visualization import noise_start, visualize_class  # noqa: E402
-from deep_dream.dream import DEFAULT_LAYER, build_googlenet, dream, load_googlenet  # noqa: E402
-from deep_dream.fool import fool  # noqa: E402
-from deep_dream.pictures import fit_photo  # noqa: E402
-from shared import models  # noqa: E402
-from shared.device import pick_device  # noqa: E402
-from shared.digit_classifier import shipped_model  # noqa: E402
-from shared.mnist import load_mnist  # noqa: E402
+from deep_dream.class_visualization import noise_start, visualize_class
+from deep_dream.controls import ITERATIONS, OCTAVES, SIDE
+from deep_dream.dream import build_googlenet, dream, load_googlenet
+from deep_dream.fool import fool
+from deep_dream.layers import DEFAULT_LAYER
+from deep_dream.pictures import fit_photo
+from deep_dream.ui import EXAMPLES_DIR
+from shared import models
+from shared.device import pick_device
+from shared.digit_classifier import shipped_model
+from shared.mnist import load_mnist
 
 
 def timed(fn):
@@ -52,7 +50,6 @@ def googlenet(device):
 
 def main() -> None:
     device = pick_device()
-    defaults = ui.hardware()
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, torch threads {torch.get_num_threads()}, "
           f"device {device.type}; Python {platform.python_version()}, torch {torch.__version__}")
 
@@ -69,13 +66,13 @@ def main() -> None:
           f"{np.median([r.l2 for r in results]):.2f} (a digit's own norm is about 9)")
 
     net, kind = googlenet(device)
-    photo = fit_photo(Image.open(ui.EXAMPLES_DIR / "chelsea.jpg"), defaults["side"])
+    photo = fit_photo(Image.open(EXAMPLES_DIR / "chelsea.jpg"), SIDE.default)
     list(dream(net, photo[:64, :64], DEFAULT_LAYER, octaves=1, iterations=1, device=device))  # warm-up
-    steps, seconds = timed(lambda: list(dream(net, photo, DEFAULT_LAYER, octaves=defaults["octaves"],
-                                              iterations=defaults["iterations"], device=device)))
+    steps, seconds = timed(lambda: list(dream(net, photo, DEFAULT_LAYER, octaves=OCTAVES.default,
+                                              iterations=ITERATIONS.default, device=device)))
     print(f"Deep Dream default on {device.type} ({kind}): {photo.shape[1]}x{photo.shape[0]} px, "
-          f"{defaults['octaves']} octaves x {defaults['iterations']} steps = {len(steps)} steps in {seconds:.1f} s")
-    big = fit_photo(Image.open(ui.EXAMPLES_DIR / "chelsea.jpg"), defaults["max_side"])
+          f"{OCTAVES.default} octaves x {ITERATIONS.default} steps = {len(steps)} steps in {seconds:.1f} s")
+    big = fit_photo(Image.open(EXAMPLES_DIR / "chelsea.jpg"), SIDE.high)
     _, seconds = timed(lambda: list(dream(net, big, DEFAULT_LAYER, octaves=1, iterations=2, device=device)))
     print(f"Deep Dream at the size cap {big.shape[1]}x{big.shape[0]}: {seconds / 2:.2f} s per step")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

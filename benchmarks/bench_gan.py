@@ -4,27 +4,22 @@ the quality metrics, live-training speed and memory. Not a test: it prints numbe
     python benchmarks/bench_gan.py [--repeats 10]
 """
 
-import sys
-from pathlib import Path
+import time
 
-sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "spaces")]
+import measure
 
-import time  # noqa: E402
-
-import measure  # noqa: E402
+from shared import demos
 
 
 def main() -> None:
     args = measure.parse_arguments(repeats=10)
-    import gan
     from gan import explore, live
     from gan.evaluate import generated_digits
     from gan.quality import sample_quality
     from gan.ui import page_opened, story_frame
-    from shared import i18n
     from shared.mnist import load_mnist
 
-    i18n.register(gan.TEXTS)
+    demos.register_texts(demos.describe("gan"))
     measure.print_machine()
     started = time.perf_counter()
     page_opened(2024, 16, -1, 1, 3, 2, 8, 10)

@@ -14,17 +14,14 @@ at them and times what a visitor waits for: ``/generate_image`` with the tab's d
 the running app, the first call (which loads the models from disk) and the next ones.
 """
 
-import sys
+import argparse
+import os
+import platform
+import time
 from pathlib import Path
-sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "spaces")]
 
-import argparse  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
-import time  # noqa: E402
-
-import psutil  # noqa: E402
-import torch  # noqa: E402
+import psutil
+import torch
 
 
 def sd_turbo_architecture(device: torch.device, dtype: torch.dtype):
@@ -88,11 +85,11 @@ def time_app(runs: int, size: int) -> None:
         os.environ["LAB_MODEL_IMAGE_GENERATION"] = str(folder / "sd-turbo")
         os.environ["LAB_MODEL_IMAGE_GENERATION_SAFETY"] = str(folder / "safety")
 
+        from app import build_app, launch_kwargs
         from image_generation import loading
-        from shared.suite import build_app, launch_kwargs
 
-        preset = loading.PRESETS[loading.default_choice()]
-        defaults = (preset.choice, "a photo of a cat on the moon", "", preset.default_steps(), preset.guidance, 0,
+        preset = loading.PRESETS[loading.DEFAULT_MODEL]
+        defaults = (preset.choice, "a photo of a cat on the moon", "", preset.default_steps, preset.guidance, 0,
                     True, size, size, 1, "default")
         app = build_app(["image_generation"])
         app.launch(prevent_thread_lock=True, quiet=True, **launch_kwargs())
@@ -139,7 +136,8 @@ def main() -> None:
     pipe, build_s = timed(sd_turbo_architecture, device, dtype)
     checker, features = safety_checker_architecture(device, dtype)
     unet_params = sum(p.numel() for p in pipe.unet.parameters()) / 1e6
-    print(f"built SD-Turbo architecture (UNet {unet_params:.0f} M parameters) and the safety checker in {build_s:.1f} s")
+    print(f"built SD-Turbo architecture (UNet {unet_params:.0f} M parameters) and the safety checker "
+          f"in {build_s:.1f} s")
 
     def sync():
         if device.type == "cuda":

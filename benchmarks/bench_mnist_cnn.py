@@ -15,26 +15,21 @@ shipped weights on the 10 000 test images, and the time of one sketchpad update 
 HTTP, the queue and the upload and download of every file.
 """
 
-import sys
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import tempfile
+import time
 from pathlib import Path
 
-sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "spaces")]
+import numpy as np
+from PIL import Image
 
-import argparse  # noqa: E402
-import asyncio  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-
-import numpy as np  # noqa: E402
-from PIL import Image  # noqa: E402
-
-import mnist_cnn  # noqa: E402
-from mnist_cnn.evaluate import accuracy  # noqa: E402
-from shared import digit_classifier, i18n  # noqa: E402
-from shared.mnist import load_mnist  # noqa: E402
+from mnist_cnn.evaluate import accuracy
+from shared import demos, digit_classifier
+from shared.mnist import load_mnist
 
 CANVAS_SIDE = 400  # the tab's sketchpad
 
@@ -97,7 +92,7 @@ def time_server(payloads: list[dict]) -> list[float]:
     """Gradio's own processing of the ``mnist_sketch`` event: decode, call, encode."""
     from gradio.state_holder import SessionState
 
-    from shared.suite import build_app
+    from app import build_app
 
     app = build_app(["mnist_cnn"])
     event = next(fn for fn in app.fns.values() if fn.api_name == "mnist_sketch")
@@ -116,7 +111,7 @@ def time_server(payloads: list[dict]) -> list[float]:
 def time_app(payloads: list[dict]) -> list[float]:
     from gradio_client import Client, handle_file
 
-    from shared.suite import build_app, launch_kwargs
+    from app import build_app, launch_kwargs
 
     app = build_app(["mnist_cnn"])
     app.launch(prevent_thread_lock=True, quiet=True, **launch_kwargs())
@@ -147,7 +142,7 @@ def main() -> None:
     parser.add_argument("--sketches", type=int, default=200)
     parser.add_argument("--app", action="store_true", help="also time round trips through a running app")
     args = parser.parse_args()
-    i18n.register(mnist_cnn.TEXTS)
+    demos.register_texts(demos.describe("mnist_cnn"))
     load_before = os.getloadavg()
 
     metrics = json.loads(digit_classifier.METRICS_PATH.read_text())
@@ -159,15 +154,16 @@ def main() -> None:
     images, labels = load_mnist("test")
     started = time.perf_counter()
     fresh = accuracy(digit_classifier.shipped_model(), images, labels)
+    weights_mb = digit_classifier.WEIGHTS_PATH.stat().st_size / 1e6
     print(f"fresh evaluation: test accuracy {fresh:.2%} on {len(images):,} images "
-          f"({time.perf_counter() - started:.1f} s, weights {digit_classifier.WEIGHTS_PATH.stat().st_size / 1e6:.2f} MB)")
+          f"({time.perf_counter() - started:.1f} s, weights {weights_mb:.2f} MB)")
 
     strokes, truth = sketches(args.sketches)
     canvases = [transparent_canvas(alpha) for alpha in strokes]
     time_compute(canvases[:10])  # warm-up: first-call allocations, lazy imports
     compute, answers = time_compute(canvases)
     results = {"compute": report("update, compute (one CPU thread, as the tab runs it)", compute)}
-    correct = float(np.mean([a == str(t) for a, t in zip(answers, truth)]))
+    correct = float(np.mean([a == str(t) for a, t in zip(answers, truth, strict=True)]))
     print(f"sketch-style test digits (random size and place, transparent canvas): {correct:.1%} correct")
     with tempfile.TemporaryDirectory() as folder:
         payloads = [browser_files(alpha, Path(folder), str(i)) for i, alpha in enumerate(strokes)]

@@ -14,21 +14,20 @@ from __future__ import annotations
 import os
 import platform
 import resource
-import sys
+import tempfile
 import time
 from pathlib import Path
 
-sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "spaces")]
+import torch
+from PIL import Image
 
-import torch  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from shared import models  # noqa: E402
-from shared.device import pick_device  # noqa: E402
-from style_transfer import ui  # noqa: E402
-from style_transfer.pictures import fit  # noqa: E402
-from style_transfer.transfer import style_transfer  # noqa: E402
-from style_transfer.vgg import build_features, load_features  # noqa: E402
+from shared import models
+from shared.device import pick_device
+from shared.torchvision_weights import save
+from style_transfer.pictures import fit
+from style_transfer.transfer import style_transfer
+from style_transfer.ui import EXAMPLES_DIR, PASSES, SIDE
+from style_transfer.vgg import build_features, load_features
 
 
 def features_for(device):
@@ -36,35 +35,31 @@ def features_for(device):
         return models.load("style_transfer", lambda ident: load_features(ident, device)), "pretrained"
     except models.ModelUnavailable:
         torch.manual_seed(0)
-        features = build_features()
-        for i, module in enumerate(features):
-            if isinstance(module, torch.nn.ReLU):
-                features[i] = torch.nn.ReLU()
-        return features.eval().requires_grad_(False).to(device), "random weights (offline stand-in)"
+        with tempfile.TemporaryDirectory() as folder:  # random weights, through the production loader
+            path = save({f"features.{k}": v for k, v in build_features().state_dict().items()},
+                        Path(folder) / "model.safetensors")
+            return load_features(str(path), device), "random weights (offline stand-in)"
 
 
 def run(features, side, passes, device):
-    content = fit(Image.open(ui.EXAMPLES_DIR / "content_chelsea.jpg"), side)
-    style = fit(Image.open(ui.EXAMPLES_DIR / "style_van_gogh_starry_night.jpg"), side)
+    content = fit(Image.open(EXAMPLES_DIR / "content_chelsea.jpg"), side)
+    style = fit(Image.open(EXAMPLES_DIR / "style_van_gogh_starry_night.jpg"), side)
     started = time.perf_counter()
-    last = None
-    for last in style_transfer(features, content, style, passes=passes, chunk=max(1, passes // 8), device=device):
-        pass
+    *_, last = style_transfer(features, content, style, passes=passes, chunk=max(1, passes // 8), device=device)
     return time.perf_counter() - started, content.shape, last
 
 
 def main() -> None:
     device = pick_device()
-    defaults = ui.hardware()
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, torch threads {torch.get_num_threads()}, "
           f"device {device.type}; Python {platform.python_version()}, torch {torch.__version__}")
     features, kind = features_for(device)
     run(features, 64, 2, device)  # warm-up
-    seconds, shape, last = run(features, defaults["side"], defaults["passes"], device)
+    seconds, shape, last = run(features, SIDE.default, PASSES.default, device)
     print(f"style transfer default on {device.type} ({kind}): {shape[1]}x{shape[0]} px, {last.passes} passes "
           f"in {seconds:.1f} s ({seconds / last.passes:.2f} s per pass); style loss "
           f"{last.style_losses[0]:.3g} -> {last.style_losses[-1]:.3g}")
-    seconds, shape, last = run(features, defaults["max_side"], 3, device)
+    seconds, shape, last = run(features, SIDE.high, 3, device)
     print(f"at the size cap {shape[1]}x{shape[0]}: {seconds / last.passes:.2f} s per pass")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process: {peak:.0f} MB")

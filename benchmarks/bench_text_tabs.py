@@ -6,24 +6,20 @@ Not a test: it prints numbers for the README. Needs the models in the local Hugg
     python benchmarks/bench_text_tabs.py [--tokens 64] [--repeats 3]
 """
 
-import sys
-from pathlib import Path
+import argparse
+import os
+import platform
+import statistics
+import threading
+import time
+from collections import deque
 
-sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "spaces")]
+import psutil
+import torch
 
-import argparse  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
-import statistics  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-
-import psutil  # noqa: E402
-import torch  # noqa: E402
-
-from shared.device import pick_device  # noqa: E402
-from shared.llm_stream import stream_generate  # noqa: E402
-from shared.models import ModelUnavailable  # noqa: E402
+from shared.device import pick_device
+from shared.llm_stream import stream_generate
+from shared.models import ModelUnavailable
 
 
 def rss_gb() -> float:
@@ -37,7 +33,7 @@ def load_timed(label: str, get, name: str):
     try:
         model, tokenizer = get(name)
     except ModelUnavailable as exc:
-        print(f"{label}: not available ({exc.message[:120]})")
+        print(f"{label}: not available ({str(exc)[:120]})")
         return None
     return model, tokenizer, time.perf_counter() - started
 
@@ -64,10 +60,9 @@ def bench_next_tokens(repeats: int) -> None:
 
 
 def _report_stream(name, model, tokenizer, input_ids, tokens=64, **kwargs) -> None:
-    stats = None
-    for _, stats in stream_generate(model, tokenizer, input_ids, threading.Event(), max_new_tokens=tokens,
-                                    min_new_tokens=tokens, do_sample=False, **kwargs):
-        pass
+    stream = stream_generate(model, tokenizer, input_ids, threading.Event(), max_new_tokens=tokens,
+                             min_new_tokens=tokens, do_sample=False, **kwargs)
+    _, stats = deque(stream, maxlen=1)[0]  # the stats of the finished generation
     decode = (stats.new_tokens - 1) / max(1e-9, stats.seconds - (stats.first_token_seconds or 0))
     print(f"{name}: {stats.new_tokens} tokens in {stats.seconds:.1f} s, first token {stats.first_token_seconds:.2f} s, "
           f"decode {decode:.1f} tokens/s, RSS {rss_gb():.2f} GB")
@@ -75,14 +70,15 @@ def _report_stream(name, model, tokenizer, input_ids, tokens=64, **kwargs) -> No
 
 def bench_chat(tokens: int) -> None:
     from chat import chat_model
-    from chat.conversation import build_messages, encode
+    from chat.conversation import build_messages, context_limit, encode
 
     loaded = load_timed("chat", chat_model.get, "chat")
     if loaded is None:
         return
     model, tokenizer, load_s = loaded
     print(f"chat: load {load_s:.1f} s")
-    encoded = encode(tokenizer, build_messages("You are a helpful assistant.", [], "Czym jest sieć neuronowa?"), 1536)
+    limit = context_limit(getattr(model.config, "max_position_embeddings", None), tokens)  # as the tab reads it
+    encoded = encode(tokenizer, build_messages("You are a helpful assistant.", [], "Czym jest sieć neuronowa?"), limit)
     _report_stream("chat reply", model, tokenizer,
                    torch.tensor([encoded.input_ids], device=next(model.parameters()).device), tokens=tokens)
 
@@ -110,7 +106,7 @@ def bench_sentiment(repeats: int) -> None:
             batch.append(time.perf_counter() - started)
         print(f"sentiment {language}: load {load_s:.1f} s, one text {1000 * statistics.median(one):.0f} ms, "
               f"with word explanation {1000 * statistics.median(explain):.0f} ms, 100 texts "
-              f"{statistics.median(batch):.2f} s; answer {dict(zip(classifier.CLASSES, probs.round(3)))}; "
+              f"{statistics.median(batch):.2f} s; answer {dict(zip(classifier.CLASSES, probs.round(3), strict=True))}; "
               f"RSS {rss_gb():.2f} GB")
 
 

@@ -4,16 +4,10 @@ live-training speed and memory. Not a test: it prints numbers for the README.
     python benchmarks/bench_vae.py [--repeats 20]
 """
 
-import sys
-from pathlib import Path
+import time
 
-sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "spaces")]
-
-import time  # noqa: E402
-
-import numpy as np  # noqa: E402
-
-import measure  # noqa: E402
+import measure
+import numpy as np
 
 
 def main() -> None:

@@ -1,8 +1,9 @@
 """What the tab benchmarks (autoencoder, VAE, GAN) share: their command line, how they time a call
-and a live-training run, and how they report the machine and memory, so that their figures in the
-README are measured and printed the same way.
+and a live-training run, how they report the machine and memory, and how they load a tab's texts,
+so that their figures in the README are measured and printed the same way.
 
-A script in benchmarks/ imports it as ``measure``: running the script puts its folder on sys.path.
+A script in benchmarks/ imports it as ``measure``: Python puts a script's own folder first on
+the import path (the project itself is installed, see CONTRIBUTING.md).
 """
 
 import argparse
@@ -10,6 +11,7 @@ import os
 import platform
 import statistics
 import time
+from collections import deque
 
 import psutil
 import torch
@@ -36,10 +38,8 @@ def timed(fn, repeats: int) -> tuple[float, float]:
 
 def last_report(reports):
     """The last progress report of a live-training run, which stops by itself after its seconds."""
-    last = None
-    for last in reports:
-        pass
-    return last
+    last = deque(reports, maxlen=1)  # runs the whole run, keeping only its latest report
+    return last[0] if last else None
 
 
 def training_speed(last, decimals: int = 0) -> str:

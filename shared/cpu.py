@@ -13,11 +13,11 @@ from __future__ import annotations
 import functools
 from contextlib import contextmanager
 
-import torch
-
 
 @contextmanager
 def one_thread():
+    import torch
+
     previous = torch.get_num_threads()
     torch.set_num_threads(1)
     try:

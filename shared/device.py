@@ -1,4 +1,5 @@
-"""Where the networks run: CUDA, then Apple's MPS, then the CPU.
+"""Where the networks run: CUDA, then Apple's MPS, then the CPU; and the one way a tab picks a
+value by hardware (``by_hardware(cpu=256, gpu=512)``).
 
 ``LAB_DEVICE`` (``cuda``, ``mps`` or ``cpu``) overrides the choice, e.g. to try the CPU
 defaults on a GPU machine.
@@ -7,11 +8,16 @@ defaults on a GPU machine.
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
+from typing import TypeVar
 
-import torch
+T = TypeVar("T")
 
 
-def pick_device() -> torch.device:
+def pick_device():
+    import torch
+
     forced = os.environ.get("LAB_DEVICE", "").strip().lower()
     if forced:
         return torch.device(forced)
@@ -23,12 +29,32 @@ def pick_device() -> torch.device:
     return torch.device("cpu")
 
 
-def pick_dtype(device: torch.device | None = None) -> torch.dtype:
+def pick_dtype(device=None):
     """Half precision on a GPU (half the memory, tensor cores), full precision on the CPU,
     where float16 kernels are slow or missing."""
+    import torch
+
     device = device or pick_device()
     return torch.float16 if device.type in ("cuda", "mps") else torch.float32
 
 
+def _may_have_accelerator() -> bool:
+    """False where torch could only answer "cpu": no NVIDIA driver, not a Mac, not a ZeroGPU Space.
+    Tabs ask ``on_gpu()`` while the page is built, and importing torch just to hear "cpu" would
+    cost every start about a second."""
+    from shared.gpu import spaces_package  # Hugging Face's package: ZeroGPU lends a GPU per call
+
+    nvidia = Path("/proc/driver/nvidia").exists() or Path("/dev/nvidiactl").exists()
+    return sys.platform == "darwin" or nvidia or spaces_package() is not None
+
+
 def on_gpu() -> bool:
-    return pick_device().type != "cpu"
+    forced = os.environ.get("LAB_DEVICE", "").strip().lower()
+    if forced:
+        return forced != "cpu"
+    return _may_have_accelerator() and pick_device().type != "cpu"
+
+
+def by_hardware(*, cpu: T, gpu: T) -> T:
+    """``gpu`` when the networks run on a GPU, else ``cpu``: the defaults and caps of a tab."""
+    return gpu if on_gpu() else cpu

@@ -1,5 +1,6 @@
 """The MNIST digit classifier of the CNN tab, shared with the tabs that reuse its shipped
-weights (class visualisation, the GAN's quality metrics). The CNN tab trains it.
+weights (class visualisation, the GAN's quality metrics). The CNN tab trains it; the weights
+live in ``shared/weights/``.
 
 The network: two convolution stages and a dense layer, as in Harley's picture.
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -80,12 +82,21 @@ def normalise(images: torch.Tensor) -> torch.Tensor:
     return ((images - PIXEL_MEAN) / PIXEL_STD).unsqueeze(1)
 
 
-def count_parameters(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())
+def class_confidences(probabilities: np.ndarray) -> dict[str, float]:
+    """The ten probabilities as a gr.Label value: {"0": p0, …, "9": p9}."""
+    return {label: float(p) for label, p in zip(CLASSES, probabilities, strict=True)}
 
 
-WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "spaces" / "mnist_cnn" / "weights"
-WEIGHTS_PATH = WEIGHTS_DIR / "mnist_cnn.safetensors"
+def probability_table(probabilities: np.ndarray):
+    """The ten probabilities as a bar chart's data: one row per digit."""
+    import pandas as pd
+
+    return pd.DataFrame({"digit": list(CLASSES), "probability": [float(p) for p in probabilities]})
+
+
+# The shipped weights are trained by the CNN tab's train.py and shared by every tab that uses them.
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+WEIGHTS_PATH = WEIGHTS_DIR / "digit_classifier.safetensors"
 METRICS_PATH = WEIGHTS_DIR / "metrics.json"
 
 

@@ -15,13 +15,11 @@ pictures prepared the same way, so a sketch or a photo goes through the same ste
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 from PIL import Image
 
-from shared.i18n import error
-from shared.validation import open_image
+from shared.errors import LabError
+from shared.validation import open_image, uploaded_path
 
 MNIST_SIDE = 28
 BOX_SIDE = 20
@@ -171,79 +169,13 @@ def digit_from_sketch(sketch: object) -> np.ndarray | None:
     return to_mnist(open_image(composite))
 
 
-def uploaded_path(file_data: object) -> str | None:
-    """The path inside Gradio's unprocessed FileData (``preprocess=False``), checked."""
-    if file_data is None:
-        return None
-    if isinstance(file_data, str):
-        return file_data
-    path = file_data.get("path") if isinstance(file_data, dict) else None
-    if not isinstance(path, str) or not path:
-        raise error("shared.image.not_image")
-    return path
-
-
 def digit_from_upload(file_data: object, *, required: bool = False,
                       no_digit_key: str = "shared.image.no_digit") -> np.ndarray | None:
     """An uploaded picture as a 28×28 digit; None when there is none (or no ink), unless ``required``."""
-    path = uploaded_path(file_data)
-    if path is None and not required:
+    path = uploaded_path(file_data, missing="shared.image.missing" if required else None)
+    if path is None:
         return None
     digit = to_mnist(open_image(path, min_side=MIN_SIDE))
     if digit is None and required:
-        raise error(no_digit_key)
+        raise LabError(no_digit_key)
     return digit
-
-
-# The drawing canvas of every digit tab: a square page, a black pen about as thick, relative
-# to the digit, as the pens MNIST was written with.
-CANVAS_SIDE = 400
-BRUSH_RADIUS = 14
-
-
-SKETCHPAD_CLASS = "digit-sketchpad"
-
-# Gradio's sketchpad opens with no tool chosen ("select the draw tool to start"), which loses
-# the first stroke of everyone who just starts drawing, on a projector or a phone. This page
-# script picks the brush (the first tool button) of every digit sketchpad as soon as it
-# appears; tabs mount their content lazily, hence the observer.
-SELECT_BRUSH_JS = f"""
-const selectBrush = () => {{
-  document.querySelectorAll('.{SKETCHPAD_CLASS}:not([data-brush-chosen])').forEach((pad) => {{
-    const brush = pad.querySelector('button.quite-round') || pad.querySelector('button[aria-label="Brush"]');
-    if (brush) {{ pad.setAttribute('data-brush-chosen', ''); brush.click(); }}
-  }});
-}};
-new MutationObserver(selectBrush).observe(document.body, {{ childList: true, subtree: true }});
-selectBrush();
-"""
-
-
-def digit_sketchpad(label, **extra):
-    """The sketchpad every digit tab draws on; its value goes to ``digit_from_sketch``."""
-    import gradio as gr
-
-    return gr.Sketchpad(
-        label=label, type="pil", image_mode="RGBA", canvas_size=(CANVAS_SIDE, CANVAS_SIDE), fixed_canvas=True,
-        layers=False, transforms=(), brush=gr.Brush(default_size=BRUSH_RADIUS, colors=["#000000"], color_mode="fixed"),
-        buttons=["fullscreen"], elem_classes=[SKETCHPAD_CLASS], **extra)
-
-
-def digit_input_tabs(prefix: str, examples_dir: Path, *, sketch_height: int | None = None, upload_height: int = 300):
-    """Two tabs, "draw" and "upload" (with the tab's example digits), built inside the caller's
-    layout; returns ``(sketchpad, upload)``. Texts: the tab's ``<prefix>.tab.draw``,
-    ``.tab.upload``, ``.sketchpad``, ``.upload`` and ``.examples`` keys."""
-    import gradio as gr
-
-    from shared.i18n import ui_text
-
-    with gr.Tabs():
-        with gr.Tab(ui_text(f"{prefix}.tab.draw"), id=f"{prefix}-draw"):
-            sketch = digit_sketchpad(ui_text(f"{prefix}.sketchpad"), height=sketch_height)
-        with gr.Tab(ui_text(f"{prefix}.tab.upload"), id=f"{prefix}-upload"):
-            upload = gr.Image(label=ui_text(f"{prefix}.upload"), type="filepath",
-                              sources=["upload", "clipboard", "webcam"], height=upload_height, buttons=[])
-            gr.Examples(examples=[[str(p)] for p in sorted(Path(examples_dir).glob("*.png"))], inputs=[upload],
-                        label=ui_text(f"{prefix}.examples"), examples_per_page=12,
-                        api_name=f"{prefix}_load_example", api_visibility="private")
-    return sketch, upload

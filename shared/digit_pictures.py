@@ -62,9 +62,10 @@ def scatter_image(points: np.ndarray, labels: np.ndarray, low: float, high: floa
         return x, y
 
     inside = np.all((points >= low) & (points <= high), axis=1)
-    for point, label in zip(points[inside], labels[inside]):
+    for point, label in zip(points[inside], labels[inside], strict=True):
         x, y = pixel(point)
-        draw.ellipse((x - dot_radius, y - dot_radius, x + dot_radius, y + dot_radius), fill=_rgb(CLASS_COLOURS[int(label)]))
+        draw.ellipse((x - dot_radius, y - dot_radius, x + dot_radius, y + dot_radius),
+                     fill=_rgb(CLASS_COLOURS[int(label)]))
     if marker is not None:
         x, y = pixel(np.clip(marker, low, high))
         for width, colour in ((7, (0, 0, 0)), (3, (255, 255, 255))):

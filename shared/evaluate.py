@@ -28,15 +28,14 @@ from types import ModuleType
 
 import numpy as np
 
-from shared import suite
+from shared import demos
 from shared.mnist import load_mnist
 
 
 def evaluation_modules(names: list[str] | None = None) -> dict[str, ModuleType]:
     """``{demo: its evaluate module}`` for the installed demos (or ``names``) that have one."""
-    suite._ensure_import_path()
     modules = {}
-    for demo in names or suite.installed_demos():
+    for demo in names or demos.names():
         if importlib.util.find_spec(f"{demo}.evaluate") is not None:
             modules[demo] = importlib.import_module(f"{demo}.evaluate")
     return modules
@@ -69,9 +68,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     names = [d.strip() for d in args.demos.split(",") if d.strip()] or None
-    unknown = sorted(set(names or ()) - set(suite.installed_demos()))
+    installed = demos.names()
+    unknown = sorted(set(names or ()) - set(installed))
     if unknown:
-        print(f"unknown demo(s): {', '.join(unknown)}; installed: {', '.join(suite.installed_demos())}", file=sys.stderr)
+        print(f"unknown demo(s): {', '.join(unknown)}; installed: {', '.join(installed)}", file=sys.stderr)
         return 2
     test_images, test_labels = load_mnist("test")
     if args.limit is not None:

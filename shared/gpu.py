@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from typing import Callable
+import sys
+from collections.abc import Callable
 
 # Every event that runs on the GPU is registered with ``**GPU_EVENT``: one shared queue, so
 # the tabs take turns on the GPU instead of running out of its memory together.
@@ -44,17 +45,10 @@ def free_gpu_memory() -> None:
     next request starts clean. Does nothing without CUDA."""
     import gc
 
+    gc.collect()
+    if "torch" not in sys.modules:  # nothing can be on a GPU yet
+        return
     import torch
 
-    gc.collect()
     if torch.cuda.is_available():
         torch.cuda.empty_cache()
-
-
-def out_of_memory_error():
-    """The translated "out of GPU memory" error to raise, once the memory is given back, so
-    that the next request works: ``raise out_of_memory_error() from None``."""
-    from shared.i18n import error
-
-    free_gpu_memory()
-    return error("shared.gpu.out_of_memory")

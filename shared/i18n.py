@@ -1,24 +1,29 @@
-"""Polish and English text for the whole suite.
+"""Polish and English for the whole suite: the translation tables and the reader's language.
 
-Every demo keeps its own table ``TEXTS = {"en": {...}, "pl": {...}}`` with keys prefixed by
-the demo's name (``"mnist_cnn.title"``) and registers it here. Static UI text goes to the
-browser as a translation key (``ui_text``), and the browser's language picks the table
-(``gr.I18n``). Text made in Python while an event runs (``gr.Error`` messages, Markdown
-returned by a function) is translated here, ``message``, in the language the browser asked
-for in its ``Accept-Language`` header.
+Every texts file (``shared.texts``) is registered here. Static text goes to the browser as a key,
+and the browser's language picks the table (``gr.I18n``, built in ``shared.ui``). Text made in
+Python while an event runs is translated here, by ``message``, in the language of the request
+being served; ``shared.ui`` tells this module how to find that language, so nothing here
+depends on Gradio.
 """
 
 from __future__ import annotations
 
-import string
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-import gradio as gr
-from gradio.context import LocalContext
+from shared.texts import LANGUAGES, SHARED_TEXTS, read_texts
 
-LANGUAGES = ("pl", "en")
 DEFAULT_LANGUAGE = "en"  # what a browser asking for neither language gets, like gr.I18n
 
 _TABLES: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
+
+
+def _outside_requests() -> str | None:
+    return None
+
+
+_language_source: Callable[[], str | None] = _outside_requests  # shared.ui installs the request's
 
 
 def register(texts: dict[str, dict[str, str]]) -> None:
@@ -38,16 +43,28 @@ def tables() -> dict[str, dict[str, str]]:
     return {lang: dict(table) for lang, table in _TABLES.items()}
 
 
-def make_i18n() -> gr.I18n:
-    """The ``gr.I18n`` for ``launch(i18n=...)``, holding every registered table."""
-    return gr.I18n(**tables())
+def has(key: str) -> bool:
+    return key in _TABLES[DEFAULT_LANGUAGE]
 
 
-def ui_text(key: str) -> gr.i18n.I18nData:
-    """A label, placeholder or Markdown value that the browser translates."""
-    if key not in _TABLES[DEFAULT_LANGUAGE]:
-        raise KeyError(f"untranslated UI text key {key!r}")
-    return gr.i18n.I18nData(key)
+def require(key: str) -> str:
+    """``key`` itself, once it is known to be translated."""
+    if not has(key):
+        raise KeyError(f"untranslated text key {key!r}")
+    return key
+
+
+def widget_key(demo: str | None, word: str) -> str:
+    """The key of a shared widget's ``word`` (``widget.<word>``), or the demo's own wording of it
+    (``<demo>.widget.<word>`` in its texts.yaml) where the demo has one."""
+    own = f"{demo}.widget.{word}"
+    return own if demo and has(own) else require(f"widget.{word}")
+
+
+def set_language_source(source: Callable[[], str | None]) -> None:
+    """How to find the language of the request being served (``shared.ui`` reads Gradio's)."""
+    global _language_source
+    _language_source = source
 
 
 def language_from_header(accept_language: str | None) -> str:
@@ -64,20 +81,29 @@ def language_from_header(accept_language: str | None) -> str:
 
 def current_language() -> str:
     """The language of the request being served, or the default outside an event."""
-    request = LocalContext.request.get(None)
-    headers = getattr(request, "headers", None)
-    if headers is None:
-        return DEFAULT_LANGUAGE
-    return language_from_header(headers.get("accept-language"))
+    return _language_source() or DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text key with its values, translated only when it is shown (a reason inside a message)."""
+
+    key: str
+    values: dict = field(default_factory=dict)
 
 
 def message(key: str, language: str | None = None, **values) -> str:
-    """Translate ``key`` for the current request and fill in ``{placeholders}``."""
+    """Translate ``key`` for the current request and fill in ``{placeholders}``; a value that is
+    a ``Text`` is translated first."""
     lang = language or current_language()
     template = _TABLES[lang].get(key) or _TABLES[DEFAULT_LANGUAGE].get(key)
     if template is None:
         raise KeyError(f"untranslated message key {key!r}")
-    return template.format(**values) if values else template
+    if not values:
+        return template
+    filled = {name: message(value.key, lang, **value.values) if isinstance(value, Text) else value
+              for name, value in values.items()}
+    return template.format(**filled)
 
 
 def decimal_mark() -> str:
@@ -95,24 +121,4 @@ def percent(share: float) -> str:
     return f"{number(100 * share)} %"
 
 
-def error(key: str, **values) -> gr.Error:
-    """A translated ``gr.Error`` to raise: ``raise error("shared.image.too_small", n=8)``."""
-    return gr.Error(message(key, **values), print_exception=False)  # an expected user error, not a bug
-
-
-def warn(key: str, **values) -> None:
-    """Show a translated ``gr.Warning`` toast without stopping the function."""
-    gr.Warning(message(key, **values))
-
-
-def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-
-
-def _register_shared_texts() -> None:
-    from shared.texts import TEXTS
-
-    register(TEXTS)
-
-
-_register_shared_texts()
+register(read_texts(SHARED_TEXTS))

@@ -12,19 +12,30 @@ from __future__ import annotations
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
+from shared.controls import Number
 from shared.cpu import one_thread
-from shared.gpu import out_of_memory_error
-from shared.i18n import error, message, ui_text
+from shared.errors import LabError
+from shared.i18n import message, widget_key
+
+if TYPE_CHECKING:
+    import torch
 
 MAX_SECONDS = 60  # the longest run a tab offers: a minute of the lecture
+
+
+def seconds_control(default: int) -> Number:
+    """How long a tab's live run trains: the slider of its panel and the check of the event."""
+    return Number("widget.live.seconds", low=2, high=MAX_SECONDS, default=default, step=1, named=True)
+
+
 BATCH_SIZE = 64
 REPORT_EVERY_SECONDS = 0.5
 
@@ -48,18 +59,24 @@ class RandomBatches:
     generator of the run's own seed so that a run can be repeated."""
 
     def __init__(self, images: np.ndarray, labels: np.ndarray | None = None, *, seed: int, device: torch.device):
+        import torch
+
         self.generator = torch.Generator().manual_seed(seed)
         self.device = device
         self.images = torch.tensor(np.asarray(images)).to(device)  # uint8 until a batch is picked
         self.labels = None if labels is None else torch.tensor(np.asarray(labels), dtype=torch.long).to(device)
 
     def next(self) -> tuple[torch.Tensor, torch.Tensor | None]:
+        import torch
+
         index = torch.randint(0, len(self.images), (BATCH_SIZE,), generator=self.generator).to(self.device)
         return self.images[index].float().div_(255), None if self.labels is None else self.labels[index]
 
 
 def first_test_digits(images: np.ndarray, device: torch.device, count: int = 500) -> torch.Tensor:
     """The first ``count`` test digits, pixels in [0, 1]: enough for a steady test loss twice a second."""
+    import torch
+
     return torch.tensor(np.asarray(images[:count])).float().div_(255).to(device)
 
 
@@ -99,22 +116,29 @@ def train_for(seconds: float, train_step: Callable[[], float | tuple[float, ...]
         yield snapshot
 
 
+def loss_rows(losses: list[tuple[float, ...]], curves: Sequence[str], *, before: tuple[float, str]) -> list[dict]:
+    """The rows (step, loss, curve) of the panel's loss plot: one per report and loss, the i-th loss
+    of each report named ``curves[i]``. Before the first report there is the one point ``before``
+    (a loss and its curve's name) at step 0, so that the plot always has its columns."""
+    if not losses:
+        loss, curve = before
+        return [{"step": 0, "loss": loss, "curve": curve}]
+    return [{"step": step, "loss": loss, "curve": curve}
+            for step, *values in losses for curve, loss in zip(curves, values, strict=True)]
+
+
 def stream(start: Callable[[], Iterator[Snapshot]], seconds: float, show: Callable[[Snapshot], tuple], *,
-           preparing_key: str, heading_key: str, progress) -> Iterator[tuple]:
+           demo: str, progress) -> Iterator[tuple]:
     """The tab's side of a live run: take the server's slot, say it is preparing, then show each
     snapshot with a progress bar. ``start`` loads the data and begins the run (its first snapshot
-    is the untrained model); ``show`` turns a snapshot into the tab's three outputs."""
+    is the untrained model); ``show`` turns a snapshot into the tab's three outputs. (The event's
+    boundary, ``shared.ui.handler``, turns the GPU running out of memory into a message.)"""
     with exclusive_run():
-        yield message(preparing_key), None, None
-        out_of_memory = False
-        try:
-            for snapshot in start():
-                progress(min(1.0, snapshot.elapsed / seconds), desc=message(heading_key))
-                yield show(snapshot)
-        except torch.OutOfMemoryError:
-            out_of_memory = True
-        if out_of_memory:  # outside the except block, so the run's tensors are already freed
-            raise out_of_memory_error()
+        yield message(widget_key(demo, "live.preparing")), None, None
+        for snapshot in start():
+            progress(min(1.0, snapshot.elapsed / seconds), desc=message(widget_key(demo, "live.heading")))
+            yield show(snapshot)
+
 
 _fallback_lock = threading.Lock()  # where file locks are unavailable (Windows)
 
@@ -126,7 +150,7 @@ def exclusive_run():
         import fcntl
     except ImportError:
         if not _fallback_lock.acquire(blocking=False):
-            raise error("shared.busy") from None
+            raise LabError("shared.busy") from None
         try:
             yield
         finally:
@@ -137,38 +161,10 @@ def exclusive_run():
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise error("shared.busy") from None
+            raise LabError("shared.busy") from None
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
     finally:
         handle.close()
-
-
-def panel(prefix: str, train, *, default_seconds: int, options=lambda: []) -> None:
-    """The "train a little, live" accordion of a tab, wired to ``train`` (a generator event
-    handler taking the options' values and the seconds, and yielding status, plot and preview).
-
-    ``options`` makes the tab's own choices (e.g. the size of the code) in the first row. The
-    texts are the tab's ``<prefix>.live.*`` keys; the events are ``<prefix>_live_train`` (public)
-    and ``<prefix>_live_stop``.
-    """
-    import gradio as gr
-
-    with gr.Accordion(ui_text(f"{prefix}.live.heading"), open=False):
-        gr.Markdown(ui_text(f"{prefix}.live.explain"))
-        with gr.Row():
-            inputs = list(options())
-            inputs.append(gr.Slider(2, MAX_SECONDS, value=default_seconds, step=5,
-                                    label=ui_text(f"{prefix}.live.seconds")))
-        with gr.Row():
-            start = gr.Button(ui_text(f"{prefix}.live.start"), variant="primary")
-            stop = gr.Button(ui_text(f"{prefix}.live.stop"), variant="stop")
-        status = gr.Markdown()
-        with gr.Row():
-            plot = gr.LinePlot(x="step", y="loss", color="curve", label=ui_text(f"{prefix}.live.plot"), height=260)
-            preview = gr.Image(label=ui_text(f"{prefix}.live.preview"), format="png", interactive=False, buttons=[])
-    training = start.click(train, inputs=inputs, outputs=[status, plot, preview], api_name=f"{prefix}_live_train",
-                           concurrency_limit=1, concurrency_id=f"{prefix}_live")
-    stop.click(None, cancels=[training], api_name=f"{prefix}_live_stop", api_visibility="private", queue=False)

@@ -2,20 +2,24 @@
 
 ``model.generate`` runs in a thread and hands text to a ``TextIteratorStreamer``; the caller
 iterates over the growing text. Gradio's ``cancels=`` only stops the iterating generator, not
-the thread, so a ``StoppingCriteria`` watches a ``threading.Event``: setting it (the Stop
-button, a closed browser tab, an error) ends ``generate`` after the current token. The
-streamer has a timeout, so a ``generate`` that dies in its thread cannot hang the request.
+the thread, so a ``StoppingCriteria`` watches a ``threading.Event`` (the tab's
+``shared.run_control.StopSignals``): setting it (the Stop button, a closed browser tab, an
+error) ends ``generate`` after the current token. The streamer has a timeout, so a
+``generate`` that dies in its thread cannot hang the request.
+
+torch and transformers are imported inside the functions: a tab's module that lists its models
+imports this one while the page is built, and building the page must stay light.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from queue import Empty
-from typing import Iterator
 
-import torch
+from shared.errors import LabError
 
 STREAM_TIMEOUT_S = 120.0  # longest wait for one token (a cold GPU, a slow CPU), not for the whole reply
 
@@ -57,6 +61,7 @@ class StreamStats:
 
 
 def _stop_criteria_class():
+    import torch
     from transformers import StoppingCriteria
 
     class StopOnEvent(StoppingCriteria):
@@ -65,7 +70,7 @@ def _stop_criteria_class():
         def __init__(self, event: threading.Event, stats: StreamStats):
             self.event, self.stats = event, stats
 
-        def __call__(self, input_ids: torch.LongTensor, scores, **kwargs) -> torch.BoolTensor:
+        def __call__(self, input_ids, scores, **kwargs):
             self.stats.new_tokens = int(input_ids.shape[1]) - self.stats.prompt_tokens
             if self.stats.first_token_seconds is None:
                 self.stats.first_token_seconds = time.perf_counter() - self.stats.started
@@ -76,7 +81,7 @@ def _stop_criteria_class():
     return StopOnEvent
 
 
-def stream_generate(model, tokenizer, input_ids: torch.Tensor, stop_event: threading.Event, *,
+def stream_generate(model, tokenizer, input_ids, stop_event: threading.Event, *,
                     timeout: float = STREAM_TIMEOUT_S, **generation_kwargs) -> Iterator[tuple[str, StreamStats]]:
     """Yield ``(text so far, stats)`` while ``model.generate`` writes the continuation of ``input_ids``.
 
@@ -85,6 +90,7 @@ def stream_generate(model, tokenizer, input_ids: torch.Tensor, stop_event: threa
     Leaving the loop early (``break``, a cancelled request) sets ``stop_event``, so the thread
     ends within one token. An exception raised inside ``generate`` is re-raised here.
     """
+    import torch
     from transformers import StoppingCriteriaList, TextIteratorStreamer
 
     if generation_kwargs.get("pad_token_id") is None:
@@ -113,7 +119,7 @@ def stream_generate(model, tokenizer, input_ids: torch.Tensor, stop_event: threa
             stats.seconds = time.perf_counter() - stats.started
             yield text, stats
     except Empty:
-        raise TimeoutError(f"no token within {timeout:g} s") from None
+        raise LabError("shared.llm.timeout", seconds=f"{timeout:g}") from None
     finally:
         # Normal end: the thread has finished and this changes nothing. Early exit: stop it.
         if thread.is_alive():
@@ -125,38 +131,14 @@ def stream_generate(model, tokenizer, input_ids: torch.Tensor, stop_event: threa
     yield text, stats
 
 
-class StopSignals:
-    """One stop event per browser session, so the Stop button ends that visitor's generation only."""
+def stream_reply(model, tokenizer, ids: list[int], stop_event: threading.Event, *, temperature: float,
+                 max_new_tokens: int, seed: int | None = None, **limits) -> Iterator[tuple[str, StreamStats]]:
+    """``stream_generate`` for a prompt of token ids with the sampling settings of ``temperature``
+    (``limits``: top_k, top_p), the draws repeatable with ``seed`` where one is given."""
+    import torch
 
-    def __init__(self) -> None:
-        self._events: dict[str, threading.Event] = {}
-        self._lock = threading.Lock()
-
-    def start(self, session: str) -> threading.Event:
-        """A fresh event for a new generation of ``session`` (an older one is stopped)."""
-        event = threading.Event()
-        with self._lock:
-            previous = self._events.get(session)
-            if previous is not None:
-                previous.set()
-            self._events[session] = event
-        return event
-
-    def stop(self, session: str) -> bool:
-        """Ask the running generation of ``session`` to stop; False when none is running."""
-        with self._lock:
-            event = self._events.get(session)
-        if event is None:
-            return False
-        event.set()
-        return True
-
-    def finish(self, session: str, event: threading.Event) -> None:
-        with self._lock:
-            if self._events.get(session) is event:
-                del self._events[session]
-
-
-def session_of(request) -> str:
-    """The key of a Gradio request's browser session ("" outside a request)."""
-    return getattr(request, "session_hash", None) or ""
+    if seed is not None:
+        torch.manual_seed(seed)
+    input_ids = torch.tensor([ids], device=next(model.parameters()).device)
+    return stream_generate(model, tokenizer, input_ids, stop_event, max_new_tokens=max_new_tokens,
+                           **sampling_settings(temperature, **limits))

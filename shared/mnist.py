@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from shared.errors import LabError
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 COURSE_DATA_DIR = REPO_ROOT.parent / "shared" / "data" / "mnist"
 HUB_DATASET_ID = "ylecun/mnist"
@@ -30,8 +32,11 @@ IMAGES_MAGIC = 0x00000803
 LABELS_MAGIC = 0x00000801
 
 
-class MnistNotFound(FileNotFoundError):
-    """Neither a local copy nor the Hub dataset could be read."""
+class MnistNotFound(LabError, FileNotFoundError):
+    """Neither a local copy nor the Hub dataset could be read (a translated message in a tab)."""
+
+    def __init__(self, looked: str):
+        super().__init__("shared.mnist.missing", looked=looked, dataset=HUB_DATASET_ID)
 
 
 def candidate_dirs() -> list[Path]:
@@ -107,10 +112,7 @@ def load_mnist(split: str = "train") -> tuple[np.ndarray, np.ndarray]:
             found = _load_hub(split)
         except Exception as exc:  # offline, no cache, no `datasets`: say where we looked
             looked = ", ".join(str(d) for d in candidate_dirs())
-            raise MnistNotFound(
-                f"MNIST {split} set not found in {looked} and the Hub dataset "
-                f"{HUB_DATASET_ID} could not be loaded ({exc.__class__.__name__}: {exc})"
-            ) from exc
+            raise MnistNotFound(looked) from exc
     images, labels = (np.ascontiguousarray(a) for a in found)
     images.flags.writeable = False
     labels.flags.writeable = False

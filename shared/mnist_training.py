@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
@@ -29,6 +29,7 @@ from torch import nn
 
 from shared.machine import machine_description
 from shared.mnist import checksum, load_mnist
+from shared.run_control import WeightsMissing
 
 # The whole metadata is one entry, a JSON text with sorted keys: safetensors writes the entries
 # of a file's metadata in a random order on every run (safetensors issue #584), so with several
@@ -87,24 +88,24 @@ def save_model(model: nn.Module, path: Path, **metadata: str) -> None:
 
 
 def read_metadata(path: Path | str) -> dict:
-    """What ``save_model`` recorded: ``{"config": {...}, **metadata}``, from old files too."""
+    """What ``save_model`` recorded: ``{"config": {...}, **metadata}``."""
     with safe_open(str(path), framework="pt") as f:
-        stored = f.metadata() or {}
-    if _METADATA_KEY in stored:
-        return json.loads(stored[_METADATA_KEY])
-    # Written before the single entry (the shipped files among them): the config is JSON text under
-    # "config" ("architecture" in the digit classifier's), every other item an entry of its own.
-    config_key = "config" if "config" in stored else "architecture"
-    others = {key: value for key, value in stored.items() if key != config_key}
-    return {"config": json.loads(stored[config_key]), **others}
+        return json.loads((f.metadata() or {})[_METADATA_KEY])
 
 
 def load_model(cls: type[Model], path: Path | str) -> Model:
-    """Rebuild ``cls(**config)`` from a file written by ``save_model``: frozen, in evaluation mode."""
+    """Rebuild ``cls(**config)`` from a file written by ``save_model``: frozen, in evaluation mode.
+    A shipped file that is not there raises ``WeightsMissing`` (a translated message in the tab)."""
+    if not Path(path).is_file():
+        raise WeightsMissing(path)
     model = cls(**read_metadata(path)["config"])
     model.load_state_dict(load_file(str(path)))
     model.requires_grad_(False)
     return model.eval()
+
+
+def count_parameters(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
 
 
 def file_sha256(path: Path) -> str:
@@ -121,7 +122,7 @@ def run_record(args: argparse.Namespace, data_checksum: dict[str, str]) -> dict:
     return {
         "seed": args.seed, "quick": args.quick, "data_checksum": data_checksum,
         "machine": machine_description(args.threads),
-        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 

@@ -1,22 +1,26 @@
-"""Every pretrained model of the suite, in one place, loaded on first use and cached.
+"""Every pretrained model of the suite, declared by the demo that uses it, loaded on first use
+and cached.
 
-Each entry can be replaced without touching code: set its environment variable (listed in
-the README) to another Hub id or to a local directory, e.g.
-``LAB_MODEL_TEXT_GENERATION=/models/my-gpt2``. The loaders pass that string straight to the
-library's ``from_pretrained``, where a directory and a Hub id work the same way.
+A demo lists its models in its ``__init__.py`` (``MODELS = (PretrainedModel(...), ...)``, with
+the licence); ``registry()`` collects them from every demo. Each can be replaced without touching
+code: set its environment variable (listed in the README) to another Hub id or to a local
+directory, e.g. ``LAB_MODEL_TEXT_GENERATION=/models/my-gpt2``. The loaders pass that string
+straight to the library's ``from_pretrained``, where a directory and a Hub id work the same way.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, TypeVar
+from functools import lru_cache
+from typing import TypeVar
 
-import gradio as gr
-
+from shared.errors import LabError
 from shared.gpu import free_gpu_memory
-from shared.i18n import message
+from shared.i18n import Text, message
 
 T = TypeVar("T")
 
@@ -25,9 +29,10 @@ T = TypeVar("T")
 class PretrainedModel:
     key: str
     default: str
-    source: str  # "hub": a Hugging Face Hub repository; "torchvision": a weights enum name
     license: str
-    tab: str
+    source: str = "hub"  # "hub": a Hugging Face Hub repository; "torchvision": a weights enum name
+    card: str | None = None  # the model's page, where it is not the Hub repository of ``default``
+    tab: str = ""  # the demo that declares it (filled in by ``registry``)
 
     @property
     def env_var(self) -> str:
@@ -35,53 +40,41 @@ class PretrainedModel:
 
     @property
     def card_url(self) -> str:
+        if self.card:
+            return self.card
         if self.source == "hub":
             return f"https://huggingface.co/{self.default}"
         return "https://docs.pytorch.org/vision/stable/models.html"
 
 
-PRETRAINED: dict[str, PretrainedModel] = {
-    m.key: m
-    for m in (
-        PretrainedModel("text_generation", "openai-community/gpt2", "hub", "MIT", "text_generation"),
-        PretrainedModel("text_generation_pl", "OPI-PG/Qra-1b", "hub", "Apache-2.0", "text_generation"),
-        PretrainedModel("chat", "Qwen/Qwen2.5-0.5B-Instruct", "hub", "Apache-2.0", "chat"),
-        PretrainedModel("chat_large", "Qwen/Qwen2.5-7B-Instruct", "hub", "Apache-2.0", "chat"),
-        PretrainedModel("chat_bielik", "speakleash/Bielik-11B-v2.3-Instruct", "hub", "Apache-2.0", "chat"),
-        PretrainedModel("sentiment_en", "cardiffnlp/twitter-roberta-base-sentiment-latest", "hub", "CC-BY-4.0",
-                        "sentiment"),
-        PretrainedModel("sentiment_pl", "bardsai/twitter-sentiment-pl-base", "hub",
-                        "not stated on the model card", "sentiment"),
-        PretrainedModel("audio_separation", "adefossez/HTDemucs", "hub", "MIT (Demucs)", "audio_separation"),
-        PretrainedModel("audio_separation_6s", "adefossez/HTDemucs-6s", "hub", "MIT (Demucs)", "audio_separation"),
-        PretrainedModel("image_generation", "stabilityai/sd-turbo", "hub",
-                        "Stability AI Non-Commercial Research Community License", "image_generation"),
-        PretrainedModel("image_generation_quality", "stable-diffusion-v1-5/stable-diffusion-v1-5", "hub",
-                        "CreativeML OpenRAIL-M", "image_generation"),
-        PretrainedModel("image_generation_safety", "stable-diffusion-v1-5/stable-diffusion-v1-5", "hub",
-                        "CreativeML OpenRAIL-M", "image_generation"),
-        PretrainedModel("style_transfer", "VGG19_Weights.IMAGENET1K_V1", "torchvision", "BSD-3-Clause (torchvision)",
-                        "style_transfer"),
-        PretrainedModel("deep_dream", "GoogLeNet_Weights.IMAGENET1K_V1", "torchvision", "BSD-3-Clause (torchvision)",
-                        "deep_dream"),
-    )
-}
+@lru_cache(maxsize=1)
+def registry() -> dict[str, PretrainedModel]:
+    """Every demo's models, by key."""
+    from shared import demos
+
+    found: dict[str, PretrainedModel] = {}
+    for demo in demos.installed():
+        for spec in demo.models:
+            if spec.key in found:
+                raise ValueError(f"model key {spec.key!r} declared by both {found[spec.key].tab} and {demo.name}")
+            found[spec.key] = dataclasses.replace(spec, tab=demo.name)
+    return found
 
 
 def model_id(key: str) -> str:
     """The Hub id or local directory to load for ``key``: its variable if set, else the default."""
-    spec = PRETRAINED[key]
+    spec = registry()[key]
     return os.environ.get(spec.env_var, "").strip() or spec.default
 
 
-class ModelUnavailable(gr.Error):
+class ModelUnavailable(LabError):
     """A pretrained model could not be loaded; the message says which and why, translated."""
 
     def __init__(self, key: str, ident: str, cause: BaseException):
-        self.key, self.ident, self.cause = key, ident, cause
-        reason_key = "shared.model.offline" if _looks_offline(cause) else "shared.model.failed"
-        super().__init__(message("shared.model.unavailable", model=ident,
-                                 reason=message(reason_key, detail=cause.__class__.__name__)))
+        reason = "shared.model.offline" if _looks_offline(cause) else "shared.model.failed"
+        super().__init__("shared.model.unavailable", model=ident,
+                         reason=Text(reason, {"detail": cause.__class__.__name__}))
+        self.model_key, self.ident, self.cause = key, ident, cause
 
 
 def _looks_offline(exc: BaseException) -> bool:
@@ -142,16 +135,21 @@ def last_failure(key: str) -> str | None:
     return _failures.get(key)
 
 
+def model_link(key: str, ident: str | None = None) -> str:
+    """The model as Markdown: a local folder as it is, a Hub id linked to its page, else its card."""
+    ident = ident or model_id(key)
+    spec = registry()[key]
+    if os.path.isdir(ident):
+        return f"`{ident}`"
+    if spec.source == "hub":
+        return f"[{ident}](https://huggingface.co/{ident})"
+    return f"[{ident}]({spec.card_url})"
+
+
 def status_markdown(key: str, ident: str | None = None) -> str:
     """One translated line for a tab: which model, with a link, and whether it is loaded."""
     ident = ident or model_id(key)
-    spec = PRETRAINED[key]
-    if os.path.isdir(ident):
-        link = f"`{ident}`"
-    elif spec.source == "hub":
-        link = f"[{ident}](https://huggingface.co/{ident})"
-    else:
-        link = f"[{ident}]({spec.card_url})"
+    link = model_link(key, ident)
     if is_loaded(key, ident):
         state = message("shared.model.loaded")
     elif last_failure(key):
@@ -159,15 +157,3 @@ def status_markdown(key: str, ident: str | None = None) -> str:
     else:
         state = message("shared.model.not_loaded")
     return message("shared.model.status", model=link, state=state)
-
-
-def status_component(key: str) -> gr.Markdown:
-    """A line in the tab naming the model (linked to its card) and whether it is loaded.
-
-    Filled when the page opens, in the visitor's language; return ``status_markdown(key)``
-    from an event to refresh it after a run, e.g. to show a loading failure.
-    """
-    line = gr.Markdown(elem_classes="lab-model-status")
-    gr.on(triggers=None, fn=lambda: status_markdown(key), inputs=None, outputs=line,
-          api_name=f"{key}_model_status", api_visibility="private", queue=False, show_progress="hidden")
-    return line

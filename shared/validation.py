@@ -1,7 +1,9 @@
-"""Checks for what people (and API callers) send, each failing with a translated gr.Error.
+"""Checks for what people (and API callers) send, each failing with a ``LabError`` that the UI
+boundary shows translated.
 
 The browser enforces little (a Textbox's max_length, an Image's file type), and the API
-enforces nothing, so every event checks its inputs here before any work starts.
+enforces nothing, so every event checks its inputs before any work starts: the controls of
+``shared.controls`` through these functions, pictures through ``open_image``.
 """
 
 from __future__ import annotations
@@ -10,11 +12,10 @@ import math
 import re
 from pathlib import Path
 
-import gradio as gr
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from shared.i18n import error, message
+from shared.errors import LabError
 
 MAX_IMAGE_PIXELS = 4096 * 4096
 
@@ -24,34 +25,30 @@ def check_text(text: object, max_chars: int, *, empty_hint: str = "shared.text.e
     if text is None:
         text = ""
     if not isinstance(text, str):
-        raise error("shared.text.not_text")
+        raise LabError("shared.text.not_text")
     text = text.replace("\x00", "")
     if not text.strip():
-        raise error(empty_hint)
+        raise LabError(empty_hint)
     if len(text) > max_chars:
-        raise error("shared.text.too_long", n=len(text), limit=max_chars)
+        raise LabError("shared.text.too_long", n=len(text), limit=max_chars)
     return text
 
 
 def check_number(value: object, label: str, low: float, high: float, *, integer: bool = False) -> float | int:
     """A finite number in ``[low, high]``; ``label`` names it in the message."""
     if isinstance(value, bool) or value is None:
-        raise error("shared.number.not_number", name=label)
+        raise LabError("shared.number.not_number", name=label)
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise error("shared.number.not_number", name=label) from None
+        raise LabError("shared.number.not_number", name=label) from None
     if not math.isfinite(number):
-        raise error("shared.number.not_finite", name=label)
+        raise LabError("shared.number.not_finite", name=label)
     if integer and number != int(number):
-        raise error("shared.number.not_integer", name=label)
+        raise LabError("shared.number.not_integer", name=label)
     if not low <= number <= high:
-        raise error("shared.number.out_of_range", name=label, low=_fmt(low), high=_fmt(high), value=_fmt(number))
+        raise LabError("shared.number.out_of_range", name=label, low=_fmt(low), high=_fmt(high), value=_fmt(number))
     return int(number) if integer else number
-
-
-def check_seed(seed: object) -> int:
-    return int(check_number(seed, message("shared.seed"), 0, 2**32 - 1, integer=True))
 
 
 def check_finite_array(values: object, label: str, *, limit: float = 1e6) -> np.ndarray:
@@ -59,11 +56,11 @@ def check_finite_array(values: object, label: str, *, limit: float = 1e6) -> np.
     try:
         array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
-        raise error("shared.number.not_number", name=label) from None
+        raise LabError("shared.number.not_number", name=label) from None
     if not np.all(np.isfinite(array)):
-        raise error("shared.number.not_finite", name=label)
+        raise LabError("shared.number.not_finite", name=label)
     if array.size and np.max(np.abs(array)) > limit:
-        raise error("shared.number.out_of_range", name=label, low=_fmt(-limit), high=_fmt(limit),
+        raise LabError("shared.number.out_of_range", name=label, low=_fmt(-limit), high=_fmt(limit),
                     value=_fmt(float(np.max(np.abs(array)))))
     return array
 
@@ -76,22 +73,22 @@ def open_image(source: object, *, min_side: int = 1, max_pixels: int = MAX_IMAGE
     declares a huge canvas is refused without using its memory.
     """
     if source is None:
-        raise error("shared.image.missing")
+        raise LabError("shared.image.missing")
     if isinstance(source, Image.Image):
         image = source
     elif isinstance(source, np.ndarray):
         try:
             image = Image.fromarray(_to_uint8(source))
         except (TypeError, ValueError):
-            raise error("shared.image.not_image") from None
+            raise LabError("shared.image.not_image") from None
     elif isinstance(source, (str, Path)):
         image = _open_file(Path(source), max_pixels)
     else:
-        raise error("shared.image.not_image")
+        raise LabError("shared.image.not_image")
     width, height = image.size
     _check_pixels(width * height, max_pixels)
     if min(width, height) < min_side:
-        raise error("shared.image.too_small", width=width, height=height, limit=min_side)
+        raise LabError("shared.image.too_small", width=width, height=height, limit=min_side)
     return image
 
 
@@ -107,17 +104,17 @@ def _open_file(path: Path, max_pixels: int) -> Image.Image:
         declared = re.search(r"\((\d+) pixels\)", str(bomb))
         _check_pixels(int(declared.group(1)) if declared else max_pixels + 1, max_pixels)
         raise
-    except gr.Error:
+    except LabError:
         raise
     except (UnidentifiedImageError, FileNotFoundError, IsADirectoryError):
-        raise error("shared.image.not_image") from None
+        raise LabError("shared.image.not_image") from None
     except (OSError, SyntaxError, ValueError):  # truncated or corrupt data
-        raise error("shared.image.broken") from None
+        raise LabError("shared.image.broken") from None
 
 
 def _check_pixels(pixels: int, max_pixels: int) -> None:
     if pixels > max_pixels:
-        raise error("shared.image.too_large", pixels=f"{pixels:,}".replace(",", " "),
+        raise LabError("shared.image.too_large", pixels=f"{pixels:,}".replace(",", " "),
                     limit=f"{max_pixels:,}".replace(",", " "))
 
 
@@ -133,3 +130,21 @@ def _to_uint8(array: np.ndarray) -> np.ndarray:
 def _fmt(x: float) -> str:
     """Whole numbers in full (a seed limit is 4294967295, not 4.29497e+09), others briefly."""
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def uploaded_path(file_data: object, *, missing: str | None = None,
+                  invalid: str = "shared.image.not_image") -> str | None:
+    """The path of an upload as an event receives it unprocessed (Gradio's FileData, a dict with
+    a "path"), or a plain path. None when nothing was sent, unless ``missing`` names the text key
+    to refuse it with; something that is no upload at all is refused with ``invalid`` (a picture
+    by default; a tab that takes sound or text names its own)."""
+    if file_data is None:
+        if missing:
+            raise LabError(missing)
+        return None
+    if isinstance(file_data, (str, Path)):
+        return str(file_data)
+    path = file_data.get("path") if isinstance(file_data, dict) else None
+    if not isinstance(path, str) or not path:
+        raise LabError(invalid)
+    return path

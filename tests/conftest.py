@@ -26,13 +26,22 @@ def local_models(**folders):
 
     with pytest.MonkeyPatch.context() as patch:
         for key, folder in folders.items():
-            patch.setenv(models.PRETRAINED[key].env_var, str(folder))
+            patch.setenv(models.registry()[key].env_var, str(folder))
             models.release(key)
         try:
             yield
         finally:
             for key in folders:
                 models.release(key)
+
+
+def register_texts(*demo_names: str) -> None:
+    """Put these demos' texts.yaml into the translation tables, as the suite does when it builds
+    the page: for tests that call a tab's functions without building the app."""
+    from shared import demos
+
+    for name in demo_names:
+        demos.register_texts(demos.describe(name))
 
 
 def free_port() -> int:
@@ -46,7 +55,7 @@ def serve_app():
     """``serve_app(["mnist_cnn"])`` builds the suite with those demos, serves it on a free
     local port with the production launch settings and returns its URL. Each distinct
     list of demos is served once per test session."""
-    from shared.suite import build_app, launch_kwargs
+    from app import build_app, launch_kwargs
 
     running: dict[tuple[str, ...], tuple[object, str]] = {}
 

@@ -46,7 +46,13 @@ def write_tokenizer(folder: Path) -> None:
 
 def build_pipeline_folder(folder: Path, *, turbo_like: bool = False) -> Path:
     """A StableDiffusionPipeline folder: tiny UNet, VAE (scale factor 8), CLIP text encoder."""
-    from diffusers import AutoencoderKL, EulerDiscreteScheduler, PNDMScheduler, StableDiffusionPipeline, UNet2DConditionModel
+    from diffusers import (
+        AutoencoderKL,
+        EulerDiscreteScheduler,
+        PNDMScheduler,
+        StableDiffusionPipeline,
+        UNet2DConditionModel,
+    )
     from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
     torch.manual_seed(0)
@@ -87,8 +93,8 @@ def build_safety_folder(folder: Path, *, flags_everything: bool) -> Path:
 
     torch.manual_seed(0)
     config = CLIPConfig(
-        text_config=dict(vocab_size=100, bos_token_id=0, eos_token_id=1, pad_token_id=1, hidden_size=16, intermediate_size=32, num_hidden_layers=1,
-                         num_attention_heads=2),
+        text_config=dict(vocab_size=100, bos_token_id=0, eos_token_id=1, pad_token_id=1, hidden_size=16,
+                         intermediate_size=32, num_hidden_layers=1, num_attention_heads=2),
         vision_config=dict(hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2,
                            image_size=32, patch_size=8),
         projection_dim=8)

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Install what the tests need and run them: pip packages, then Debian's Chromium for the
-# browser test (Playwright cannot download its own browser here), then pytest.
+# Install what the tests need and run them: pip packages and the project itself (editable, so that
+# shared/ and the demos import from any script), then Debian's Chromium for the browser tests
+# (Playwright cannot download its own browser here), then pytest. To rerun tests without
+# reinstalling: python -m pytest [args] (pyproject.toml holds the configuration).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m pip install -q -r tests/requirements.txt
+python -m pip install -q --no-deps -e .
 if ! command -v chromium >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
     $apt_get update -q

@@ -1,42 +1,28 @@
 """Audio separation: Demucs through the production loader (with Demucs' own tiny test model),
-the classical separators measured on synthetic mixes, and every kind of bad audio."""
+the classical separators measured on synthetic mixes, every kind of bad audio, and the tab's
+event with its checks, its Stop and its memory messages."""
 
 from __future__ import annotations
 
-import json
 import threading
+from types import SimpleNamespace
 
 import gradio as gr
 import numpy as np
 import pytest
 import soundfile as sf
 import torch
-from safetensors.torch import save_file
+from conftest import register_texts
+from tiny_models import export_tiny_demucs
 
-import audio_separation
 from audio_separation import audio_io, classical, deep, separation, spectrogram
 from audio_separation.metrics import level_db, signal_to_distortion_ratio
-from shared import i18n, models
+from shared import i18n, models, ui
+from shared.errors import LabError
 
-i18n.register(audio_separation.TEXTS)
+register_texts("audio_separation")
 RATE = 44100
 SIX_SOURCES = ["drums", "bass", "other", "vocals", "guitar", "piano"]
-
-
-def export_tiny_demucs(folder, sources=None, klass="demucs.hdemucs.HDemucs"):
-    """Demucs' own unit-test network (HDemucs with 4 channels, random weights), written in the
-    layout Demucs publishes on the Hub: a bag ``.yaml`` and one ``.safetensors`` per model."""
-    from demucs.hdemucs import HDemucs
-    from demucs.pretrained import demucs_unittest
-
-    torch.manual_seed(0)
-    model = demucs_unittest() if sources is None else HDemucs(channels=4, sources=sources)
-    args, kwargs = model._init_args_kwargs
-    folder.mkdir(parents=True, exist_ok=True)
-    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(folder / "tiny0001.safetensors"),
-              metadata={"klass": klass, "args": json.dumps(list(args)), "kwargs": json.dumps(kwargs)})
-    (folder / "tiny.yaml").write_text("models: ['tiny0001']\n")
-    return folder
 
 
 @pytest.fixture
@@ -61,6 +47,7 @@ def write_wav(path, samples, rate=RATE, subtype="PCM_16"):
 
 
 def message_of(raised) -> str:
+    """The text the visitor reads: a compute function's LabError, or the event's gr.Error."""
     return str(raised.value.message if isinstance(raised.value, gr.Error) else raised.value)
 
 
@@ -95,7 +82,7 @@ def test_six_source_model_and_the_two_stem_mode(tiny_models, tmp_path):
     assert np.allclose(karaoke.stems["guitar"], full.stems["guitar"], atol=1e-5)
     others = sum(full.stems[s] for s in SIX_SOURCES if s != "guitar")
     assert np.allclose(karaoke.stems["no_guitar"], others, atol=1e-4)
-    with pytest.raises(gr.Error) as raised:
+    with pytest.raises(LabError) as raised:
         separation.run(str(clip), "htdemucs", stems="guitar")
     assert "guitar" in message_of(raised) and "vocals" in message_of(raised)
 
@@ -146,15 +133,21 @@ def test_out_of_memory_is_retried_with_smaller_segments_then_reported():
     out = deep.separate(network, mix, RATE, device="cpu", shifts=0)
     assert max(network.chunk_lengths) == 4 * RATE and network.chunk_lengths[-1] <= 2 * RATE
     assert np.allclose(out["all"], mix, atol=1e-4)  # the smaller pieces still cover the whole clip
+    # Nothing fits: every segment length is tried, down to the smallest, then torch's error goes
+    # on to the UI boundary of the event, which turns it into the translated message.
+    never_fits = RunsOutOfMemoryOnLongChunks(fits=10)
+    with pytest.raises(torch.OutOfMemoryError):
+        deep.separate(never_fits, mix, RATE, device="cpu", shifts=0)
+    assert min(never_fits.chunk_lengths) == int(deep.SEGMENT_FRACTIONS[-1] * never_fits.segment * RATE)
     with pytest.raises(gr.Error) as raised:
-        deep.separate(RunsOutOfMemoryOnLongChunks(fits=10), mix, RATE, device="cpu", shifts=0)
+        ui.handler(deep.separate)(RunsOutOfMemoryOnLongChunks(fits=10), mix, RATE, device="cpu", shifts=0)
     assert message_of(raised) == i18n.message("shared.gpu.out_of_memory")
 
 
 def test_stop_ends_a_demucs_run(tiny_models, tmp_path):
     stop = threading.Event()
     stop.set()
-    with pytest.raises(gr.Error) as raised:
+    with pytest.raises(LabError) as raised:
         separation.run(str(write_wav(tmp_path / "a.wav", tone_mix(1.5))), "htdemucs", stop=stop)
     assert message_of(raised) == i18n.message("audio_separation.error.stopped")
 
@@ -238,24 +231,24 @@ def read(path, **kw):
 def test_unreadable_files_get_clear_messages(tmp_path, make, key):
     path = tmp_path / "upload.wav"
     make(path)
-    with pytest.raises(gr.Error) as raised:
+    with pytest.raises(LabError) as raised:
         read(path)
     assert message_of(raised) == i18n.message(key)
 
 
 def test_missing_input_and_silence_and_tiny_clips(tmp_path):
-    with pytest.raises(gr.Error) as raised:
+    with pytest.raises(LabError) as raised:
         audio_io.read_clip(None, limit=60, use_first=True, seconds=30)
     assert message_of(raised) == i18n.message("audio_separation.error.missing")
-    with pytest.raises(gr.Error) as raised:
+    with pytest.raises(LabError) as raised:
         read(write_wav(tmp_path / "silence.wav", np.zeros((2, RATE * 2))))
     assert message_of(raised) == i18n.message("audio_separation.error.silent")
-    with pytest.raises(gr.Error) as raised:
+    with pytest.raises(LabError) as raised:
         read(write_wav(tmp_path / "blip.wav", tone_mix(0.05)))
     assert "0.05 s" in message_of(raised) and "at least 1 s" in message_of(raised)
     nan = tone_mix(2.0)
     nan[0, 100] = np.nan
-    with pytest.raises(gr.Error) as raised:
+    with pytest.raises(LabError) as raised:
         read(write_wav(tmp_path / "nan.wav", nan, subtype="FLOAT"))
     assert message_of(raised) == i18n.message("audio_separation.error.not_finite")
 
@@ -293,25 +286,149 @@ def test_surround_centre_reaches_both_sides(tmp_path):
 
 
 def test_rates_and_channel_counts_out_of_range_are_refused(tmp_path):
-    with pytest.raises(gr.Error) as raised:
+    with pytest.raises(LabError) as raised:
         read(write_wav(tmp_path / "low.wav", tone_mix(2.0, rate=4000), rate=4000))
     assert "4000 Hz" in message_of(raised)
-    with pytest.raises(gr.Error) as raised:
+    with pytest.raises(LabError) as raised:
         read(write_wav(tmp_path / "many.wav", tone_mix(1.0, channels=12)))
     assert "12 channels" in message_of(raised)
 
 
 def test_long_clips_need_the_first_n_seconds_option(tmp_path):
     path = write_wav(tmp_path / "long.wav", tone_mix(70.0, rate=8000, channels=1), rate=8000)
-    with pytest.raises(gr.Error) as raised:
+    with pytest.raises(LabError) as raised:
         read(path, use_first=False, limit=60.0)
     assert message_of(raised).startswith("The clip is 70 s long; this server separates at most 60 s per run")
     clip = read(path, use_first=True, seconds=12, start=30.0)
     assert abs(clip.seconds - 12) < 1e-3 and clip.start == 30.0
     assert clip.notes == ["Used 30–42 s of the 70 s clip."]
-    with pytest.raises(gr.Error) as raised:
+    with pytest.raises(LabError) as raised:
         read(path, start=80.0)
     assert "past the end" in message_of(raised)
-    assert separation.limit_seconds("htdemucs") == separation.CPU_LIMIT_S  # this machine has no GPU
-    assert separation.limit_seconds("repet") == separation.CPU_LIMIT_S
 
+
+@pytest.mark.parametrize("device, demucs_limit", [("cpu", separation.CPU_LIMIT_S), ("cuda", separation.GPU_LIMIT_S)])
+def test_only_demucs_on_a_gpu_takes_longer_clips(monkeypatch, device, demucs_limit):
+    monkeypatch.setenv("LAB_DEVICE", device)  # what shared.device.by_hardware asks first
+    assert separation.limit_seconds("htdemucs") == separation.limit_seconds("htdemucs_6s") == demucs_limit
+    assert separation.limit_seconds("hpss") == separation.limit_seconds("repet") == separation.CPU_LIMIT_S
+
+
+
+# --- the tab's event: checks, pictures, Stop, memory ----------------------------------------
+
+def no_progress(fraction, desc=None):
+    """What the event's gr.Progress is given, for calls outside a running app."""
+
+
+def test_a_runs_spectrograms_share_the_mix_scale_and_its_time_axis(tmp_path):
+    tones, clicks = tones_and_clicks(3.0)
+    result = separation.run(str(write_wav(tmp_path / "mix.wav", 0.8 * (tones + clicks))), "hpss", start=0.5)
+    mix_picture, stem_pictures, residual_picture = separation.spectrograms(result)
+    mix_power = spectrogram.mel_power(result.mix, RATE)
+    drawn_as = {"time_label": i18n.message("audio_separation.axis.time"), "start": 0.5,
+                "frequency_label": i18n.message("audio_separation.axis.frequency")}
+    assert np.array_equal(mix_picture, spectrogram.render(mix_power, RATE, float(mix_power.max()), **drawn_as))
+    assert list(stem_pictures) == ["harmonic", "percussive"]
+    for name, picture in stem_pictures.items():  # on the mix's reference, not on the stem's own loudest cell
+        power = spectrogram.mel_power(result.stems[name], RATE)
+        assert np.array_equal(picture, spectrogram.render(power, RATE, float(mix_power.max()), **drawn_as)), name
+    assert residual_picture.shape == mix_picture.shape and residual_picture.mean() < mix_picture.mean()
+
+
+@pytest.mark.parametrize("setting, value, english", [
+    ("method", "evil", "“Method” must be one of: htdemucs, htdemucs_6s, hpss, repet."),
+    ("stems", "kazoo", "“Stems (Demucs)” must be one of: all, vocals, drums, bass, other, guitar, piano."),
+    ("use_first", "yes", "“Use only the first N seconds” must be true or false."),
+    ("seconds", 61, "“N (seconds)” must be between 1 and 60 (got 61)."),  # the classical methods' limit
+    ("seconds", 0, "“N (seconds)” must be between 1 and 60 (got 0)."),
+    ("start", -5, "“Start at (seconds)” must be between 0 and 3600 (got -5)."),
+    ("shifts", 1.5, "“Shifts (Demucs)” must be a whole number."),
+    ("margin", 9, "“Margin (HPSS)” must be between 1 and 8 (got 9)."),
+    ("audio_format", "ogg", "“File format” must be one of: wav, mp3."),
+])
+def test_the_event_checks_every_setting_before_any_work(monkeypatch, tmp_path, setting, value, english):
+    from audio_separation import ui as tab
+
+    monkeypatch.setenv("LAB_DEVICE", "cpu")
+    monkeypatch.setattr(separation, "run", lambda *args, **kwargs: pytest.fail("a refused setting reached the run"))
+    settings = {"method": "hpss", "stems": "all", "use_first": True, "seconds": 20, "start": 0, "shifts": 1,
+                "margin": 1.0, "audio_format": "wav", setting: value}
+    clip = {"path": str(write_wav(tmp_path / "a.wav", tone_mix(1.2)))}
+    with pytest.raises(gr.Error) as raised:
+        tab.separate(clip, **settings, request=None, progress=no_progress)
+    assert raised.value.message == english
+
+
+def test_the_event_fills_a_slot_per_stem_and_hides_the_others(tmp_path):
+    from audio_separation import ui as tab
+
+    tones, clicks = tones_and_clicks(1.5)
+    clip = {"path": str(write_wav(tmp_path / "mix.wav", 0.8 * (tones + clicks)))}
+    # start None: what an emptied number box sends, read as "from the beginning"
+    summary, mix, mix_picture, *slots, residual, residual_picture, files = tab.separate(
+        clip, "hpss", "all", True, 20, None, 1, 1.0, "wav", request=None, progress=no_progress)
+    assert len(slots) == 2 * tab.STEM_SLOTS == 12
+    assert [slot["visible"] for slot in slots] == [True] * 4 + [False] * 8
+    assert [slot["value"] for slot in slots[4:]] == [None] * 8
+    assert [slot["label"] for slot in slots[:4]] == [
+        "Harmonic part (held notes)", "Spectrogram: Harmonic part (held notes)",
+        "Percussive part (hits)", "Spectrogram: Percussive part (hits)"]
+    assert slots[1]["value"].shape == mix_picture.shape == residual_picture.shape
+    assert sf.info(mix).frames == sf.info(residual).frames == int(1.5 * RATE)  # the whole clip, from 0 s
+    assert files == [mix, slots[0]["value"], slots[2]["value"], residual]
+    assert "| Harmonic part (held notes) |" in summary and "| Residual (mix − sum of stems) |" in summary
+
+
+def test_stop_ends_the_run_of_its_own_session_only(tiny_models, tmp_path):
+    from audio_separation import ui as tab
+
+    clip = {"path": str(write_wav(tmp_path / "a.wav", tone_mix(1.5)))}
+    asked = []
+
+    def progress(fraction, desc=None):
+        if desc == i18n.message("audio_separation.progress.network") and not asked:
+            asked.append(tab.STOP.stop("someone-else"))  # no run of another visitor to stop
+            asked.append(tab.STOP.stop("visitor"))       # the Stop button of this one
+
+    with pytest.raises(gr.Error) as raised:
+        tab.separate(clip, "htdemucs", "all", True, 20, 0, 0, 1.0, "wav",
+                     request=SimpleNamespace(session_hash="visitor"), progress=progress)
+    assert raised.value.message == i18n.message("audio_separation.error.stopped")
+    assert asked == [False, True]
+    assert not tab.STOP.stop("visitor")  # the stopped run is forgotten
+
+
+def test_the_stop_button_signals_this_session_and_cancels_the_event():
+    from app import build_app
+    from audio_separation import ui as tab
+
+    page = build_app(["audio_separation"], header=False)
+    events = list(page.fns.values())
+    run = next(fn for fn in events if fn.api_name == "separate")
+    stop = next(fn for fn in events if fn.api_name == "audio_separation_stop")
+    assert run.preprocess is False
+    assert [fn.cancels for fn in events if fn.is_cancel_function and fn.targets == stop.targets] == [[run._id]]
+    with tab.STOP.running("visitor") as visitors_run, tab.STOP.running("other") as others_run:
+        stop.fn(SimpleNamespace(session_hash="visitor"))
+        assert visitors_run.is_set() and not others_run.is_set()
+
+
+def test_the_server_running_out_of_memory_gets_a_message_and_its_memory_back(monkeypatch, tmp_path):
+    import weakref
+
+    from audio_separation import ui as tab
+
+    held = []
+
+    def fills_the_memory(*args, **kwargs):
+        samples = np.zeros(1000)
+        held.append(weakref.ref(samples))
+        raise MemoryError
+
+    monkeypatch.setattr(separation, "run", fills_the_memory)
+    clip = {"path": str(write_wav(tmp_path / "a.wav", tone_mix(1.2)))}
+    with pytest.raises(gr.Error) as raised:
+        tab.separate(clip, "hpss", "all", True, 20, 0, 1, 1.0, "wav", request=None, progress=no_progress)
+    assert raised.value.message == i18n.message("audio_separation.error.memory")
+    assert held[0]() is None  # the failed run's arrays went with its frames

@@ -7,10 +7,12 @@ import os
 import numpy as np
 import pytest
 import soundfile as sf
-from gradio_client import Client, handle_file
-
-from test_audio_separation import RATE, export_tiny_demucs, tone_mix, tones_and_clicks, write_wav
 from conftest import local_models
+from gradio_client import Client, handle_file
+from test_audio_separation import RATE, tone_mix, tones_and_clicks, write_wav
+from tiny_models import export_tiny_demucs
+
+from audio_separation.ui import SECONDS
 
 # audio, method, stems, use_first, seconds, start, shifts, margin, format
 DEFAULTS = ("htdemucs", "all", True, 20, 0, 0, 1, "wav")
@@ -73,7 +75,7 @@ def write_bad(tmp_path, kind):
 @pytest.mark.parametrize("kind, english, polish", [
     ("empty", "The file is empty (0 bytes).", "Plik jest pusty (0 bajtów)."),
     ("text", "This file is not audio that can be read here.", "Ten plik nie jest nagraniem"),
-    ("short", "The clip is only 0.05 s long", "Nagranie trwa tylko 0.05 s"),
+    ("short", "The clip is only 0.05 s long", "Nagranie trwa tylko 0,05 s"),
     ("silence", "The clip is silent", "Nagranie jest ciche"),
 ])
 def test_bad_audio_gets_a_clear_message_in_both_languages(url, tmp_path, kind, english, polish):
@@ -92,3 +94,34 @@ def test_too_long_a_clip_explains_the_limit_and_the_server_stays_up(url, tmp_pat
     assert "at most 60 s per run" in str(raised.value)
     summary = call(client, path, "hpss", "all", True, 3)[0]
     assert "Used 0–3 s of the 65 s clip." in summary
+
+
+@pytest.mark.parametrize("settings, english, polish", [
+    (("evil",), "“Method” must be one of: htdemucs, htdemucs_6s, hpss, repet.",
+     "„Metoda” musi być jedną z wartości: htdemucs, htdemucs_6s, hpss, repet."),
+    (("htdemucs", "kazoo"), "“Stems (Demucs)” must be one of: all, vocals, drums, bass, other, guitar, piano.",
+     "„Ścieżki (Demucs)” musi być jedną z wartości: all, vocals, drums, bass, other, guitar, piano."),
+    (("htdemucs", "all", True, 20, -5), "“Start at (seconds)” must be between 0 and 3600 (got -5).",
+     "„Początek (sekunda)” musi mieścić się między 0 a 3600 (podano -5)."),
+])
+def test_settings_the_page_cannot_send_are_refused_in_the_readers_language(url, tmp_path, settings, english, polish):
+    """Gradio's own checks of a radio, a dropdown or a number box would answer in English only."""
+    path = write_wav(tmp_path / "song.wav", tone_mix(1.2))
+    for language, expected in (("en-US", english), ("pl-PL", polish)):
+        with pytest.raises(Exception) as raised:
+            call(Client(url, headers={"Accept-Language": language}, verbose=False), path, *settings)
+        assert expected in str(raised.value) and "Traceback" not in str(raised.value)
+
+
+def test_the_documented_defaults_are_accepted(url, tmp_path):
+    """What Client.view_api() documents for /separate (names, order, defaults) is what the server takes."""
+    client = Client(url, verbose=False)
+    parameters = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/separate"]["parameters"]
+    assert [p["parameter_name"] for p in parameters] == ["audio_path", "method", "stems", "use_first", "seconds",
+                                                         "start", "shifts", "margin", "audio_format"]
+    defaults = {p["parameter_name"]: p["parameter_default"] for p in parameters if p["parameter_has_default"]}
+    assert defaults == {"method": "htdemucs", "stems": "all", "use_first": True, "seconds": SECONDS.default,
+                        "start": 0, "shifts": 1, "margin": 1, "audio_format": "wav"}
+    summary = client.predict(handle_file(str(write_wav(tmp_path / "song.wav", tone_mix(1.2)))), **defaults,
+                             api_name="/separate")[0]
+    assert "| Drums |" in summary and "`" in summary  # Demucs (the tiny model) ran, and its id is named

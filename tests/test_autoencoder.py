@@ -1,21 +1,25 @@
-"""Autoencoder tab: shapes and ranges, the shipped weights' error, live training, the endpoint and bad input."""
+"""Autoencoder tab: shapes and ranges, the shipped weights' error, the code plane, live training,
+the endpoint and bad input."""
 
 import json
 
+import gradio as gr
 import numpy as np
 import pytest
+from conftest import register_texts
 from gradio_client import Client, handle_file
 from PIL import Image, ImageDraw
 
-import autoencoder
-from autoencoder import checkpoint, live
+from autoencoder import checkpoint, live, reconstruct
+from autoencoder.checkpoint import CODE_SIZES
 from autoencoder.evaluate import reconstruction_error
-from autoencoder.model import CODE_SIZES
-from autoencoder.reconstruct import reconstruct, reconstruct_all
-from shared import i18n
-from shared.mnist import load_mnist
+from autoencoder.reconstruct import reconstruct_all
+from shared import digit_pictures, i18n
+from shared.mnist import MnistNotFound, load_mnist
+from shared.mnist_training import file_sha256
+from shared.run_control import WeightsMissing
 
-i18n.register(autoencoder.TEXTS)
+register_texts("autoencoder")
 DEMOS = ["autoencoder", "vae", "gan"]  # one server for the three tabs' endpoint tests
 EXAMPLE = checkpoint.WEIGHTS_DIR.parent / "examples" / "mnist_test_0000_digit_7.png"
 
@@ -24,6 +28,13 @@ EXAMPLE = checkpoint.WEIGHTS_DIR.parent / "examples" / "mnist_test_0000_digit_7.
 def test_digits():
     images, labels = load_mnist("test")
     return images[:1000], labels[:1000]
+
+
+def drawn_one() -> dict:
+    """The sketchpad's value for a "1" drawn as one stroke."""
+    canvas = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    ImageDraw.Draw(canvas).line((200, 60, 200, 340), fill=(0, 0, 0, 255), width=28)
+    return {"composite": canvas, "background": None, "layers": []}
 
 
 def test_each_bottleneck_gives_a_code_of_its_size_and_a_picture_in_range(test_digits):
@@ -50,21 +61,70 @@ def test_shipped_weights_meet_their_metrics_on_a_test_subset(test_digits):
     assert errors[2] < 0.05 and errors[8] < 0.03 and errors[32] < 0.015
 
 
+def test_metrics_name_the_shipped_files_by_their_sha256():
+    recorded = json.loads(checkpoint.METRICS_PATH.read_text())["models"]
+    for size in CODE_SIZES:
+        entry = recorded[checkpoint.model_name(size)]
+        assert entry["weights_file"] == checkpoint.weights_path(size).name
+        assert entry["weights_sha256"] == file_sha256(checkpoint.weights_path(size))
+
+
 def test_reconstruction_is_deterministic(test_digits):
     digit = test_digits[0][3].astype(np.float32) / 255
-    first, second = reconstruct(digit, 8), reconstruct(digit, 8)
+    first, second = reconstruct.reconstruct(digit, 8), reconstruct.reconstruct(digit, 8)
     assert np.array_equal(first.code, second.code) and np.array_equal(first.image, second.image)
+
+
+def test_the_code_plane_holds_the_test_digits_and_marks_the_visitors(test_digits):
+    codes, labels, low, high = reconstruct.test_codes()
+    assert codes.shape == (reconstruct.PLANE_POINTS, 2) and len(labels) == reconstruct.PLANE_POINTS
+    assert np.allclose(codes[:len(test_digits[0])], reconstruct.code_plane(*test_digits)[0], atol=1e-5)
+    inside = np.all((codes >= low) & (codes <= high), axis=1)
+    assert 0.98 <= inside.mean() < 1.0  # the percentile box: far-out codes stay off the picture
+    marked = reconstruct.plane_image(codes[0])
+    assert marked.size == (480, 480 + 26)
+    unmarked = digit_pictures.scatter_image(codes, labels, low, high)
+    assert np.any(np.asarray(marked) != np.asarray(unmarked))  # the white cross
+
+
+def test_the_code_plane_is_left_out_without_the_test_set(monkeypatch):
+    def offline(split):
+        raise MnistNotFound(f"nowhere (the {split} set is hidden by this test)")
+
+    monkeypatch.setattr(reconstruct, "load_mnist", offline)
+    reconstruct.test_codes.cache_clear()
+    try:
+        assert reconstruct.plane_image(np.zeros(2, dtype=np.float32)) is None
+    finally:
+        reconstruct.test_codes.cache_clear()
 
 
 def test_a_drawn_sketch_is_prepared_like_mnist_and_an_empty_one_gives_the_hint():
     from autoencoder.ui import show_sketch
 
-    canvas = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
-    ImageDraw.Draw(canvas).line((200, 60, 200, 340), fill=(0, 0, 0, 255), width=28)
-    outputs = show_sketch({"composite": canvas, "background": None, "layers": []})
+    outputs = show_sketch(drawn_one())
+    assert len(outputs) == 2 + 3 * len(CODE_SIZES) + 1
     assert outputs[0] == "" and outputs[1] is not None and outputs[-1] is not None
+    assert outputs[-1].size == (480, 480 + 26)  # the plane of 2-number codes
     empty = show_sketch({"composite": Image.new("RGBA", (400, 400), (0, 0, 0, 0))})
-    assert "Nothing to encode" in empty[0] and all(o is None for o in empty[1:])
+    assert empty[0] == i18n.message("autoencoder.hint.empty") and all(o is None for o in empty[1:])
+    assert "Nothing to encode" in empty[0]
+
+
+def test_missing_weights_get_the_shared_message_instead_of_a_stack_trace(monkeypatch, tmp_path):
+    """The real loading path, pointed at files that are not there: the event's boundary turns
+    WeightsMissing into the translated message that names the file."""
+    from autoencoder.ui import show_sketch
+
+    monkeypatch.setattr(checkpoint, "weights_path", lambda size: tmp_path / f"autoencoder_{size}.safetensors")
+    checkpoint.shipped_model.cache_clear()
+    try:
+        with pytest.raises(gr.Error) as raised:
+            show_sketch(drawn_one())
+    finally:
+        checkpoint.shipped_model.cache_clear()
+    assert raised.value.message == str(WeightsMissing(tmp_path / "autoencoder_2.safetensors"))
+    assert "autoencoder_2.safetensors" in raised.value.message and "README" in raised.value.message
 
 
 def test_live_training_is_bounded_improves_and_leaves_the_shipped_weights_alone(test_digits):
@@ -84,17 +144,35 @@ def test_ae_reconstruct_endpoint(serve_app):
     assert Image.open(image_path).size == (28, 28)
     assert len(numbers["code"]) == 32 and numbers["compression_ratio"] == 6.12
     assert numbers["mse"] < 0.03 and numbers["psnr_db"] > 15
+    # the picture is the decoder's output, and the numbers are those of reconstruct()
+    from shared.digit_input import digit_from_upload
+
+    expected = reconstruct.reconstruct(digit_from_upload(str(EXAMPLE)), 32)
+    assert numbers == expected.as_dict()
+    got = np.asarray(Image.open(image_path).convert("L"), dtype=np.float64)
+    assert np.abs(got - expected.image * 255).max() <= 1
+
+
+def test_ae_reconstruct_documents_its_defaults_and_accepts_them(serve_app):
+    client = Client(serve_app(DEMOS), verbose=False)
+    parameters = client.view_api(return_format="dict")["named_endpoints"]["/ae_reconstruct"]["parameters"]
+    assert [(p["parameter_name"], p["parameter_has_default"]) for p in parameters] == [("image", False),
+                                                                                     ("code_size", True)]
+    assert parameters[1]["parameter_default"] == 8
+    assert client.predict(handle_file(str(EXAMPLE)), api_name="/ae_reconstruct")[1]["code_size"] == 8
+    assert client.predict(handle_file(str(EXAMPLE)), "32", api_name="/ae_reconstruct")[1]["code_size"] == 32
 
 
 @pytest.mark.parametrize("size, language, expected", [
-    (3, "en", "The bottleneck must be one of 2, 8 or 32 numbers (got 3)."),
-    (3, "pl", "Wąskie gardło musi mieć 2, 8 albo 32 liczby (podano 3)."),
-    ("nan", "en", "must be a finite number"),
-    (1e9, "en", "must be between 1 and 1024"),
+    (3, "en", "“bottleneck size” must be one of: 2, 8, 32."),
+    (3, "pl", "„rozmiar wąskiego gardła” musi być jedną z wartości: 2, 8, 32."),
+    ("nan", "en", "“bottleneck size” must be one of: 2, 8, 32."),
+    (1e9, "en", "“bottleneck size” must be one of: 2, 8, 32."),
+    (8.5, "en", "“bottleneck size” must be one of: 2, 8, 32."),
 ])
 def test_ae_reconstruct_refuses_bad_sizes(serve_app, size, language, expected):
     client = Client(serve_app(DEMOS), headers={"Accept-Language": language}, verbose=False)
-    with pytest.raises(Exception, match=expected.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(Exception, match=expected.replace(".", r"\.")):
         client.predict(handle_file(str(EXAMPLE)), size, api_name="/ae_reconstruct")
 
 

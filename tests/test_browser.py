@@ -1,7 +1,9 @@
 """The real thing: `python app.py` in a browser (Debian's Chromium driven by Playwright).
 
-Every tab is opened in Polish and in English; no error toast may appear, the two languages
-must differ, and a screenshot of each tab is saved under artifacts/screenshots/.
+Every tab is opened, section by section, in Polish and in English; no error toast may appear,
+the two languages must differ, and a screenshot of each tab is saved under
+artifacts/screenshots/. The lecture map opens tabs, a deep link opens its tab, the page fits a
+phone's width, and projector mode enlarges the type and folds the advanced settings.
 """
 
 import os
@@ -12,10 +14,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import free_port
 from playwright.sync_api import sync_playwright
 
-from conftest import free_port
-from shared.suite import installed_demos
+from shared import demos
 
 REPO = Path(__file__).resolve().parents[1]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
@@ -60,25 +62,42 @@ def browser():
         browser.close()
 
 
+def sections() -> dict[str, list[str]]:
+    """The page's sections in order, each with its demos' tab ids."""
+    grouped = demos.by_section(demos.installed())
+    return {section: [demo.name for demo in members] for section, members in grouped.items()}
+
+
+def tab(page, tab_id: str):
+    return page.locator(f'[role=tab][data-tab-id="{tab_id}"]')
+
+
+def is_selected(page, tab_id: str) -> None:
+    page.wait_for_function("id => document.querySelector(`[role=tab][data-tab-id=\"${id}\"]`)"
+                           "?.getAttribute('aria-selected') === 'true'", arg=tab_id, timeout=15000)
+
+
 def visit_every_tab(browser, url: str, locale: str) -> dict:
     context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 900})
     page = context.new_page()
     console_errors = []
     page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     page.goto(url)
-    tabs = page.get_by_role("tab")
-    tabs.first.wait_for(timeout=30000)
-    labels = [t.inner_text().strip() for t in tabs.all()]
+    tab(page, "map").wait_for(timeout=30000)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for index, label in enumerate(labels):
-        tab = page.get_by_role("tab").nth(index)
-        tab.click()
-        page.wait_for_function("i => document.querySelectorAll('[role=tab]')[i].getAttribute('aria-selected') === 'true'",
-                               arg=index, timeout=10000)
-        page.wait_for_timeout(1500)  # let the tab render and any error toast arrive
-        page.screenshot(path=str(SCREENSHOTS / f"{locale}-{index:02d}-{installed_demos()[index]}.png"), full_page=True)
-        toasts = page.get_by_test_id("toast-body")
-        assert toasts.count() == 0, f"{locale} tab {label!r}: {toasts.first.inner_text()}"
+    page.screenshot(path=str(SCREENSHOTS / f"{locale}-00-map.png"), full_page=True)
+    labels = []
+    for section, names in sections().items():
+        tab(page, section).click()
+        is_selected(page, section)
+        for name in names:
+            tab(page, name).click()
+            is_selected(page, name)
+            labels.append(tab(page, name).inner_text().strip())
+            page.wait_for_timeout(1500)  # let the tab render and any error toast arrive
+            page.screenshot(path=str(SCREENSHOTS / f"{locale}-{len(labels):02d}-{name}.png"), full_page=True)
+            toasts = page.get_by_test_id("toast-body")
+            assert toasts.count() == 0, f"{locale} tab {name!r}: {toasts.first.inner_text()}"
     result = {"labels": labels, "title": page.title(), "text": page.inner_text("body"), "console": console_errors}
     context.close()
     return result
@@ -87,7 +106,7 @@ def visit_every_tab(browser, url: str, locale: str) -> dict:
 def test_every_tab_opens_cleanly_in_polish_and_in_english(browser, app_url):
     polish = visit_every_tab(browser, app_url, "pl-PL")
     english = visit_every_tab(browser, app_url, "en-US")
-    assert len(polish["labels"]) == len(installed_demos()) == len(english["labels"])
+    assert len(polish["labels"]) == len(demos.names()) == len(english["labels"])
     assert polish["labels"] != english["labels"]
     assert "Głębokie uczenie" in polish["title"] and "Deep learning" in english["title"]
     assert "Technologie Multimedialne" in polish["text"] and "Technologie Multimedialne" in english["text"]
@@ -97,12 +116,12 @@ def test_every_tab_opens_cleanly_in_polish_and_in_english(browser, app_url):
         assert [m for m in messages if "net::ERR" not in m and "Failed to load resource" not in m] == []
 
 
-def open_tab_and_draw_a_one(browser, app_url: str, locale: str, tab: str):
+def open_tab_and_draw_a_one(browser, app_url: str, locale: str, tab_id: str):
     """A new page on ``tab``, with a vertical stroke drawn on its sketchpad straight away."""
     context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 900})
     page = context.new_page()
-    page.goto(app_url)
-    page.locator(f'[role=tab][data-tab-id="{tab}"]').click()
+    page.goto(f"{app_url}?tab={tab_id}")  # a deep link opens the tab (and its section)
+    is_selected(page, tab_id)
     pad = page.locator(".digit-sketchpad[data-brush-chosen]").locator("visible=true").first
     pad.wait_for(timeout=30000)
     pad.scroll_into_view_if_needed()  # the mouse only draws inside the viewport
@@ -139,4 +158,66 @@ def test_class_visualisation_starts_from_the_drawing(browser, app_url):
     finally:
         page.screenshot(path=str(SCREENSHOTS / "en-US-deep_dream-from-drawing.png"), full_page=True)
     assert page.get_by_test_id("toast-body").count() == 0
+    context.close()
+
+
+def test_the_lecture_map_opens_every_topic_and_a_deep_link_opens_its_tab(browser, app_url):
+    context = browser.new_context(locale="pl-PL", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(app_url)
+    is_selected(page, "map")
+    where = {name: section for section, names in sections().items() for name in names}
+    for name in where:
+        assert page.locator(f"#lab-map-{name}").is_visible(), name
+    page.locator("#lab-map-vae").click()  # a topic on the map opens its section and its tab
+    is_selected(page, "inside")
+    is_selected(page, "vae")
+    tab(page, "map").click()
+    page.locator("#lab-map-sentiment").click()
+    is_selected(page, "text")
+    is_selected(page, "sentiment")
+    page.goto(f"{app_url}?tab=audio_separation")
+    is_selected(page, "sound")
+    is_selected(page, "audio_separation")
+    page.goto(f"{app_url}?tab=inside")  # a section's own link
+    is_selected(page, "inside")
+    page.goto(f"{app_url}?tab=no_such_tab")  # an unknown link stays on the map, without an error
+    is_selected(page, "map")
+    assert page.get_by_test_id("toast-body").count() == 0
+    context.close()
+
+
+@pytest.mark.parametrize("where", ["map", "mnist_cnn", "image_generation"])
+def test_the_page_fits_a_phone(browser, app_url, where):
+    """390 px wide, as an iPhone 12–15 in portrait: nothing sticks out sideways."""
+    context = browser.new_context(locale="pl-PL", viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(app_url if where == "map" else f"{app_url}?tab={where}")
+    is_selected(page, where)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(SCREENSHOTS / f"phone-390-{where}.png"), full_page=True)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"{where}: the page is {overflow} px wider than the phone"
+    context.close()
+
+
+def test_projector_mode_enlarges_the_type_and_folds_the_advanced_settings(browser, app_url):
+    context = browser.new_context(locale="en-US", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(f"{app_url}?tab=deep_dream")
+    is_selected(page, "deep_dream")
+    settings = page.locator(".lab-advanced").locator("visible=true").first
+    settings.wait_for(timeout=15000)
+    assert page.evaluate("() => document.body.classList.contains('lab-projector')") is False
+    open_before = settings.locator(".label-wrap.open").count()
+    page.locator("#lab-projector input[type=checkbox]").check()
+    page.wait_for_function("() => document.body.classList.contains('lab-projector')", timeout=10000)
+    page.wait_for_function("el => !el.querySelector('.label-wrap.open')", arg=settings.element_handle(), timeout=10000)
+    page.screenshot(path=str(SCREENSHOTS / "en-US-projector-deep_dream.png"))
+    page.locator("#lab-projector input[type=checkbox]").uncheck()
+    page.wait_for_function("() => !document.body.classList.contains('lab-projector')", timeout=10000)
+    assert settings.locator(".label-wrap.open").count() == open_before
+    page.goto(f"{app_url}?projector=1")  # a lecturer's bookmark starts in projector mode
+    page.wait_for_function("() => document.body.classList.contains('lab-projector')", timeout=15000)
     context.close()

@@ -1,14 +1,17 @@
 """Chat: a tiny Qwen2 with a chat template built here, loaded through the production loader."""
 
+from itertools import pairwise
+
 import pytest
+import tiny_text_models
+from conftest import register_texts
 from gradio_client import Client
 
-import chat
-import tiny_text_models
 from chat import chat_model, conversation, ui
 from shared import i18n
+from shared.errors import LabError
 
-i18n.register(chat.TEXTS)
+register_texts("chat")
 
 
 @pytest.fixture(scope="module")
@@ -21,21 +24,20 @@ def test_the_reply_streams_as_growing_text(chat_lm):
     replies = [history[-1]["content"] for history, _, _ in
                ui.chat("Hello there", [], "Be brief.", "chat", 0.8, 0.9, 24)]
     assert replies[0] == "" and len(replies) >= 3
-    assert all(later.startswith(earlier) for earlier, later in zip(replies, replies[1:]))
+    assert all(later.startswith(earlier) for earlier, later in pairwise(replies))
     history, stats, status = list(ui.chat("Hi", [], "", "chat", 0.0, 0.9, 8))[-1]
     assert [m["role"] for m in history] == ["user", "assistant"] and "tokens/s" in stats
     assert "loaded" in status
 
 
 def test_stop_really_ends_generation(chat_lm):
-    generation = ui.chat("Tell me a long story", [], "", "chat", 1.0, 1.0, 200)
-    seen = 0
-    for _, stats, _ in generation:
-        seen += 1
-        if seen == 3:
-            assert ui.stop_signals.stop("")  # what the Stop button does for this session
-    assert "stopped" in stats
-    tokens = int(stats.split("— ")[1].split(" tokens")[0])
+    lines = []
+    for _, stats, _ in ui.chat("Tell me a long story", [], "", "chat", 1.0, 1.0, 200):
+        lines.append(stats)
+        if len(lines) == 3:
+            assert ui.STOP.stop("")  # what the Stop button does for this session
+    assert "stopped" in lines[-1]
+    tokens = int(lines[-1].split("— ")[1].split(" tokens")[0])
     assert tokens < 200
 
 
@@ -59,8 +61,28 @@ def test_old_messages_are_dropped_and_an_over_long_message_is_refused(chat_lm):
     assert 0 < encoded.dropped_messages < len(turns) and len(encoded.input_ids) <= full // 2
     kept = tokenizer.decode(encoded.input_ids)
     assert kept.startswith("<|system|>system") and "last question" in kept
-    with pytest.raises(conversation.ConversationTooLong):
+    with pytest.raises(conversation.ConversationTooLong) as too_long:
         conversation.encode(tokenizer, conversation.build_messages("", [], "word " * 500), limit=50)
+    assert isinstance(too_long.value, LabError) and too_long.value.limit == 50 and too_long.value.tokens > 50
+    assert str(too_long.value) == i18n.message("chat.too_long", tokens=too_long.value.tokens, limit=50)
+
+
+def test_the_conversation_leaves_room_for_the_reply():
+    """The model reads its positions (at most MAX_CONTEXT_TOKENS) less the reply's tokens, never under 16."""
+    cap = conversation.MAX_CONTEXT_TOKENS
+    assert conversation.context_limit(1024, 256) == min(cap, 1024) - 256
+    assert conversation.context_limit(10**6, 256) == cap - 256
+    assert conversation.context_limit(None, 100) == cap - 100  # a config without max_position_embeddings
+    assert conversation.context_limit(64, 256) == conversation.MIN_CONTEXT_TOKENS
+
+
+def test_regenerate_needs_a_question():
+    assert conversation.without_last_reply([{"role": "user", "content": "Q"}, {"role": "assistant", "content": "A"}]
+                                           ) == ([], "Q")
+    for history in ([], [{"role": "assistant", "content": "A"}], [{"role": "user", "content": "  "}]):
+        with pytest.raises(LabError) as raised:
+            conversation.without_last_reply(history)
+        assert str(raised.value) == i18n.message("chat.nothing_to_regenerate")
 
 
 def test_gpu_only_models_are_refused_on_a_cpu(chat_lm):
@@ -89,7 +111,14 @@ def test_chat_endpoint(client_url):
     for args, fragment in (((" ", [], "", "chat", 0.7, 0.9, 10), "Najpierw wpisz wiadomość"),
                            (("x" * 5000, [], "", "chat", 0.7, 0.9, 10), "limit to 4000"),
                            (("Hej", [], "", "chat", 0.7, 0.9, 10**6), "Maksymalna długość"),
+                           (("Hej", [], "", "chat", 0.7, 0.9, 0), "Maksymalna długość"),
                            (("Hej", [], "", "chat", 0.7, 0.0, 10), "Top-p"),
+                           (("Hej", [], "", "chat", 1.6, 0.9, 10), "Temperatura"),
+                           (("Hej", [], "x" * 2001, "chat", 0.7, 0.9, 10), "limit to 2000"),
+                           (("Hej", [], "", "no-such-model", 0.7, 0.9, 10),
+                            i18n.message("shared.choice.unknown", language="pl",
+                                         name=i18n.message("chat.model", language="pl"),
+                                         choices="chat, chat_large, chat_bielik")),
                            (("Hej", [], "", "chat_bielik", 0.7, 0.9, 10), "wymaga GPU")):
         with pytest.raises(Exception) as caught:
             polish.predict(*args, api_name="/chat")

@@ -14,19 +14,22 @@ import os
 import numpy as np
 import pytest
 import torch
+from conftest import local_models, register_texts
 from gradio_client import Client, handle_file
 from PIL import Image
+from tiny_models import save_random_googlenet
 
 import deep_dream
 from deep_dream import class_visualization as cv
-from deep_dream.dream import LAYERS, activations, build_googlenet, dream, load_googlenet, octave_sizes
+from deep_dream.dream import activations, build_googlenet, dream, dream_progress, load_googlenet, octave_sizes
 from deep_dream.fool import fool
+from deep_dream.layers import LAYERS, STAGES
 from shared import i18n, models
 from shared.digit_classifier import MnistCNN, shipped_model
+from shared.digit_pictures import digit_image
 from shared.mnist import load_mnist
-from conftest import local_models
 
-i18n.register(deep_dream.TEXTS)
+register_texts("deep_dream")
 EXAMPLES = os.path.join(os.path.dirname(deep_dream.__file__), "examples")
 
 
@@ -38,14 +41,7 @@ def mnist_model():
 @pytest.fixture(scope="module")
 def googlenet_dir(tmp_path_factory):
     """A random-weight GoogLeNet saved like a local override, aux heads included (as torchvision's file)."""
-    from torchvision.models import GoogLeNet
-
-    from shared.torchvision_weights import save
-
-    torch.manual_seed(0)
-    net = GoogLeNet(aux_logits=True, transform_input=False, init_weights=False)
-    folder = tmp_path_factory.mktemp("googlenet")
-    save(net.state_dict(), folder / "model.safetensors")
+    folder = save_random_googlenet(tmp_path_factory.mktemp("googlenet"))
     with local_models(deep_dream=folder):
         yield folder
 
@@ -73,7 +69,7 @@ def test_it_also_works_on_an_untrained_network_because_only_the_pixels_change():
     before = [p.clone() for p in model.parameters()]
     run = cv.visualize_class(model, cv.noise_start(3), target=7, steps=30, step_size=0.2, jitter=0)
     assert run.target_probability[-1] > run.target_probability[0]
-    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters()))
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))
 
 
 def test_regularisation_changes_the_result(mnist_model):
@@ -139,7 +135,7 @@ def test_unloadable_models_become_clear_messages(tmp_path, monkeypatch):
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
     with pytest.raises(models.ModelUnavailable) as caught:
         models.load("deep_dream", load_googlenet, ident="GoogLeNet_Weights.IMAGENET1K_V1")
-    assert "GoogLeNet_Weights.IMAGENET1K_V1" in caught.value.message
+    assert "GoogLeNet_Weights.IMAGENET1K_V1" in str(caught.value)
     assert "could not be loaded" in models.status_markdown("deep_dream", "GoogLeNet_Weights.IMAGENET1K_V1")
 
 
@@ -162,10 +158,52 @@ def test_dreaming_raises_the_layer_activation_and_keeps_the_photo_size(googlenet
     assert np.abs(other[-1].image - steps[-1].image).mean() > 0.002  # the layer matters
 
 
+def test_the_dream_is_followed_step_by_step_with_a_preview_every_other_step(googlenet):
+    photo = np.asarray(Image.open(os.path.join(EXAMPLES, "chelsea.jpg")).resize((120, 80)), dtype=np.float32) / 255
+    followed = list(dream_progress(googlenet, photo, layer="inception3a", octaves=2, octave_scale=1.4, iterations=3,
+                                   step_size=0.02, jitter=2, seed=1))
+    plain = list(dream(googlenet, photo, layer="inception3a", octaves=2, octave_scale=1.4, iterations=3,
+                       step_size=0.02, jitter=2, seed=1))
+    assert [s.done for s in followed] == [1, 2, 3, 4, 5, 6] and {s.total for s in followed} == {6}
+    assert [s.octave for s in followed] == [0, 0, 0, 1, 1, 1] and {s.octaves for s in followed} == {2}
+    # every second step and the end of each octave; the last step is the result
+    assert [s.preview for s in followed] == [False, True, True, True, False, True]
+    assert [s.finished for s in followed] == [False] * 5 + [True]
+    assert [len(s.octave_ends) for s in followed] == [0, 0, 1, 1, 1, 2]
+    assert followed[-1].octave_ends[0].shape[:2] == octave_sizes(80, 120, 2, 1.4)[0]
+    assert followed[-1].picture.dtype == np.uint8 and followed[-1].picture.shape == (80, 120, 3)
+    assert np.array_equal(followed[-1].picture, np.round(plain[-1].image * 255).astype(np.uint8))
+    assert np.array_equal(followed[-1].octave_ends[-1], followed[-1].picture)
+    assert followed[-1].device == "cpu" and followed[-1].seconds > 0
+
+
+def test_stop_ends_the_dream_before_its_next_step(googlenet):
+    import threading
+
+    photo = np.asarray(Image.open(os.path.join(EXAMPLES, "chelsea.jpg")).resize((64, 48)), dtype=np.float32) / 255
+    stop = threading.Event()
+    done = []
+    for state in dream_progress(googlenet, photo, layer="inception3a", octaves=1, iterations=10, stop=stop):
+        done.append(state.done)
+        stop.set()
+    assert done == [1]
+
+
+def test_the_stop_button_s_signal_reaches_the_running_dream(googlenet):
+    """The tab's own path: the event, the run on the device and its StopSignals, for the visitor's session."""
+    from deep_dream import ui
+
+    run = ui.deep_dream({"path": os.path.join(EXAMPLES, "coffee.jpg")}, "inception3a", 1, 1.4, 10, 0.02, 4, 128, 0)
+    first = next(run)  # the first preview: two steps done
+    assert first[2] == i18n.message("deep_dream.dream_running", done=2, total=10)
+    assert ui.STOP.stop("")  # what deep_dream_stop does for this session
+    assert list(run) == []  # no further step, no result
+
+
 def test_octaves_go_from_small_to_full_size_and_skip_too_small_ones():
     assert octave_sizes(300, 400, 3, 1.5) == [(133, 178), (200, 267), (300, 400)]
     assert octave_sizes(60, 60, 4, 1.4)[-1] == (60, 60) and len(octave_sizes(60, 60, 4, 1.4)) == 1
-    assert set(LAYERS) <= {name for name, _ in build_googlenet().named_children()}
+    assert set(LAYERS) <= set(STAGES) <= {name for name, _ in build_googlenet().named_children()}
 
 
 # ------------------------------------------------------------------ through the running app
@@ -213,11 +251,34 @@ def test_the_step_slider_shows_any_step_of_the_last_run(mnist_model):
 
     *_, state = ui.class_visualize("4", "blank", 0, None, None, "draw", 10, 0.1, 0, 0.0, 0.0, 0)
     image, _, text = ui.show_step(state, 3)
-    assert np.array_equal(image, ui.pictures.digit_picture(state["images"][3]))
+    assert np.array_equal(np.asarray(image), np.asarray(digit_image(state["images"][3])))
     assert text.startswith("**Step 3:**") and f"{state['probabilities'][3][4]:.2f}" in text
     assert state["frames"] == list(range(11))
     with pytest.raises(Exception, match="between 0 and 10"):
         ui.show_step(state, 11)
+
+
+def test_missing_cnn_weights_get_the_shared_message(monkeypatch, tmp_path):
+    """The real loading path, pointed at a file that is not there: the event's boundary turns it
+    into the translated message that names the file, for both digit events."""
+    import gradio as gr
+
+    from deep_dream import ui
+    from shared import digit_classifier
+    from shared.run_control import WeightsMissing
+
+    monkeypatch.setattr(digit_classifier, "WEIGHTS_PATH", tmp_path / "digit_classifier.safetensors")
+    digit_classifier.shipped_model.cache_clear()
+    try:
+        with pytest.raises(gr.Error) as visualising:
+            ui.class_visualize("4", "blank", 0, None, None, "draw", 3, 0.1, 0, 0.0, 0.0, 0)
+        with pytest.raises(gr.Error) as fooling:
+            ui.fool_network("3", "mnist", 0, None, None, "draw", 0.5)
+    finally:
+        digit_classifier.shipped_model.cache_clear()
+    expected = str(WeightsMissing(tmp_path / "digit_classifier.safetensors"))
+    assert visualising.value.message == fooling.value.message == expected
+    assert "digit_classifier.safetensors" in expected
 
 
 def test_fool_endpoint(client):
@@ -235,7 +296,9 @@ def test_fool_endpoint(client):
     (dict(steps=100000), "between 1 and 300"),
     (dict(steps=2.5), "whole number"),
     (dict(step_size="nan"), "finite"),
-    (dict(l2=-1), "between 0 and 0.5"),
+    (dict(l2=-1), "between 0 and 0.2"),
+    (dict(l2=0.3), "between 0 and 0.2"),  # the slider's range, not a wider one
+    (dict(step_size=0.005), "between 0.01 and 1"),
     (dict(seed=-3), "between 0 and"),
     (dict(start="drawing"), "Draw a digit"),
     (dict(start="mnist", mnist_index=10000), "between 0 and 9999"),
@@ -253,26 +316,33 @@ def test_errors_are_polish_for_a_polish_browser(polish):
         polish.predict("3", "noise", 0, None, None, 0.5, api_name="/deep_dream_fool")
 
 
-def dream_call(client, photo, side=64, layer="inception3b"):
+def dream_call(client, photo, side=128, layer="inception3b"):
     return client.predict(handle_file(str(photo)), layer, 1, 1.4, 1, 0.02, 4, side, 0, api_name="/deep_dream")
 
 
 def test_deep_dream_endpoint_streams_to_a_result(client):
-    result, strip, text = dream_call(client, os.path.join(EXAMPLES, "coffee.jpg"), side=96)
-    assert Image.open(result).size == (96, 64)
-    assert len(strip) == 2 and "96×64" in text
+    result, strip, text = dream_call(client, os.path.join(EXAMPLES, "coffee.jpg"), side=160)
+    assert Image.open(result).size == (160, 107)
+    assert len(strip) == 2 and "160×107" in text
+
+
+def test_deep_dream_caps_the_size_without_a_gpu(client, tmp_path):
+    """The API may ask for a GPU's size (up to 1024); a CPU dreams at its slider's end, 512."""
+    Image.open(os.path.join(EXAMPLES, "coffee.jpg")).resize((768, 512)).save(tmp_path / "large.png")
+    result, _, text = dream_call(client, tmp_path / "large.png", side=1024)
+    assert Image.open(result).size == (512, 341) and "512×341" in text
 
 
 def odd_pictures(folder):
-    """RGBA, palette, grey+alpha and an EXIF-rotated JPEG (stored 80×48, shown 48×80)."""
-    base = Image.open(os.path.join(EXAMPLES, "chelsea.jpg")).resize((80, 48))
+    """RGBA, palette, grey+alpha and an EXIF-rotated JPEG (stored 160×96, shown 96×160)."""
+    base = Image.open(os.path.join(EXAMPLES, "chelsea.jpg")).resize((160, 96))
     base.convert("RGBA").save(folder / "rgba.png")
     base.convert("P").save(folder / "palette.png")
     base.convert("LA").save(folder / "grey_alpha.png")
     exif = Image.Exif()
     exif[0x0112] = 6  # rotate 90° clockwise to display
     base.save(folder / "rotated.jpg", exif=exif.tobytes())
-    return {"rgba.png": (64, 38), "palette.png": (64, 38), "grey_alpha.png": (64, 38), "rotated.jpg": (38, 64)}
+    return {"rgba.png": (128, 77), "palette.png": (128, 77), "grey_alpha.png": (128, 77), "rotated.jpg": (77, 128)}
 
 
 def test_deep_dream_accepts_odd_but_valid_pictures(client, tmp_path):
@@ -296,8 +366,11 @@ def test_deep_dream_rejects_bad_pictures_clearly(client, polish, tmp_path, decla
         dream_call(polish, tmp_path / "dot.png")
     with pytest.raises(Exception, match="must be one of"):
         dream_call(client, os.path.join(EXAMPLES, "coffee.jpg"), layer="fc")
-    with pytest.raises(Exception, match="between 64 and 1024"):
+    with pytest.raises(Exception, match="between 128 and 1024"):
         dream_call(client, os.path.join(EXAMPLES, "coffee.jpg"), side=5000)
+    with pytest.raises(Exception, match="between 1.2 and 1.8"):  # the slider's range, not a wider one
+        client.predict(handle_file(os.path.join(EXAMPLES, "coffee.jpg")), "inception3b", 1, 2.0, 1, 0.02, 4, 128, 0,
+                       api_name="/deep_dream")
 
 
 def test_the_shared_classifier_still_has_gradients_after_the_cnn_tab_loaded_it_in_inference_mode():

@@ -1,19 +1,24 @@
-"""GAN tab: reproducibility, ranges, the shipped GAN's quality, the training story, the endpoints and bad input."""
+"""GAN tab: reproducibility, ranges, the shipped GAN's quality, the training story, the page's
+events, the endpoints and bad input."""
 
 import json
 
+import gradio as gr
 import numpy as np
 import pytest
+from conftest import register_texts
 from gradio_client import Client
+from PIL import Image
 
-import gan
 from gan import checkpoint, explore, live
 from gan.evaluate import samples
 from gan.quality import frechet_distance, sample_quality
-from shared import i18n
+from shared import digit_pictures, i18n
 from shared.mnist import load_mnist
+from shared.mnist_training import file_sha256
+from shared.run_control import WeightsMissing
 
-i18n.register(gan.TEXTS)
+register_texts("gan")
 DEMOS = ["autoencoder", "vae", "gan"]
 
 
@@ -52,6 +57,12 @@ def test_shipped_gan_meets_its_metrics_on_a_test_subset():
     assert all(0.05 <= share <= 0.15 for share in recorded["class_shares"])
 
 
+def test_metrics_name_the_shipped_files_by_their_sha256():
+    recorded = json.loads(checkpoint.METRICS_PATH.read_text())["weights_files"]
+    shipped = (checkpoint.GENERATOR_PATH, checkpoint.DISCRIMINATOR_PATH, checkpoint.STORY_PATH)
+    assert recorded == {path.name: file_sha256(path) for path in shipped}
+
+
 def test_the_discriminator_prefers_real_digits():
     real, generated = explore.probability_samples(300, 0)
     assert real.shape == generated.shape == (300,)
@@ -70,10 +81,67 @@ def test_the_training_story_is_a_series_of_snapshots():
 
 def test_live_training_is_bounded_and_draws_the_fixed_noise():
     train_images, train_labels = load_mnist("train")
-    snapshots = [(s.step, s.done, len(s.losses), s.preview.shape) for s in live.train_live(train_images, train_labels, 1.5)]
+    snapshots = [(s.step, s.done, len(s.losses), s.preview.shape)
+                 for s in live.train_live(train_images, train_labels, 1.5)]
     assert snapshots[-1][1] and snapshots[-1][0] > 0 and snapshots[-1][2] >= 1
     assert snapshots[-1][3] == (live.PREVIEW_ROWS * 10, 28, 28)
 
+
+# --- the page's events, called as Gradio calls them ---
+
+def test_the_page_opens_on_the_last_frame_of_the_story():
+    from gan import ui
+
+    grid, seed_used, strip, real, histogram, story_text, slider, step_text, story_image, curves, how = \
+        ui.page_opened(2024, 16, -1, 1, 3, 2, 8, 10)
+    last = len(explore.story()["steps"]) - 1
+    assert len(grid) == 16 and seed_used == i18n.message("gan.seed_used", seed=2024)
+    assert len(real) == ui.REAL_SHOWN and histogram is not None and curves is not None and "Fréchet" in how
+    assert slider.maximum == last and slider.value == last and last < ui.MOST_SNAPSHOTS
+    assert story_text == i18n.message("gan.story.explain", snapshots=last + 1)
+    assert step_text == ui.story_frame(last)[0]
+    assert strip.size == digit_pictures.grid_image(np.zeros((10, 28, 28)), columns=10, scale=3).size
+
+
+def test_the_story_slider_stops_at_the_last_snapshot():
+    from gan import ui
+
+    last = len(explore.story()["steps"]) - 1
+    assert ui.story_frame(0)[0].startswith("Training step **0** of")
+    with pytest.raises(gr.Error, match=f"“snapshot” must be between 0 and {last} \\(got {last + 1}\\)"):
+        ui.story_frame(last + 1)
+
+
+def test_missing_weights_open_the_tab_empty_with_the_shared_message(monkeypatch, tmp_path):
+    from gan import ui
+
+    missing = tmp_path / "gan_story.safetensors"
+    monkeypatch.setattr(checkpoint, "STORY_PATH", missing)
+    checkpoint.shipped_story.cache_clear()
+    try:
+        opened = ui.page_opened(2024, 16, -1, 1, 3, 2, 8, 10)
+        with pytest.raises(gr.Error) as raised:
+            ui.story_frame(0)
+    finally:
+        checkpoint.shipped_story.cache_clear()
+    message = str(WeightsMissing(missing))
+    assert opened[1] == opened[-1] == message and "gan_story.safetensors" in message
+    assert opened[0] is None and raised.value.message == message
+
+
+def test_the_page_checks_what_it_is_sent():
+    from gan import ui
+
+    assert len(ui.generate(5, 3, "7")[0]) == 3  # a dropdown's choice may arrive as its text
+    with pytest.raises(gr.Error, match="“digit” must be one of: -1, 0, 1"):
+        ui.generate(5, 3, 10)
+    with pytest.raises(gr.Error, match="“Digit A” must be one of: 0, 1"):
+        ui.walk(1, -1, 2, 8, 6)
+    with pytest.raises(gr.Error, match="“number of steps” must be between 2 and 24"):
+        ui.walk(1, 3, 2, 8, 25)
+
+
+# --- the endpoints ---
 
 def test_gan_generate_endpoint_is_reproducible(serve_app):
     client = Client(serve_app(DEMOS), verbose=False)
@@ -82,9 +150,35 @@ def test_gan_generate_endpoint_is_reproducible(serve_app):
     assert len(first) == 4 and [g["caption"] for g in first] == [g["caption"] for g in again]
     fives = client.predict(7, 3, 5, api_name="/gan_generate")
     assert all(g["caption"].startswith("5 ·") for g in fives)
-    from PIL import Image
-
     assert np.array_equal(np.asarray(Image.open(first[0]["image"])), np.asarray(Image.open(again[0]["image"])))
+    images, digits, probabilities = explore.generate_grid(7, 4, -1)
+    assert [g["caption"] for g in first] == [f"{d} · D = {p:.2f}" for d, p in zip(digits, probabilities, strict=True)]
+    got = np.asarray(Image.open(first[0]["image"]).convert("L"), dtype=np.float64)[::4, ::4]
+    assert np.abs(got - images[0] * 255).max() <= 1
+
+
+def test_gan_generate_documents_its_defaults_and_accepts_them(serve_app):
+    client = Client(serve_app(DEMOS), verbose=False)
+    endpoints = client.view_api(return_format="dict")["named_endpoints"]
+    documented = {name: [(p["parameter_name"], p["parameter_default"]) for p in endpoints[name]["parameters"]]
+                  for name in ("/gan_generate", "/gan_walk")}
+    assert documented == {
+        "/gan_generate": [("seed", 2024), ("count", 16), ("digit", -1)],
+        "/gan_walk": [("seed_a", 1), ("digit_a", 3), ("seed_b", 2), ("digit_b", 8), ("steps", 10)],
+    }
+    assert len(client.predict(api_name="/gan_generate")) == 16
+    assert Image.open(client.predict(api_name="/gan_walk")).size == (10 * 30 + 2, 32)
+
+
+def test_gan_walk_endpoint_draws_the_walk_at_its_own_size(serve_app):
+    client = Client(serve_app(DEMOS), verbose=False)
+    got = np.asarray(Image.open(client.predict(1, 3, 2, 8, 20, api_name="/gan_walk")).convert("L"))
+    expected = np.asarray(digit_pictures.grid_image(explore.walk(1, 3, 2, 8, 20), columns=20, scale=1))
+    assert got.shape == (32, 20 * 30 + 2) and np.abs(got.astype(int) - expected).max() <= 1
+    with pytest.raises(Exception, match="“Digit B” must be one of: 0, 1"):
+        client.predict(1, 3, 2, -1, 6, api_name="/gan_walk")
+    with pytest.raises(Exception, match="“Seed A” must be between 0 and"):
+        client.predict(-5, 3, 2, 8, 6, api_name="/gan_walk")
 
 
 @pytest.mark.parametrize("args, language, expected", [
@@ -93,7 +187,8 @@ def test_gan_generate_endpoint_is_reproducible(serve_app):
     ((1.5, 4), "en", "“seed” must be a whole number"),
     ((1, 0), "en", "must be between 1 and 64"),
     ((1, 1000), "pl", "„liczba cyfr” musi mieścić się między 1 a 64"),
-    ((1, 4, 12), "en", "The digit must be a whole number from 0 to 9"),
+    ((1, 4, 12), "en", "“digit” must be one of: -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9."),
+    ((1, 4, 12), "pl", "„cyfra” musi być jedną z wartości: -1, 0, 1"),
 ])
 def test_gan_generate_refuses_bad_seeds_counts_and_digits(serve_app, args, language, expected):
     client = Client(serve_app(DEMOS), headers={"Accept-Language": language}, verbose=False)

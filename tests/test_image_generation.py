@@ -7,24 +7,28 @@ out; the models' environment variables point at them, so the production loaders 
 from __future__ import annotations
 
 import math
+import random
 import threading
+import time
 
+import gradio as gr
 import numpy as np
 import pytest
 import torch
+from conftest import local_models, register_texts
 from gradio_client import Client
+from image_generation_tiny import build_pipeline_folder, build_safety_folder
 from PIL import Image, ImageOps
 
-import image_generation
 from image_generation import loading, safety
+from image_generation.controls import HEIGHT, NUM_IMAGES, STEPS, WIDTH
 from image_generation.denoise import Progress, frame_steps
 from image_generation.generate import Outcome, check_request, check_sweep, generate, sweep
 from image_generation.tokens import CUT, KEPT, SPECIAL, token_view
-from image_generation_tiny import build_pipeline_folder, build_safety_folder
 from shared import i18n, models
-from conftest import local_models
+from shared.errors import LabError
 
-i18n.register(image_generation.TEXTS)
+register_texts("image_generation")
 
 
 @pytest.fixture(scope="module")
@@ -239,20 +243,46 @@ def test_tokens_show_the_77_token_limit(tiny):
     ({"num_images": 9}, "between 1 and"),
     ({"prompt": "   "}, "Write a prompt first"),
     ({"prompt": "x" * 1001}, "limit is 1000"),
-    ({"model": "dall-e"}, "Unknown model"),
-    ({"scheduler": "magic"}, "Unknown scheduler"),
+    ({"model": "dall-e"}, "“model” must be one of: sd-turbo, sd-1.5"),
+    ({"scheduler": "magic"}, "“scheduler” must be one of: default, euler"),
+    ({"randomize": "yes"}, "must be true or false"),
+    ({"negative": "x" * 1001}, "limit is 1000"),
 ])
 def test_bad_settings_get_a_clear_message(changes, expected):
     settings = dict(model="sd-1.5", prompt="a cat", negative="", steps=2, guidance=5.0, seed=1, randomize=False,
                     width=64 * 4, height=256, num_images=1, scheduler="default")
     settings.update(changes)
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(LabError) as caught:
         check_request(*settings.values())
     assert expected in str(caught.value)
 
 
+def test_the_checks_are_the_sliders_of_the_page():
+    """check_request takes exactly what the page's sliders offer for each model on this hardware."""
+    for model, preset in loading.PRESETS.items():
+        assert (STEPS[model].high, STEPS[model].default) == (preset.max_steps, preset.default_steps)
+        assert request(model, steps=preset.max_steps).steps == preset.max_steps
+        with pytest.raises(LabError, match=f"between 1 and {preset.max_steps} "):
+            request(model, steps=preset.max_steps + 1)
+    assert request(width=WIDTH.high, height=HEIGHT.high, num_images=NUM_IMAGES.high).num_images == loading.IMAGES_MAX
+    assert WIDTH.high == HEIGHT.high == loading.SIZE_MAX
+    with pytest.raises(LabError, match=f"between 256 and {loading.SIZE_MAX} "):
+        request(width=loading.SIZE_MAX + 8)
+    with pytest.raises(LabError, match=f"between 1 and {loading.IMAGES_MAX} "):
+        request(num_images=loading.IMAGES_MAX + 1)
+
+
+def test_a_random_seed_leaves_room_for_the_whole_batch_and_a_given_one_is_kept(monkeypatch):
+    assert request(seed="12", randomize=False).seed == 12  # an API client may send the number as text
+    assert request(seed=2**32 - 1, num_images=2).seed == 2**32 - 2  # image 2 uses seed + 1
+    monkeypatch.setattr(random, "randint", lambda low, high: high)  # the highest seed the draw may give
+    assert request(seed="not used", randomize=True, num_images=2).seed == 2**32 - 2
+    monkeypatch.setattr(random, "randint", lambda low, high: low)
+    assert request(seed="not used", randomize=True, num_images=2).seed == 0
+
+
 def test_multiple_of_8_message_suggests_the_neighbours():
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(LabError) as caught:
         request(width=516, height=256)
     assert "516" in str(caught.value) and "512" in str(caught.value) and "520" in str(caught.value)
 
@@ -260,14 +290,17 @@ def test_multiple_of_8_message_suggests_the_neighbours():
 def test_bad_sweep_values_get_a_clear_message():
     for values, expected in (("5", "between 2 and 6"), ("1,2,3,4,5,6,7", "between 2 and 6"),
                              ("1, x", "must be a number"), ("1, 500", "between 1 and")):
-        with pytest.raises(Exception) as caught:
+        with pytest.raises(LabError) as caught:
             check_sweep("steps", values, "sd-1.5")
         assert expected in str(caught.value)
-    with pytest.raises(Exception):
+    with pytest.raises(LabError, match="“setting to sweep” must be one of: guidance, steps"):
         check_sweep("seed", "1,2", "sd-1.5")
 
 
 def test_out_of_memory_becomes_a_message_and_the_next_request_works(tiny):
+    """The simulated failure goes through the event's own boundary, as in the running app."""
+    from image_generation.ui import run_generation
+
     pipe = loading.load_pipeline("sd-1.5")
     real_forward = pipe.unet.forward
 
@@ -275,12 +308,16 @@ def test_out_of_memory_becomes_a_message_and_the_next_request_works(tiny):
         pipe.unet.forward = real_forward
         raise torch.OutOfMemoryError("CUDA out of memory (simulated)")
 
+    def event(seed):
+        return list(run_generation("sd-1.5", "a photo of a cat", "", 2, 5.0, seed, False, 256, 256, 1, "default",
+                                   request=None, progress=lambda *args, **kwargs: None))
+
     pipe.unet.forward = fails_once
-    with pytest.raises(Exception) as caught:
-        run(request(), max_frames=0)
-    assert "ran out of memory" in str(caught.value)
-    outcome, _ = run(request(), max_frames=0)
-    assert len(outcome.images) == 1
+    with pytest.raises(gr.Error) as caught:
+        event(seed=7)
+    assert caught.value.message == i18n.message("shared.gpu.out_of_memory")
+    gallery, seed, info, *_ = event(seed=7)[-1]
+    assert len(gallery) == 1 and seed == 7 and "Done" in info
 
 
 # --- the endpoints of the running app ----------------------------------------------------------
@@ -323,6 +360,70 @@ def test_endpoints_answer_bad_input_in_polish_and_stay_up(app_url):
     assert "5 of 75" in summary
 
 
-def test_stop_endpoint_with_nothing_running_only_warns(app_url):
+def test_stop_endpoint_with_nothing_running_does_nothing(app_url):
     client = Client(app_url, verbose=False)
-    assert client.predict(api_name="/image_generation_stop") in (None, ())  # a warning toast, no error
+    assert client.predict(api_name="/image_generation_stop") in (None, ())  # no error
+
+
+@pytest.fixture
+def slow_steps(tiny):
+    """Each UNet step of SD 1.5 takes a quarter of a second, so a Stop lands in the middle of a run."""
+    pipe = loading.load_pipeline("sd-1.5")
+    real_forward = pipe.unet.forward
+
+    def slow(*args, **kwargs):
+        time.sleep(0.25)
+        return real_forward(*args, **kwargs)
+
+    pipe.unet.forward = slow
+    yield
+    pipe.unet.forward = real_forward
+
+
+def wait_for_outputs(job, count: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while len(job.outputs()) < count:
+        assert time.monotonic() < deadline and not job.done(), "the run gave no progress"
+        time.sleep(0.05)
+
+
+def test_stop_ends_this_sessions_run_between_two_steps_and_keeps_the_picture(app_url, slow_steps):
+    client = Client(app_url, verbose=False)
+    job = client.submit("sd-1.5", "a red house", "", 10, 5.0, 3, False, 256, 256, 1, "euler",
+                        api_name="/generate_image")
+    wait_for_outputs(job, 1)  # the first step is done
+    other = Client(app_url, verbose=False)
+    assert other.predict(api_name="/image_generation_stop") in (None, ())  # another visitor's Stop…
+    wait_for_outputs(job, len(job.outputs()) + 1)  # …leaves this run going
+    assert client.predict(api_name="/image_generation_stop") in (None, ())
+    gallery, seed, info, *_ = job.result(timeout=60)
+    assert info.startswith("**Stopped** after step") and "of 10." in info
+    assert len(gallery) == 1 and seed == 3, "the picture predicted at that step is kept"
+
+
+def test_stop_ends_a_sweep_and_keeps_the_finished_images(app_url, slow_steps):
+    client = Client(app_url, verbose=False)
+    job = client.submit("sd-1.5", "a red house", "", 4, 5.0, 3, False, 256, 256, "euler", "guidance", "1, 4, 8",
+                        api_name="/image_generation_sweep")
+    wait_for_outputs(job, 1)
+    # the sweep's own Stop button (a private endpoint) and the public one set the same signal
+    client.predict(api_name="/image_generation_stop")
+    grid, note, seed = job.result(timeout=60)
+    assert note == i18n.message("image_generation.sweep.stopped") and seed == 3
+
+
+def test_what_the_api_documents_is_accepted(app_url):
+    """Every documented default reaches the checks unprocessed (preprocess=False) and passes them:
+    only the prompt has none."""
+    client = Client(app_url, verbose=False)
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    for name in ("/generate_image", "/image_generation_sweep", "/image_generation_tokens"):
+        required = [p["parameter_name"] for p in endpoints[name]["parameters"] if not p["parameter_has_default"]]
+        assert required == ["prompt"], name
+    gallery, seed, info, *_ = client.predict(prompt="a photo of a cat", api_name="/generate_image")
+    assert len(gallery) == 1 and "Done" in info and f"seed {seed}" in info
+    grid, note, _ = client.predict(prompt="a photo of a cat", api_name="/image_generation_sweep")
+    tiles = len(loading.PRESETS[loading.DEFAULT_MODEL].guidance_sweep)
+    assert "Sweep done" in note and Image.open(grid).width > tiles * 192
+    _, summary = client.predict(prompt="a photo of a cat", api_name="/image_generation_tokens")
+    assert "5 of 75" in summary

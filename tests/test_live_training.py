@@ -6,8 +6,13 @@ import gradio as gr
 import numpy as np
 import pytest
 import torch
+from conftest import register_texts
 
-from shared import i18n, live_training
+from shared import i18n, live_training, ui
+from shared.errors import LabError
+
+DEMOS = ["autoencoder", "vae", "gan"]
+register_texts(*DEMOS)
 
 
 def counting_run(seconds: float, step_seconds: float = 0.0):
@@ -66,7 +71,7 @@ def test_training_runs_on_one_thread_and_restores_the_setting():
 
 def test_only_one_live_run_at_a_time():
     with live_training.exclusive_run():
-        with pytest.raises(gr.Error, match="busy"):
+        with pytest.raises(LabError, match="busy"):
             with live_training.exclusive_run():
                 pass
     with live_training.exclusive_run():  # released again
@@ -83,29 +88,68 @@ class NoProgress:
         pass
 
 
-def test_stream_shows_each_snapshot_and_turns_out_of_memory_into_a_message():
+def test_stream_shows_each_snapshot_and_the_boundary_turns_out_of_memory_into_a_message():
+    """The panel wraps its event in the UI boundary: the run's out-of-memory error reaches the
+    visitor as the translated message, after the shared "preparing" line and the first snapshot."""
     shown = []
-    outputs = live_training.stream(out_of_memory_run, 10, lambda s: (f"step {s.step}", None, None),
-                                   preparing_key="shared.busy", heading_key="shared.busy", progress=NoProgress())
+    outputs = ui.handler(live_training.stream)(out_of_memory_run, 10, lambda s: (f"step {s.step}", None, None),
+                                               demo="gan", progress=NoProgress())
     with pytest.raises(gr.Error) as raised:
         for output in outputs:
             shown.append(output[0])
-    assert shown == [i18n.message("shared.busy"), "step 0"]
-    assert i18n.message("shared.gpu.out_of_memory") in str(raised.value)
+    assert shown == [i18n.message("widget.live.preparing"), "step 0"]
+    assert raised.value.message == i18n.message("shared.gpu.out_of_memory")
     with live_training.exclusive_run():  # the slot was given back
         pass
 
 
+def test_the_loss_rows_name_each_curve_and_start_with_one_point():
+    assert live_training.loss_rows([], ["G", "D"], before=(0.5, "test")) == [{"step": 0, "loss": 0.5, "curve": "test"}]
+    assert live_training.loss_rows([(10, 1.0, 2.0), (20, 0.5, 1.5)], ["G", "D"], before=(0.0, "G")) == [
+        {"step": 10, "loss": 1.0, "curve": "G"}, {"step": 10, "loss": 2.0, "curve": "D"},
+        {"step": 20, "loss": 0.5, "curve": "G"}, {"step": 20, "loss": 1.5, "curve": "D"}]
+    with pytest.raises(ValueError):  # a report with a loss the plot has no name for
+        live_training.loss_rows([(10, 1.0, 2.0)], ["G"], before=(0.0, "G"))
+
+
+@pytest.mark.parametrize("demo", DEMOS)
+def test_every_tab_offers_the_same_seconds_and_checks_them_alike(demo):
+    """One declaration of the seconds slider (2 to 60): the GAN's check once took 1."""
+    import importlib
+
+    tab = importlib.import_module(f"{demo}.ui")
+    seconds = tab.LIVE_SECONDS
+    assert (seconds.key, seconds.low, seconds.high) == ("widget.live.seconds", 2, live_training.MAX_SECONDS)
+    options = {"autoencoder": (8,), "vae": (2,), "gan": ()}[demo]
+    for refused in (1, live_training.MAX_SECONDS + 1):
+        with pytest.raises(LabError) as raised:
+            next(tab.live_train(*options, refused, progress=NoProgress()))
+        assert str(raised.value) == i18n.message("shared.number.out_of_range", name="training time", low="2",
+                                                 high="60", value=str(refused))
+
+
 @pytest.mark.parametrize("demo,inputs,done_key", [
     ("autoencoder", (8, 2), "autoencoder.live.done"),
-    ("vae", (2, 2), "vae.live.done"),
+    ("autoencoder", ("8", 2), "autoencoder.live.done"),  # what view_api documents: the radio's choice as text
+    ("vae", ("2", 2), "vae.live.done"),
     ("gan", (2,), "gan.live.done"),
 ])
 def test_each_tab_streams_a_live_run_to_the_end(serve_app, demo, inputs, done_key):
     from gradio_client import Client
     from PIL import Image
 
-    client = Client(serve_app(["autoencoder", "vae", "gan"]), verbose=False)
+    client = Client(serve_app(DEMOS), verbose=False)
     status, plot, preview = client.predict(*inputs, api_name=f"/{demo}_live_train")
     assert i18n.tables()["en"][done_key].split("{")[0] in status, status
     assert plot is not None and Image.open(preview).width > 28
+
+
+@pytest.mark.parametrize("demo, choice", [("autoencoder", "code_size"), ("vae", "latent_size")])
+def test_the_live_choice_is_documented_as_text_and_refused_with_a_translated_reason(serve_app, demo, choice):
+    from gradio_client import Client
+
+    client = Client(serve_app(DEMOS), headers={"Accept-Language": "pl"}, verbose=False)
+    parameters = client.view_api(return_format="dict")["named_endpoints"][f"/{demo}_live_train"]["parameters"]
+    assert parameters[0]["parameter_name"] == choice and parameters[0]["type"]["type"] == "string"
+    with pytest.raises(Exception, match="musi być jedną z wartości"):
+        client.predict("7", 2, api_name=f"/{demo}_live_train")

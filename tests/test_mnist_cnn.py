@@ -13,17 +13,22 @@ import gradio as gr
 import numpy as np
 import pytest
 import torch
+from conftest import register_texts
 from PIL import Image, ImageDraw
 
 import mnist_cnn
 from mnist_cnn import predict, visualize
 from mnist_cnn.evaluate import accuracy, evaluate
 from shared import digit_classifier, i18n
-from shared.digit_classifier import LAYER_NAMES, MnistCNN, count_parameters
+from shared.digit_classifier import LAYER_NAMES, MnistCNN, class_confidences, probability_table
 from shared.digit_input import CENTRE_OF_MASS, centre_by_mass, fit_into_box, to_mnist
+from shared.digit_pictures import digit_image
+from shared.errors import LabError
 from shared.mnist import checksum, load_mnist
+from shared.mnist_training import count_parameters
+from shared.run_control import WeightsMissing
 
-i18n.register(mnist_cnn.TEXTS)
+register_texts("mnist_cnn")
 
 
 @pytest.fixture(scope="module")
@@ -68,21 +73,14 @@ def placed(digit: np.ndarray, canvas: tuple[int, int], at: tuple[int, int], size
 
 # --- the demo's metadata -------------------------------------------------------------------------
 
-def test_texts_are_complete_in_both_languages():
-    en, pl = mnist_cnn.TEXTS["en"], mnist_cnn.TEXTS["pl"]
-    assert set(en) == set(pl)
-    assert all(key.startswith("mnist_cnn.") for key in en)
-    assert {"mnist_cnn.title", "mnist_cnn.intro"} <= set(en)
-    for key in en:
-        assert i18n.placeholders(en[key]) == i18n.placeholders(pl[key]), key
-        assert en[key].strip() and pl[key].strip(), key
-    assert mnist_cnn.REQUIRES == ()
+def test_metadata_declares_the_section_and_no_optional_package():
+    assert (mnist_cnn.SECTION, mnist_cnn.REQUIRES) == ("inside", ())
 
 
 def test_texts_quote_the_real_parameter_count():
-    written = f"{count_parameters(MnistCNN()):,}".replace(",", " ")  # "422 250", as both languages write it
+    written = f"{count_parameters(MnistCNN()):,}".replace(",", " ")  # "455 018", as both languages write it
     for lang in ("en", "pl"):
-        assert written in mnist_cnn.TEXTS[lang]["mnist_cnn.layers.explain"]
+        assert written in i18n.message("mnist_cnn.layers.explain", language=lang)
 
 
 # --- preprocessing: any picture → the MNIST format ------------------------------------------------
@@ -216,9 +214,9 @@ def test_analysis_keeps_every_layer(one_per_class):
     assert analysis.predicted == 6
     assert analysis.probabilities.sum() == pytest.approx(1.0, abs=1e-5)
     assert set(analysis.activations) == set(LAYER_NAMES) | {"softmax"}
-    confidences = predict.class_confidences(analysis.probabilities)
+    confidences = class_confidences(analysis.probabilities)
     assert list(confidences) == [str(d) for d in range(10)] and max(confidences, key=confidences.get) == "6"
-    table = predict.probability_table(analysis.probabilities)
+    table = probability_table(analysis.probabilities)
     assert list(table.columns) == ["digit", "probability"] and len(table) == 10
 
 
@@ -230,7 +228,6 @@ def test_pictures_of_the_layers_are_rgb_grids_at_their_own_resolution(one_per_cl
     analysis = predict.analyse(one_per_class[0][9].astype(np.float32) / 255)
     acts = analysis.activations
     pictures = {
-        "input": visualize.network_input(analysis.digit),
         "conv1": visualize.feature_maps(acts["conv1"]),
         "pool2": visualize.feature_maps(acts["pool2"]),
         "dense": visualize.vector_cells(acts["dense"]),
@@ -240,8 +237,8 @@ def test_pictures_of_the_layers_are_rgb_grids_at_their_own_resolution(one_per_cl
     for name, picture in pictures.items():
         assert picture.dtype == np.uint8 and picture.ndim == 3 and picture.shape[2] == 3, name
     # One pixel per value and one white pixel between maps: 8 columns of 28×28 maps, 4 rows.
-    assert pictures["input"].shape == (28, 28, 3)
-    assert visualize.network_input(analysis.digit, scale=10).shape == (280, 280, 3)
+    assert np.asarray(digit_image(analysis.digit, scale=1)).shape == (28, 28)
+    assert digit_image(analysis.digit, scale=10).size == (280, 280)
     assert pictures["conv1"].shape == (4 * 28 + 3, 8 * 28 + 7, 3)
     assert pictures["pool2"].shape == (8 * 7 + 7, 8 * 7 + 7, 3)
     assert pictures["dense"].shape == (8 * 4 + 7, 16 * 4 + 15, 3)
@@ -332,14 +329,14 @@ def test_training_pipeline_writes_loadable_weights_and_metrics(tmp_path, monkeyp
     finally:  # train() sets process-wide torch options meant for a script
         torch.set_num_threads(threads)
         torch.use_deterministic_algorithms(deterministic)
-    assert (tmp_path / "mnist_cnn.safetensors").is_file()
+    assert (tmp_path / "digit_classifier.safetensors").is_file()
     written = json.loads((tmp_path / "metrics.json").read_text())
     assert written == metrics
     assert written["train_images"] == 256 and written["test_images"] == 500
     assert written["quick"] is True and written["epochs"] == 1 and written["seed"] == 0
     assert written["data_checksum"]["train"] == checksum(*subsets["train"])
     assert len(written["history"]) == 1 and 0.0 <= written["test_accuracy"] <= 1.0
-    assert count_parameters(digit_classifier.load(tmp_path / "mnist_cnn.safetensors")) == written["parameters"]
+    assert count_parameters(digit_classifier.load(tmp_path / "digit_classifier.safetensors")) == written["parameters"]
 
 
 def test_quick_training_never_overwrites_the_shipped_weights():
@@ -371,19 +368,20 @@ def test_empty_canvas_gets_a_hint_not_a_guess():
 
 
 def test_sketch_shows_the_one_hot_answer_and_every_layer(one_per_class):
+    from mnist_cnn import ui
     from mnist_cnn.ui import analyse_sketch
 
     canvas = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
     ImageDraw.Draw(canvas).line([(200, 60), (200, 340)], fill=(0, 0, 0, 255), width=28)  # a "1"
     answer, seen, top3, bars, network = analyse_sketch({"background": None, "layers": [], "composite": canvas})
     assert "`[0 1 0 0 0 0 0 0 0 0]` → **1**" in answer
-    assert seen.shape == (280, 280, 3)
+    assert seen.size == (280, 280)
     assert max(top3, key=top3.get) == "1"
     assert bars["__type__"] == "update" and list(bars["value"]["digit"]) == [str(d) for d in range(10)]
     # input, conv1, pool1, conv2, pool2, dense, softmax, filters
     assert network.count("<img") == 8 and network.count("data:image/png;base64,") == 8
     for layer in ("input", "conv1", "pool1", "conv2", "pool2", "dense", "softmax", "filters"):
-        assert i18n.message(f"mnist_cnn.layer.{layer}") in network
+        assert i18n.message(ui.LAYER_CAPTIONS.key(layer)) in network
 
 
 def test_api_function_refuses_a_blank_picture(tmp_path):
@@ -391,28 +389,32 @@ def test_api_function_refuses_a_blank_picture(tmp_path):
 
     blank = tmp_path / "blank.png"
     Image.new("L", (64, 64), 255).save(blank)
-    with pytest.raises(gr.Error) as raised:
+    with pytest.raises(LabError) as raised:
         classify({"path": str(blank)})
-    assert raised.value.message == i18n.message("mnist_cnn.no_digit")
-    with pytest.raises(gr.Error):
+    assert str(raised.value) == i18n.message("mnist_cnn.no_digit")
+    with pytest.raises(LabError, match="provide an image"):
         classify(None)
 
 
 def test_messages_exist_in_polish():
-    for key in ("mnist_cnn.hint.empty", "mnist_cnn.no_digit", "mnist_cnn.weights_missing"):
+    for key in ("mnist_cnn.hint.empty", "mnist_cnn.no_digit"):
         assert i18n.message(key, language="pl") != i18n.message(key, language="en")
     answer = i18n.message("mnist_cnn.answer", language="pl", softmax="[…]", vector="[0 0 1 0 0 0 0 0 0 0]", digit=2)
     assert "[0 0 1 0 0 0 0 0 0 0]` → **2**" in answer
 
 
-def test_missing_weights_get_a_message_instead_of_a_stack_trace(monkeypatch, one_per_class):
+def test_missing_weights_get_a_message_instead_of_a_stack_trace(monkeypatch, one_per_class, tmp_path):
+    """The real loading path, pointed at a file that is not there: the event's boundary turns it
+    into the translated message that names the file."""
     from mnist_cnn import ui
 
-    def no_weights(digit):
-        raise FileNotFoundError("mnist_cnn.safetensors")
-
-    monkeypatch.setattr(ui, "analyse", no_weights)
+    monkeypatch.setattr(digit_classifier, "WEIGHTS_PATH", tmp_path / "digit_classifier.safetensors")
+    digit_classifier.shipped_model.cache_clear()
     canvas = Image.fromarray(255 - one_per_class[0][3])
-    with pytest.raises(gr.Error) as raised:
-        ui.analyse_sketch({"background": None, "layers": [], "composite": canvas})
-    assert raised.value.message == i18n.message("mnist_cnn.weights_missing")
+    try:
+        with pytest.raises(gr.Error) as raised:
+            ui.analyse_sketch({"background": None, "layers": [], "composite": canvas})
+    finally:
+        digit_classifier.shipped_model.cache_clear()
+    assert raised.value.message == str(WeightsMissing(tmp_path / "digit_classifier.safetensors"))
+    assert "digit_classifier.safetensors" in raised.value.message and "README" in raised.value.message

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import register_texts
 from gradio_client import Client, handle_file
+from gradio_client.exceptions import AppError
 from PIL import Image
 
 import mnist_cnn
@@ -16,7 +18,7 @@ from shared import i18n
 from shared.digit_input import MIN_SIDE
 from shared.validation import MAX_IMAGE_PIXELS
 
-i18n.register(mnist_cnn.TEXTS)
+register_texts("mnist_cnn")
 
 EXAMPLES = Path(mnist_cnn.__file__).resolve().parent / "examples"
 
@@ -181,7 +183,7 @@ def test_the_sketchpad_does_not_decode_a_huge_canvas(app_url, tmp_path):
     from gradio.data_classes import FileData
     from PIL import Image as PILImage
 
-    from shared.digit_input import digit_sketchpad
+    from shared.ui import digit_sketchpad
 
     huge = tmp_path / "huge_sketch.png"
     huge.write_bytes(png_declaring(9_000, 9_000))
@@ -192,7 +194,7 @@ def test_the_sketchpad_does_not_decode_a_huge_canvas(app_url, tmp_path):
 def test_a_posted_sketch_of_a_huge_canvas_is_refused_and_the_server_stays_up(clients, tmp_path):
     huge = tmp_path / "huge_sketch.png"
     huge.write_bytes(png_declaring(9_000, 9_000))
-    with pytest.raises(Exception):
+    with pytest.raises(AppError):
         clients["en"].predict({"background": None, "layers": [], "composite": handle_file(huge), "id": None},
                               api_name="/mnist_sketch")
     canvas = np.zeros((400, 400, 4), dtype=np.uint8)

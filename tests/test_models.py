@@ -2,18 +2,38 @@
 
 import huggingface_hub
 import pytest
-from safetensors.torch import load_file, save_file
 import torch
+from safetensors.torch import load_file, save_file
 
 from shared import models
 
 
-def test_every_model_has_an_id_a_licence_and_its_own_variable():
-    env_vars = [m.env_var for m in models.PRETRAINED.values()]
-    assert len(set(env_vars)) == len(env_vars)
-    for spec in models.PRETRAINED.values():
+def test_every_model_has_an_id_a_licence_its_own_variable_and_the_demo_that_declares_it():
+    from shared import demos
+
+    registered = models.registry()
+    env_vars = [m.env_var for m in registered.values()]
+    assert len(set(env_vars)) == len(env_vars) and len(registered) >= 14
+    declared = {spec.key: demo.name for demo in demos.installed() for spec in demo.models}
+    assert declared == {key: spec.tab for key, spec in registered.items()}
+    for spec in registered.values():
         assert spec.default and spec.license and spec.source in ("hub", "torchvision")
         assert spec.env_var == "LAB_MODEL_" + spec.key.upper()
+        assert spec.card_url.startswith("https://")
+
+
+def test_two_demos_declaring_the_same_model_key_are_refused(monkeypatch):
+    from shared import demos
+
+    spec = models.PretrainedModel("lab_test_model", "someone/model", "MIT")
+    twice = [demos.Demo("lab_first", None, models=(spec,)), demos.Demo("lab_second", None, models=(spec,))]
+    monkeypatch.setattr(demos, "installed", lambda: twice)
+    models.registry.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="declared by both"):
+            models.registry()
+    finally:
+        models.registry.cache_clear()
 
 
 def test_environment_variable_overrides_the_default(monkeypatch):
@@ -65,7 +85,7 @@ def test_an_offline_hub_download_becomes_a_clear_translated_error(monkeypatch):
     models.release("text_generation")
     with pytest.raises(models.ModelUnavailable) as caught:
         models.load("text_generation", hub_weights)
-    text = caught.value.message
+    text = str(caught.value)
     assert "nobody/not-cached-anywhere" in text and "no network connection" in text
     assert "could not be loaded" in models.status_markdown("text_generation")
     # the failure is not cached: a working loader succeeds on the next request
@@ -79,4 +99,4 @@ def test_a_broken_checkpoint_is_reported_as_a_failed_load(tmp_path, monkeypatch)
     monkeypatch.setenv("LAB_MODEL_CHAT", str(tmp_path))
     with pytest.raises(models.ModelUnavailable) as caught:
         models.load("chat", hub_weights)
-    assert "loading failed" in caught.value.message
+    assert "loading failed" in str(caught.value)

@@ -6,7 +6,7 @@ from pathlib import Path
 import gradio
 import yaml
 
-from shared.models import PRETRAINED
+from shared.models import registry
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text()
@@ -31,11 +31,11 @@ def test_space_configuration():
 
 def test_models_and_preloads_match_the_registry():
     config, _ = front_matter()
-    hub_defaults = {m.default for m in PRETRAINED.values() if m.source == "hub"}
+    hub_defaults = {m.default for m in registry().values() if m.source == "hub"}
     assert set(config["models"]) == hub_defaults
     for entry in config["preload_from_hub"]:
         assert entry.split()[0] in hub_defaults
-    for spec in PRETRAINED.values():
+    for spec in registry().values():
         assert f"`{spec.env_var}`" in README, spec.env_var
         assert spec.default in README and spec.license in README
 

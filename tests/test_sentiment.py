@@ -2,15 +2,16 @@
 
 import numpy as np
 import pytest
+import tiny_text_models
 import torch
+from conftest import register_texts
 from gradio_client import Client
 
-import sentiment
-import tiny_text_models
-from sentiment import classifier, ui
+from sentiment import batch, classifier
 from shared import i18n
+from shared.errors import LabError
 
-i18n.register(sentiment.TEXTS)
+register_texts("sentiment")
 
 
 @pytest.fixture(scope="module")
@@ -71,9 +72,44 @@ def test_language_guess(text, language):
 
 
 def test_texts_from_csv_and_txt():
-    assert ui.texts_from_table("id,text\n1,Dobre\n2,\"Złe,\nbardzo\"\n3,\n", is_csv=True) == ["Dobre", "Złe, bardzo"]
-    assert ui.texts_from_table("Dobre\nZłe\n", is_csv=True) == ["Dobre", "Złe"]
-    assert ui.texts_from_table("a\n\n b \n", is_csv=False) == ["a", "b"]
+    assert batch.texts_from_table("id,text\n1,Dobre\n2,\"Złe,\nbardzo\"\n3,\n", is_csv=True) == ["Dobre", "Złe, bardzo"]
+    assert batch.texts_from_table("Dobre\nZłe\n", is_csv=True) == ["Dobre", "Złe"]
+    assert batch.texts_from_table("a\n\n b \n", is_csv=False) == ["a", "b"]
+
+
+def test_an_uploaded_file_is_read_within_its_limits(tmp_path):
+    table = tmp_path / "opinions.csv"
+    table.write_text("id,text\n" + "".join(f"{i},opinia {i}\n" for i in range(batch.MAX_TEXTS + 5)), encoding="utf-8")
+    texts = batch.read_file(str(table))
+    assert texts == [f"opinia {i}" for i in range(batch.MAX_TEXTS)]
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x89PNG\x00\x00")
+    large = tmp_path / "large.txt"
+    large.write_bytes(b"a\n" * (batch.MAX_FILE_BYTES // 2 + 1))
+    unreadable = i18n.message("sentiment.bad_file")
+    too_large = i18n.message("sentiment.file_too_large", size=large.stat().st_size, limit=batch.MAX_FILE_BYTES)
+    for path, refusal in ((binary, unreadable), (tmp_path / "gone.txt", unreadable), (large, too_large)):
+        with pytest.raises(LabError) as raised:
+            batch.read_file(str(path))
+        assert str(raised.value) == refusal
+
+
+def test_many_lines_go_each_to_the_model_of_its_language(clf):
+    lines = ["Bardzo polecam ten hotel", "I really love this hardware", "Obsługa była świetna", "A horrible night."]
+    assert batch.by_language(lines, "auto") == {"pl": [0, 2], "en": [1, 3]}
+    assert batch.by_language(lines, "en") == {"en": [0, 1, 2, 3]}
+    result = batch.classify_lines("\n\n".join(lines) + "\n  \n", "auto")
+    assert result.texts == lines and result.languages == ["pl", "en", "pl", "en"] and result.given == 4
+    assert not result.truncated
+    for language, text, row in zip(result.languages, result.texts, result.probabilities, strict=True):
+        model, tokenizer = classifier.get(language)
+        assert np.allclose(row, classifier.probabilities(model, tokenizer, [text])[0], atol=1e-5)
+    many = batch.classify_lines("\n".join(["kot"] * (batch.MAX_TEXTS + 3)), "pl")
+    assert len(many.texts) == batch.MAX_TEXTS and many.given == batch.MAX_TEXTS + 3
+    assert batch.classify_lines("kot " * 3000, "pl").truncated
+    with pytest.raises(LabError) as raised:
+        batch.classify_lines(" \n \n", "auto")
+    assert str(raised.value) == i18n.message("sentiment.empty")
 
 
 @pytest.fixture(scope="module")
@@ -88,13 +124,17 @@ def test_sentiment_endpoint(client_url):
     confidences = {c["label"]: c["confidence"] for c in answer["confidences"]}
     assert set(confidences) == {"negative", "neutral", "positive"}
     assert abs(sum(confidences.values()) - 1) < 1e-4
+    assert answer["label"] == max(confidences, key=confidences.get)
+    assert client.predict(api_name="/sentiment") == answer  # the documented defaults: the page's first example
     page = client.predict("Świetny hotel!\nOkropna noc.\n<script>alert(1)</script>", "auto",
                           api_name="/sentiment_analyse")
     assert "3 texts" in page[0] and len(page[3]["data"]) == 3
     assert "".join(piece["token"] for piece in page[2]) == "Świetny hotel!"
     polish = Client(client_url, headers={"Accept-Language": "pl"}, verbose=False)
+    language = i18n.message("sentiment.language", language="pl")
     for args, fragment in ((("  ", "auto"), "Wpisz tekst"), (("x" * 30000, "pl"), "limit to 20000"),
-                           (("Dobre", "de"), "Nieznany język")):
+                           (("Dobre", "de"), i18n.message("shared.choice.unknown", language="pl", name=language,
+                                                          choices="auto, pl, en"))):
         with pytest.raises(Exception) as caught:
             polish.predict(*args, api_name="/sentiment")
         assert fragment in str(caught.value)

@@ -32,7 +32,7 @@ PROBE = textwrap.dedent('''
     import json, sys
     import spaces
     origin_before = spaces.__file__
-    from shared.suite import build_app
+    from app import build_app
     from shared.gpu import gpu
     build_app()  # imports every demo, as app.py does
     import spaces as again

@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import os
 
+import gradio as gr
 import numpy as np
 import pytest
 import torch
+from conftest import local_models, register_texts
 from gradio_client import Client, handle_file
 from PIL import Image
+from tiny_models import save_random_vgg_features
 
 import style_transfer
-from shared import i18n, models
+from shared import models
 from style_transfer import pictures
-from style_transfer.transfer import gram_matrices, style_transfer as optimise
-from style_transfer.vgg import CONTENT_LAYER, STYLE_LAYERS, FeatureExtractor, build_features, gram_matrix, \
-    load_features
-from conftest import local_models
+from style_transfer.layers import CONTENT_LAYER, STYLE_LAYERS
+from style_transfer.transfer import gram_heatmaps, gram_matrices, transfer_progress
+from style_transfer.transfer import style_transfer as optimise
+from style_transfer.vgg import FeatureExtractor, build_features, gram_matrix, load_features
 
-i18n.register(style_transfer.TEXTS)
+register_texts("style_transfer")
 EXAMPLES = os.path.join(os.path.dirname(style_transfer.__file__), "examples")
 CONTENT = os.path.join(EXAMPLES, "content_chelsea.jpg")
 STYLE = os.path.join(EXAMPLES, "style_van_gogh_starry_night.jpg")
@@ -31,12 +34,7 @@ STYLE = os.path.join(EXAMPLES, "style_van_gogh_starry_night.jpg")
 @pytest.fixture(scope="module")
 def vgg_dir(tmp_path_factory):
     """Random VGG-19 features saved like a local override (only the features.* tensors)."""
-    from shared.torchvision_weights import save
-
-    torch.manual_seed(0)
-    features = build_features()
-    folder = tmp_path_factory.mktemp("vgg19")
-    save({f"features.{k}": v for k, v in features.state_dict().items()}, folder / "model.safetensors")
+    folder = save_random_vgg_features(tmp_path_factory.mktemp("vgg19"))
     with local_models(style_transfer=folder):
         yield folder
 
@@ -103,6 +101,47 @@ def test_weights_change_the_result(features):
     assert np.abs(only_deep - styled).mean() > 0.005
 
 
+def test_the_run_is_followed_chunk_by_chunk_with_the_gram_heatmaps_at_the_end(features):
+    content, style = small(CONTENT, 40), small(STYLE, 40)
+    followed = list(transfer_progress(features, content, style, passes=16, gram_layer="conv3_1"))
+    plain = list(optimise(features, content, style, passes=16, chunk=2))  # 16 passes in 8 chunks (FILMSTRIP_FRAMES)
+    assert [s.step.passes for s in followed] == [s.passes for s in plain]
+    assert [s.step.finished for s in followed] == [False] * (len(followed) - 1) + [True]
+    assert [len(s.filmstrip) for s in followed] == list(range(1, len(followed) + 1))
+    assert [passes for _, passes in followed[-1].filmstrip] == [s.passes for s in plain]
+    final = followed[-1]
+    assert np.array_equal(final.picture, np.round(plain[-1].image * 255).astype(np.uint8))
+    assert final.filmstrip[-1][0] is final.picture
+    assert all(s.heatmaps is None for s in followed[:-1])
+    expected = gram_heatmaps(features, {"content": content, "style": style, "result": plain[-1].image}, "conv3_1")
+    assert set(final.heatmaps) == {"content", "style", "result"}
+    assert all(np.array_equal(final.heatmaps[name], expected[name]) for name in expected)
+    assert final.device == "cpu" and final.seconds > 0
+
+
+def test_stop_ends_the_run_before_its_next_chunk(features):
+    import threading
+
+    stop = threading.Event()
+    passes = []
+    for state in transfer_progress(features, small(CONTENT, 32), small(STYLE, 32), passes=40, stop=stop):
+        passes.append(state.step.passes)
+        stop.set()
+    assert len(passes) == 1 and passes[0] < 40
+
+
+def test_the_stop_button_s_signal_reaches_the_running_transfer(features):
+    """The tab's own path: the event, the run on the device and its StopSignals, for the visitor's session."""
+    from style_transfer import ui
+
+    run = ui.style_transfer({"path": CONTENT}, {"path": STYLE}, 1.0, 1e6, 1, 1, 1, 1, 1, 40, 64, "conv1_1")
+    first = next(run)  # after the first chunk of passes
+    assert first[4].startswith("Optimising…") and first[4].endswith("of 40 passes.")
+    assert first[5:] == (gr.skip(),) * 4  # the Gram heatmaps and the state come with the result only
+    assert ui.STOP.stop("")  # what style_transfer_stop does for this session
+    assert list(run) == []  # no further chunk, no result
+
+
 def test_pictures_are_resized_and_converted():
     rgba = Image.new("RGBA", (300, 150), (255, 0, 0, 128))
     assert pictures.fit(rgba, 64).shape == (32, 64, 3)
@@ -167,6 +206,7 @@ def test_bad_input_gets_clear_messages(client, serve_app, tmp_path, declared_hug
         (dict(style=None), "choose a style painting"),
         (dict(content=None), "choose a content photo"),
         (dict(passes=0), "between 1 and 500"),
+        (dict(side=32), "between 64 and 1024"),  # the slider's range, not a wider one
         (dict(style_weight=-1), "between 0 and"),
         (dict(w3=2), "conv3_1"),
         (dict(content_weight=0, style_weight=0), "Both weights are zero"),

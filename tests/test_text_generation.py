@@ -1,18 +1,21 @@
 """Next-token explorer: tiny GPT-2 built here, loaded through the production loader."""
 
 import threading
+import time
+from itertools import pairwise
 
 import pytest
+import tiny_text_models
 import torch
+from conftest import register_texts
 from gradio_client import Client
 
-import text_generation
-import tiny_text_models
-from shared import i18n
+from shared import i18n, models
+from shared.errors import LabError
 from shared.llm_stream import stream_generate
-from text_generation import language_model, next_token
+from text_generation import language_model, next_token, ui
 
-i18n.register(text_generation.TEXTS)
+register_texts("text_generation")
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +86,32 @@ def test_an_over_long_prompt_keeps_its_end_and_fits_the_model(lm):
     assert prompt.ids == tokenizer(text)["input_ids"][-limit:]
     d = next_token.next_tokens(model, tokenizer, prompt.ids, temperature=1.0, top_k=0, top_p=1.0)
     assert torch.isclose(d.raw_full.sum(), torch.tensor(1.0), atol=1e-5)
+    read = next_token.read_prompt(model, tokenizer, text, reserve=10)
+    assert (read.ids, read.dropped, read.limit) == (prompt.ids, prompt.dropped, limit)
+    with pytest.raises(LabError) as nothing:
+        next_token.read_prompt(model, tokenizer, "")
+    assert str(nothing.value) == i18n.message("text_generation.no_tokens")
+
+
+def test_a_picked_token_is_its_id_or_its_exact_text(lm):
+    model, tokenizer = lm
+    vocabulary = len(tokenizer)
+    kota = tokenizer(" kota", add_special_tokens=False)["input_ids"]
+    assert len(kota) == 1  # one token of the tiny vocabulary, trained on "Ala ma kota"
+    assert next_token.picked_token(tokenizer, " kota", vocabulary) == kota[0]
+    assert next_token.picked_token(tokenizer, str(kota[0]), vocabulary) == kota[0]
+    assert next_token.picked_token(tokenizer, 7, vocabulary) == 7
+    for missing in (None, "  ", "Ala ma kota i psa"):
+        with pytest.raises(LabError) as raised:
+            next_token.picked_token(tokenizer, missing, vocabulary)
+        assert str(raised.value) == i18n.message("text_generation.pick_missing")
+    with pytest.raises(LabError, match=f"between 0 and {vocabulary - 1}"):
+        next_token.picked_token(tokenizer, vocabulary, vocabulary)
+    ids = next_token.encode_prompt(tokenizer, "Ala ma", 32).ids
+    d = next_token.next_tokens(model, tokenizer, ids, temperature=1.0, top_k=0, top_p=1.0)
+    added = next_token.step(tokenizer, d, "pick", 0, " kota")
+    assert (added.id, added.token) == (kota[0], " kota")
+    assert added.probability == pytest.approx(float(d.raw_full[kota[0]]))
 
 
 def test_streaming_grows_the_text_and_the_stop_event_ends_generation(lm):
@@ -90,7 +119,7 @@ def test_streaming_grows_the_text_and_the_stop_event_ends_generation(lm):
     ids = torch.tensor([next_token.encode_prompt(tokenizer, "Ala ma", 32).ids])
     texts = [text for text, _ in stream_generate(model, tokenizer, ids, threading.Event(), max_new_tokens=20,
                                                  do_sample=False, min_new_tokens=20)]
-    assert len(texts) >= 3 and all(b.startswith(a) for a, b in zip(texts, texts[1:]))
+    assert len(texts) >= 3 and all(b.startswith(a) for a, b in pairwise(texts))
     stop = threading.Event()
     runs = []
     for _, stats in stream_generate(model, tokenizer, ids, stop, max_new_tokens=50, do_sample=False,
@@ -108,6 +137,25 @@ def test_an_error_inside_generate_reaches_the_caller_at_once(lm):
                              do_sample=True, temperature=-1.0))
 
 
+def test_a_generate_that_hangs_ends_with_a_translated_message(lm):
+    _, tokenizer = lm
+
+    class Hung:
+        """A model whose generate never writes a token (a stuck GPU, a dead worker)."""
+
+        def generate(self, **kwargs):
+            time.sleep(2)
+
+    started = time.perf_counter()
+    with pytest.raises(LabError) as caught:
+        list(stream_generate(Hung(), tokenizer, torch.tensor([[1, 2]]), threading.Event(), timeout=0.2,
+                             max_new_tokens=3))
+    assert time.perf_counter() - started < 1.5
+    assert str(caught.value) == i18n.message("shared.llm.timeout", seconds="0.2")
+    assert caught.value.text("pl") == ("Model przez 0.2 s nie napisał żadnego tokenu i został zatrzymany. "
+                                       "Spróbuj ponownie.")
+
+
 @pytest.fixture(scope="module")
 def client_url(lm, serve_app):
     return serve_app(["text_generation", "chat", "sentiment"])
@@ -115,6 +163,9 @@ def client_url(lm, serve_app):
 
 def test_next_tokens_endpoint(client_url):
     client = Client(client_url, verbose=False)
+    documented = client.predict(api_name="/next_tokens")  # every parameter at its documented default
+    assert len(documented["tokens"]) == ui.SHOWN.default and documented["model"] == models.model_id("text_generation")
+    assert client.predict(api_name="/text_generation_step")["text"].startswith(ui.DEFAULT_PROMPT)
     answer = client.predict("Ala ma", "text_generation", 0.8, 10, 0.9, 5, api_name="/next_tokens")
     rows = answer["tokens"]
     assert len(rows) == 5 and answer["prompt_tokens"] == 3
@@ -125,6 +176,21 @@ def test_next_tokens_endpoint(client_url):
     step = client.predict("Ala ma", "text_generation", 0.0, 0, 1.0, 1, "greedy", None,
                           api_name="/text_generation_step")
     assert step["text"] == "Ala ma" + step["token"] and step["id"] == rows[0]["id"]  # greedy = the top row
+    picked = client.predict("Ala ma", "text_generation", 1.0, 50, 1.0, 0, "pick", str(rows[2]["id"]),
+                            api_name="/text_generation_step")
+    assert (picked["id"], picked["token"]) == (rows[2]["id"], rows[2]["token"])
+
+
+def test_the_page_shows_the_same_distribution_as_the_api(client_url):
+    client = Client(client_url, verbose=False)
+    rows = client.predict("Ala ma", "text_generation", 0.8, 10, 0.9, 5, api_name="/next_tokens")["tokens"]
+    status, summary, tokens, _, table, pick = client.predict("Ala ma", "text_generation", 0.8, 10, 0.9, 5,
+                                                             api_name="/text_generation_explore")
+    assert "loaded" in status and summary.startswith("**3 tokens** in the prompt")
+    assert "".join(piece["token"] for piece in tokens) == "Ala ma" and len(tokens) == 3
+    assert [row[2] for row in table["data"]] == [r["id"] for r in rows]
+    assert [choice for _, choice in pick["choices"]] == [str(r["id"]) for r in rows]
+    assert pick["value"] == str(rows[0]["id"])
 
 
 @pytest.mark.parametrize("args, fragment", [
@@ -132,7 +198,11 @@ def test_next_tokens_endpoint(client_url):
     (("Ala", "text_generation", -1.0, 10, 1.0, 5), "Temperatura"),
     (("Ala", "text_generation", 1.0, 10, 0.0, 5), "Top-p"),
     (("Ala", "text_generation", 1.0, 10, 1.5, 5), "Top-p"),
-    (("Ala", "no-such-model", 1.0, 10, 1.0, 5), "Nieznany model"),
+    (("Ala", "text_generation", 1.0, 201, 1.0, 5), "„Top-k” musi mieścić się między 0 a 200"),  # the slider's range
+    (("Ala", "text_generation", 1.0, 10, 1.0, 51), "„Liczba pokazanych tokenów” musi mieścić się między 3 a 50"),
+    (("Ala", "no-such-model", 1.0, 10, 1.0, 5),
+     i18n.message("shared.choice.unknown", language="pl", name=i18n.message("text_generation.model", language="pl"),
+                  choices="text_generation, text_generation_pl")),
 ])
 def test_bad_inputs_get_a_clear_polish_message(client_url, args, fragment):
     client = Client(client_url, headers={"Accept-Language": "pl"}, verbose=False)
@@ -141,18 +211,47 @@ def test_bad_inputs_get_a_clear_polish_message(client_url, args, fragment):
     assert fragment in str(caught.value)
 
 
+def test_a_step_refuses_an_unknown_mode_and_a_missing_pick(client_url):
+    client = Client(client_url, headers={"Accept-Language": "pl"}, verbose=False)
+    with pytest.raises(Exception) as caught:
+        client.predict("Ala ma", "text_generation", 1.0, 50, 1.0, 0, "beam", None, api_name="/text_generation_step")
+    mode = i18n.message("text_generation.mode", language="pl")
+    assert i18n.message("shared.choice.unknown", language="pl", name=mode, choices="greedy, sample, pick") in str(
+        caught.value)
+    with pytest.raises(Exception) as caught:
+        client.predict("Ala ma", "text_generation", 1.0, 50, 1.0, 0, "pick", None, api_name="/text_generation_step")
+    assert i18n.message("text_generation.pick_missing", language="pl") in str(caught.value)
+
+
 def test_generate_streams_and_refuses_absurd_lengths(client_url):
     client = Client(client_url, verbose=False)
     job = client.submit("Ala ma", "text_generation", 0.7, 20, 0.95, 3, 12, api_name="/text_generation_generate")
     job.result()
     outputs = [text for text, _ in job.outputs()]
     assert outputs[-1].startswith("Ala ma") and len(outputs) >= 2
-    assert all(b.startswith(a) for a, b in zip(outputs, outputs[1:]))
+    assert all(b.startswith(a) for a, b in pairwise(outputs))
     assert "new tokens" in job.outputs()[-1][1]
     for bad in (0, -1, 10**6):
         with pytest.raises(Exception) as caught:
             client.predict("Ala ma", "text_generation", 0.7, 20, 0.95, 3, bad, api_name="/text_generation_generate")
         assert "Traceback" not in str(caught.value)
+
+
+def test_stop_really_ends_generation(lm):
+    lines = []
+    for _, stats in ui.generate_text("Ala ma", "text_generation", 1.0, 0, 1.0, 0, 50):
+        lines.append(stats)
+        if len(lines) == 3:
+            assert ui.STOP.stop("")  # what the Stop button does for this session
+    assert i18n.message("text_generation.stopped") in lines[-1]
+    assert int(lines[-1].split(" ")[0]) < 50
+
+
+def test_add_appends_one_token_and_undo_takes_it_back(lm):
+    text, history = ui.step_for_page("Ala ma", "text_generation", 0.0, 0, 1.0, 0, "greedy", None, [])
+    assert text.startswith("Ala ma") and len(text) > len("Ala ma") and history == ["Ala ma"]
+    assert ui.undo_step(text, history) == ("Ala ma", [])
+    assert ui.undo_step("Ala ma", []) == ("Ala ma", [])
 
 
 def test_sampling_settings_are_greedy_at_temperature_zero():

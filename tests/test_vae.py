@@ -1,22 +1,29 @@
-"""VAE tab: shapes and ranges, the shipped models' −ELBO, reproducibility, the endpoints and bad input."""
+"""VAE tab: shapes and ranges, the shipped models' −ELBO, reproducibility, the page's events,
+the endpoints and bad input."""
 
 import json
 
+import gradio as gr
 import httpx
 import numpy as np
 import pytest
+from conftest import register_texts
 from gradio_client import Client, handle_file
-from PIL import Image
+from PIL import Image, ImageDraw
 
-import vae
-from shared import i18n
+from shared import digit_pictures, i18n
+from shared.digit_input import digit_from_upload
+from shared.errors import LabError
 from shared.mnist import load_mnist
+from shared.mnist_training import file_sha256
+from shared.run_control import WeightsMissing
 from vae import checkpoint, latent, live
 from vae.evaluate import mean_negative_elbo, samples
 
-i18n.register(vae.TEXTS)
+register_texts("vae")
 DEMOS = ["autoencoder", "vae", "gan"]
 EXAMPLES = checkpoint.WEIGHTS_DIR.parent / "examples"
+SEVEN, TWO = EXAMPLES / "mnist_test_0000_digit_7.png", EXAMPLES / "mnist_test_0001_digit_2.png"
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +40,19 @@ def test_shipped_models_meet_their_metrics_on_a_test_subset(test_digits):
         assert nats == pytest.approx(recorded[name]["test_negative_elbo"], abs=4.0)
     assert recorded[checkpoint.QUALITY_MODEL]["test_negative_elbo"] <= 100.0  # the issue's target
     assert measured[checkpoint.QUALITY_MODEL] < measured[checkpoint.MAP_MODEL] < 160
+
+
+def test_metrics_name_the_shipped_files_by_their_sha256():
+    recorded = json.loads(checkpoint.METRICS_PATH.read_text())["models"]
+    for name in checkpoint.LATENT_DIMS:
+        assert recorded[name]["weights_file"] == checkpoint.weights_path(name).name
+        assert recorded[name]["weights_sha256"] == file_sha256(checkpoint.weights_path(name))
+
+
+def test_each_latent_size_names_its_model():
+    assert {checkpoint.model_with(dims): dims for dims in (2, 32)} == checkpoint.LATENT_DIMS
+    with pytest.raises(KeyError):
+        checkpoint.model_with(8)
 
 
 def test_decode_encode_shapes_and_ranges(test_digits):
@@ -76,11 +96,109 @@ def test_the_map_turns_clicks_into_latent_points():
     assert picture.size == (latent.MAP_SIDE, latent.MAP_SIDE + 26)
 
 
+@pytest.mark.parametrize("values, expected", [
+    ([0.5, -1.0], "vae_2d"),
+    ((0.1,) * 32, "vae_32d"),
+])
+def test_a_latent_point_picks_the_model_of_its_size(values, expected):
+    point, name = latent.checked_point(values)
+    assert name == expected and point.shape == (len(values),)
+
+
+@pytest.mark.parametrize("values, expected", [
+    ([1.0], "A latent point has 2 numbers (the map's VAE) or 32 (the larger VAE), not 1."),
+    ([11.0, 0.0], "“latent point” must be between -10 and 10 (got 11)."),
+    ([float("nan"), 0.0], "“latent point” must be a finite number (not NaN or infinity)."),
+    (["x", 1], "“latent point” must be a number."),
+    ([[1.0, 2.0]], "“latent point” must be a number."),
+    ("0.5, 1", "“latent point” must be a number."),
+])
+def test_a_bad_latent_point_is_refused_with_a_reason(values, expected):
+    with pytest.raises(LabError) as raised:
+        latent.checked_point(values)
+    assert str(raised.value) == expected
+
+
 def test_live_training_is_bounded_and_improves(test_digits):
     train_images, _ = load_mnist("train")
     snapshots = [(s.step, s.test_loss, s.done) for s in live.train_live(train_images, test_digits[0], 2, seconds=1.5)]
     assert snapshots[-1][2] and snapshots[-1][0] > 0 and snapshots[-1][1] < snapshots[0][1]
 
+
+# --- the page's events, called as Gradio calls them ---
+
+def drawn_one() -> dict:
+    canvas = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    ImageDraw.Draw(canvas).line((200, 60, 200, 340), fill=(0, 0, 0, 255), width=28)
+    return {"composite": canvas, "background": None, "layers": []}
+
+
+def test_a_drawn_digit_gets_its_region_its_similar_digits_and_a_morph():
+    from vae import ui
+
+    hint, seen, region, digit = ui.take_sketch(drawn_one())
+    assert hint == "" and seen.size == (28 * 8, 28 * 8) and digit.shape == (28, 28)
+    mean, std = latent.encode(digit, checkpoint.MAP_MODEL)
+    assert region == i18n.message("vae.your_region", z1=f"{mean[0]:.2f}", z2=f"{mean[1]:.2f}", s1=f"{std[0]:.2f}",
+                                  s2=f"{std[1]:.2f}")
+    second = digit_from_upload(str(TWO))
+    plane, similar, strip = ui.refresh_for_digit(digit, second, 1.0, 0, 5, 0.0, 0.0)
+    assert plane.size == (latent.MAP_SIDE, latent.MAP_SIDE + 26)
+    assert len(similar) == ui.SIMILAR_SHOWN and similar[0].size == (28 * ui.GALLERY_SCALE,) * 2
+    assert strip.size == digit_pictures.grid_image(np.zeros((5, 28, 28)), columns=5, scale=3).size
+    assert ui.take_sketch({"composite": Image.new("RGBA", (400, 400), (0, 0, 0, 0))}) == (
+        i18n.message("vae.hint.empty"), None, "", None)
+
+
+def test_without_a_digit_the_map_marks_the_sliders_point_and_the_rest_stays_empty():
+    from vae import ui
+
+    plane, similar, strip = ui.refresh_for_digit(None, None, 1.0, 0, 5, 1.5, -2.0)
+    assert np.array_equal(np.asarray(plane), np.asarray(latent.latent_map(np.array([1.5, -2.0]))))
+    assert similar is None and strip is None
+
+
+def test_the_page_opens_with_the_map_and_its_centre_decoded():
+    from vae import ui
+
+    how, second, first_map, first_digit = ui.page_opened()
+    assert "−ELBO" in how and "2 numbers" in how and "32 numbers" in how
+    assert second.shape == (28, 28) and first_map.size == (latent.MAP_SIDE, latent.MAP_SIDE + 26)
+    assert first_digit.size == (28 * 8, 28 * 8)
+
+
+def test_missing_weights_open_an_empty_map_and_events_name_the_file(monkeypatch, tmp_path):
+    from vae import ui
+
+    monkeypatch.setattr(checkpoint, "weights_path", lambda name: tmp_path / f"{name}.safetensors")
+    checkpoint.shipped_model.cache_clear()
+    latent.map_background.cache_clear()
+    latent.test_encodings.cache_clear()
+    try:
+        how, second, first_map, first_digit = ui.page_opened()
+        assert (first_map, first_digit) == (None, None) and how and second is not None
+        with pytest.raises(gr.Error) as raised:
+            ui.decode_point(0.0, 0.0)
+    finally:
+        checkpoint.shipped_model.cache_clear()
+        latent.map_background.cache_clear()
+        latent.test_encodings.cache_clear()
+    assert raised.value.message == str(WeightsMissing(tmp_path / "vae_2d.safetensors"))
+
+
+def test_the_sliders_refuse_what_they_do_not_offer():
+    from vae import ui
+
+    with pytest.raises(gr.Error, match="between -3 and 3"):
+        ui.decode_point(3.5, 0.0)
+    with pytest.raises(gr.Error, match="“number of steps” must be between 2 and 24"):
+        ui.morph(np.zeros((28, 28), np.float32), np.zeros((28, 28), np.float32), 25)
+    with pytest.raises(gr.Error, match="“latent size” must be one of: 2, 32"):
+        ui.sample_prior(8, 4, 0)
+    assert len(ui.sample_prior("2", 4, 0)) == 4  # a choice may arrive as its text
+
+
+# --- the endpoints ---
 
 def test_vae_decode_endpoint(serve_app):
     client = Client(serve_app(DEMOS), verbose=False)
@@ -116,13 +234,37 @@ def test_vae_decode_refuses_nan_sent_over_raw_http(serve_app):
 
 def test_vae_similar_interpolate_and_sample_endpoints(serve_app):
     client = Client(serve_app(DEMOS), verbose=False)
-    seven, two = (handle_file(str(EXAMPLES / name)) for name in ("mnist_test_0000_digit_7.png", "mnist_test_0001_digit_2.png"))
-    assert len(client.predict(seven, 1.0, 5, 3, api_name="/vae_similar")) == 5
+    seven, two = handle_file(str(SEVEN)), handle_file(str(TWO))
+    similar = client.predict(seven, 1.0, 5, 3, api_name="/vae_similar")
+    assert len(similar) == 5 and Image.open(similar[0]["image"]).size == (112, 112)
+    expected = latent.similar(digit_from_upload(str(SEVEN)), 1.0, 5, 3)
+    got = np.asarray(Image.open(similar[0]["image"]).convert("L"), dtype=np.float64)[::4, ::4]
+    assert np.abs(got - expected[0] * 255).max() <= 1
     assert Image.open(client.predict(seven, two, 6, api_name="/vae_interpolate")).size == (6 * 28, 28)
     assert len(client.predict(32, 4, 9, api_name="/vae_sample")) == 4
+    assert len(client.predict("2", 3, 9, api_name="/vae_sample")) == 3
     for args, expected in (((seven, 9.0, 5, 3), "between 0 and 5"), ((seven, 1.0, 500, 3), "between 1 and 64"),
                            ((seven, 1.0, 5, -4), "between 0 and")):
         with pytest.raises(Exception, match=expected):
             client.predict(*args, api_name="/vae_similar")
-    with pytest.raises(Exception, match="2 or 32"):
+    with pytest.raises(Exception, match="“latent size” must be one of: 2, 32"):
         client.predict(7, 4, 9, api_name="/vae_sample")
+    with pytest.raises(Exception, match="between 2 and 24"):
+        client.predict(seven, two, 30, api_name="/vae_interpolate")
+
+
+def test_the_endpoints_document_defaults_they_accept(serve_app):
+    client = Client(serve_app(DEMOS), verbose=False)
+    endpoints = client.view_api(return_format="dict")["named_endpoints"]
+    documented = {name: [(p["parameter_name"], p.get("parameter_default")) for p in endpoints[name]["parameters"]]
+                  for name in ("/vae_decode", "/vae_sample", "/vae_similar", "/vae_interpolate")}
+    assert documented == {
+        "/vae_decode": [("point", None)],
+        "/vae_sample": [("latent_size", 32), ("count", 16), ("seed", 0)],
+        "/vae_similar": [("image", None), ("spread", 1.0), ("count", 16), ("seed", 0)],
+        "/vae_interpolate": [("image_a", None), ("image_b", None), ("steps", 10)],
+    }
+    assert len(client.predict(api_name="/vae_sample")) == 16
+    assert len(client.predict(handle_file(str(SEVEN)), api_name="/vae_similar")) == 16
+    strip = client.predict(handle_file(str(SEVEN)), handle_file(str(TWO)), api_name="/vae_interpolate")
+    assert Image.open(strip).size == (10 * 28, 28)

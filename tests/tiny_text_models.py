@@ -95,7 +95,7 @@ def save_tiny_sentiment_model(folder: Path, labels=("negative", "neutral", "posi
     torch.manual_seed(0)
     config = BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
                         intermediate_size=64, max_position_embeddings=64, num_labels=len(labels),
-                        id2label=dict(enumerate(labels)), label2id={l: i for i, l in enumerate(labels)})
+                        id2label=dict(enumerate(labels)), label2id={label: i for i, label in enumerate(labels)})
     BertForSequenceClassification(config).save_pretrained(folder)
     return folder
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from shared.i18n import error, message
+from shared.errors import LabError
+from shared.i18n import decimal_mark, message, number
 
 WORKING_RATE = 44100  # the rate Demucs was trained at; the classical methods use it too
-WORKING_CHANNELS = 2
 MIN_SECONDS = 1.0  # shorter clips carry too little music to separate (and to hear)
 MIN_RATE, MAX_RATE = 8000, 192000
 MAX_CHANNELS = 8
@@ -50,16 +50,16 @@ def read_clip(path: object, *, limit: float, use_first: bool, seconds: float, st
     info = probe(path)
     file_seconds = info.frames / info.samplerate
     if start >= file_seconds:
-        raise error("audio_separation.error.start_after_end", start=_seconds(start), duration=_seconds(file_seconds))
+        raise LabError("audio_separation.error.start_after_end", start=_seconds(start), duration=_seconds(file_seconds))
     available = file_seconds - start
     if use_first:
         wanted = min(seconds, available)
     elif available > limit:
-        raise error("audio_separation.error.too_long", duration=_seconds(available), limit=_seconds(limit))
+        raise LabError("audio_separation.error.too_long", duration=_seconds(available), limit=_seconds(limit))
     else:
         wanted = available
     if wanted < MIN_SECONDS:
-        raise error("audio_separation.error.too_short", duration=_seconds(wanted), limit=_seconds(MIN_SECONDS))
+        raise LabError("audio_separation.error.too_short", duration=_seconds(wanted), limit=_seconds(MIN_SECONDS))
 
     first_frame = int(round(start * info.samplerate))
     frames = int(round(wanted * info.samplerate))
@@ -69,7 +69,7 @@ def read_clip(path: object, *, limit: float, use_first: bool, seconds: float, st
                 audio.seek(first_frame)
             samples = audio.read(frames=frames, dtype="float32", always_2d=True)
     except (sf.LibsndfileError, RuntimeError, ValueError, OSError):
-        raise error("audio_separation.error.broken") from None
+        raise LabError("audio_separation.error.broken") from None
     clip = Clip(samples.T.copy(), info.samplerate, start, file_seconds)
 
     got = clip.samples.shape[-1]
@@ -78,11 +78,11 @@ def read_clip(path: object, *, limit: float, use_first: bool, seconds: float, st
         clip.notes.append(message("audio_separation.note.truncated", expected=_seconds(wanted),
                                   got=_seconds(got / info.samplerate)))
     if clip.seconds < MIN_SECONDS:
-        raise error("audio_separation.error.too_short", duration=_seconds(clip.seconds), limit=_seconds(MIN_SECONDS))
+        raise LabError("audio_separation.error.too_short", duration=_seconds(clip.seconds), limit=_seconds(MIN_SECONDS))
     if not np.all(np.isfinite(clip.samples)):
-        raise error("audio_separation.error.not_finite")
+        raise LabError("audio_separation.error.not_finite")
     if float(np.max(np.abs(clip.samples))) < SILENCE_PEAK:
-        raise error("audio_separation.error.silent")
+        raise LabError("audio_separation.error.silent")
     if use_first and wanted < available:
         clip.notes.append(message("audio_separation.note.window", start=_seconds(start), end=_seconds(start + wanted),
                                   duration=_seconds(file_seconds)))
@@ -92,24 +92,24 @@ def read_clip(path: object, *, limit: float, use_first: bool, seconds: float, st
 def probe(path: object) -> sf._SoundFileInfo:
     """The file's header (rate, channels, length), refused with a clear message when unusable."""
     if path is None or (isinstance(path, str) and not path.strip()):
-        raise error("audio_separation.error.missing")
+        raise LabError("audio_separation.error.missing")
     if not isinstance(path, (str, Path)):
-        raise error("audio_separation.error.not_audio")
+        raise LabError("audio_separation.error.not_audio")
     file = Path(path)
     if not file.is_file():
-        raise error("audio_separation.error.not_audio")
+        raise LabError("audio_separation.error.not_audio")
     if file.stat().st_size == 0:
-        raise error("audio_separation.error.empty_file")
+        raise LabError("audio_separation.error.empty_file")
     try:
         info = sf.info(str(file))
     except (sf.LibsndfileError, RuntimeError, ValueError, TypeError, OSError):
-        raise error("audio_separation.error.not_audio") from None
+        raise LabError("audio_separation.error.not_audio") from None
     if info.frames <= 0 or info.samplerate <= 0:
-        raise error("audio_separation.error.no_samples")
+        raise LabError("audio_separation.error.no_samples")
     if not MIN_RATE <= info.samplerate <= MAX_RATE:
-        raise error("audio_separation.error.rate", rate=info.samplerate, low=MIN_RATE, high=MAX_RATE)
+        raise LabError("audio_separation.error.rate", rate=info.samplerate, low=MIN_RATE, high=MAX_RATE)
     if not 1 <= info.channels <= MAX_CHANNELS:
-        raise error("audio_separation.error.channels", channels=info.channels, limit=MAX_CHANNELS)
+        raise LabError("audio_separation.error.channels", channels=info.channels, limit=MAX_CHANNELS)
     return info
 
 
@@ -132,7 +132,7 @@ def to_working_format(clip: Clip) -> tuple[np.ndarray, list[str]]:
 
         samples = librosa.resample(samples, orig_sr=clip.rate, target_sr=WORKING_RATE, axis=-1)
         key = "audio_separation.note.upsampled" if clip.rate < WORKING_RATE else "audio_separation.note.downsampled"
-        notes.append(message(key, rate=clip.rate, target=WORKING_RATE, top=f"{clip.rate / 2000:g}"))
+        notes.append(message(key, rate=clip.rate, target=WORKING_RATE, top=number(clip.rate / 2000, "g")))
     return np.ascontiguousarray(samples, dtype=np.float32), notes
 
 
@@ -154,7 +154,7 @@ def write_audio(path: Path, samples: np.ndarray, rate: int, audio_format: str) -
 
 
 def _seconds(value: float) -> str:
-    """3 s, 2.5 s, 0.05 s: as many decimals as a person needs to recognise the number."""
+    """3 s, 2.5 s, 0.05 s (2,5 s in Polish): as many decimals as a person needs to recognise the number."""
     digits = 2 if value < 1 else 1 if value < 10 else 0
     text = f"{value:.{digits}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return (text.rstrip("0").rstrip(".") if "." in text else text).replace(".", decimal_mark())

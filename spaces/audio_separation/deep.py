@@ -14,13 +14,12 @@ files works the same way, and so does a bare Demucs name (``htdemucs_ft``) or
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 from shared.gpu import free_gpu_memory
-from shared.i18n import error
 
 UNITTEST_MODEL = "demucs_unittest"
 # Each retry after the GPU runs out of memory keeps the track on the CPU (only the chunk
@@ -77,20 +76,14 @@ def _bag_from_folder(folder: Path):
     return model
 
 
-def describe(model) -> dict:
-    """What the tab shows about a loaded model: its sources, rate and size."""
-    parameters = sum(p.numel() for p in model.parameters())
-    return {"sources": list(model.sources), "samplerate": int(model.samplerate), "parameters": int(parameters)}
-
-
 def separate(model, mix: np.ndarray, rate: int, *, device: str, shifts: int = 1,
              on_progress: Callable[[float], None] | None = None,
              stop: threading.Event | None = None) -> dict[str, np.ndarray]:
     """Run ``model`` on (channels, samples) float audio; one array of the same shape per source.
 
     On a GPU that runs out of memory the work is retried in smaller pieces
-    (``SEGMENT_FRACTIONS``); when even the smallest does not fit, the translated
-    out-of-memory message is raised.
+    (``SEGMENT_FRACTIONS``); when even the smallest does not fit, torch's out-of-memory error
+    goes on to the UI boundary, which gives the memory back and says so.
     """
     import torch
     from demucs.apply import apply_model
@@ -116,6 +109,7 @@ def separate(model, mix: np.ndarray, rate: int, *, device: str, shifts: int = 1,
             shifts_done = (state["shift_idx"] + within) / max(shifts, 1)
             on_progress(min((state["model_idx_in_bag"] + shifts_done) / max(state["models"], 1), 1.0))
 
+    last_attempt = len(SEGMENT_FRACTIONS) - 1
     for attempt, fraction in enumerate(SEGMENT_FRACTIONS):
         keep_on_device = attempt == 0 and device != "cpu"
         segment = full_segment * fraction if fraction < 1 else None
@@ -126,10 +120,11 @@ def separate(model, mix: np.ndarray, rate: int, *, device: str, shifts: int = 1,
                                   callback_arg={"audio_length": length})
             break
         except torch.OutOfMemoryError:
-            sources = None
-            free_gpu_memory()
-    if sources is None:
-        raise error("shared.gpu.out_of_memory")
+            if attempt == last_attempt:
+                raise
+        # Here, after the except block, the failed attempt's traceback and the tensors its frames
+        # held are gone, so the cache can really be given back before the next try.
+        free_gpu_memory()
     sources = (sources[0] * std + mean).cpu()
     if model.samplerate != rate:
         sources = convert_audio(sources, model.samplerate, rate, sources.shape[-2])

@@ -12,22 +12,27 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
-from audio_separation import audio_io, classical, deep
+from audio_separation import audio_io, classical, deep, spectrogram
 from audio_separation.metrics import level_db
 from shared import models
-from shared.device import on_gpu, pick_device
-from shared.gpu import gpu
-from shared.i18n import error, message
+from shared.device import by_hardware, pick_device
+from shared.errors import LabError
+from shared.gpu import free_gpu_memory, gpu
+from shared.i18n import message, number
 
 DEMUCS_MODELS = {"htdemucs": "audio_separation", "htdemucs_6s": "audio_separation_6s"}  # method -> registry key
 CLASSICAL = ("hpss", "repet")
 METHODS = tuple(DEMUCS_MODELS) + CLASSICAL
+# The parts each method can give: the sources of htdemucs_6s (those of htdemucs and two more),
+# and the two parts of each classical method.
+DEMUCS_SOURCES = ("vocals", "drums", "bass", "other", "guitar", "piano")
+CLASSICAL_PARTS = ("harmonic", "percussive", "foreground", "background")
 ALL_STEMS = "all"
 FORMATS = ("wav", "mp3")
 # Longest clip per run, in seconds. Demucs on a CPU takes one to three times the clip's
@@ -57,7 +62,8 @@ class Separation:
 
 
 def limit_seconds(method: str) -> float:
-    return GPU_LIMIT_S if method in DEMUCS_MODELS and on_gpu() else CPU_LIMIT_S
+    """The longest clip ``method`` separates in one run on this hardware."""
+    return by_hardware(cpu=CPU_LIMIT_S, gpu=GPU_LIMIT_S) if method in DEMUCS_MODELS else CPU_LIMIT_S
 
 
 def run(path: object, method: str, *, stems: str = ALL_STEMS, use_first: bool = True, seconds: float = 20.0,
@@ -65,7 +71,7 @@ def run(path: object, method: str, *, stems: str = ALL_STEMS, use_first: bool = 
         on_progress: Callable[[float, str], None] | None = None, stop: threading.Event | None = None) -> Separation:
     """Separate the chosen part of the audio file at ``path`` with ``method``."""
     if method not in METHODS:
-        raise error("audio_separation.error.method", choices=", ".join(METHODS))
+        raise LabError("audio_separation.error.method", choices=", ".join(METHODS))
     limit = limit_seconds(method)
     clip = audio_io.read_clip(path, limit=limit, use_first=use_first, seconds=seconds, start=start)
     mix, conversion_notes = audio_io.to_working_format(clip)
@@ -79,11 +85,11 @@ def run(path: object, method: str, *, stems: str = ALL_STEMS, use_first: bool = 
         progress(0.0, message("audio_separation.progress.loading"))
         model = models.load(key, deep.load_model)
         if stems != ALL_STEMS and stems not in model.sources:
-            raise error("audio_separation.error.stem", stem=stems, choices=", ".join(model.sources))
+            raise LabError("audio_separation.error.stem", stem=stems, choices=", ".join(model.sources))
         progress(0.05, message("audio_separation.progress.network"))
-        parts = _run_demucs(model, mix, rate, shifts=shifts,
-                            on_progress=lambda f: progress(0.05 + 0.9 * f, message("audio_separation.progress.network")),
-                            stop=stop)
+        parts = _run_demucs(model, mix, rate, shifts=shifts, stop=stop,
+                            on_progress=lambda f: progress(0.05 + 0.9 * f,
+                                                           message("audio_separation.progress.network")))
         if stems != ALL_STEMS:
             parts = {stems: parts[stems], f"no_{stems}": np.sum([v for k, v in parts.items() if k != stems], axis=0)}
     elif method == "hpss":
@@ -102,15 +108,14 @@ def _run_demucs(model, mix: np.ndarray, rate: int, *, shifts: int, on_progress, 
     try:
         return deep.separate(model, mix, rate, device=device, shifts=shifts, on_progress=on_progress, stop=stop)
     except deep.Stopped:
-        raise error("audio_separation.error.stopped") from None
+        raise LabError("audio_separation.error.stopped") from None
     finally:
         if device == "cuda":
-            import torch
-
-            torch.cuda.empty_cache()
+            free_gpu_memory()  # the cache this run filled, back for the other tabs
 
 
-def save(separation: Separation, audio_format: str, name: str = "clip") -> tuple[Path, dict[str, Path], Path, list[str]]:
+def save(separation: Separation, audio_format: str,
+         name: str = "clip") -> tuple[Path, dict[str, Path], Path, list[str]]:
     """Write the mix, every stem and the residual; returns their paths and notes on scaling.
 
     All files share one gain: if any of them would clip, all are turned down together, so
@@ -126,10 +131,13 @@ def save(separation: Separation, audio_format: str, name: str = "clip") -> tuple
     gain = 1.0
     if peak > 0.999:
         gain = 0.99 / peak
-        notes.append(message("audio_separation.note.scaled", db=f"{20 * np.log10(gain):.1f}"))
+        notes.append(message("audio_separation.note.scaled", db=number(20 * np.log10(gain))))
     stem = _safe_name(name)
-    write = lambda label, samples: audio_io.write_audio(folder / f"{stem}_{label}.{audio_format}", samples * gain,
-                                                        separation.rate, audio_format)
+
+    def write(label: str, samples: np.ndarray) -> Path:
+        return audio_io.write_audio(folder / f"{stem}_{label}.{audio_format}", samples * gain, separation.rate,
+                                    audio_format)
+
     mix_path = write("mix", separation.mix)
     stem_paths = {label: write(label, samples) for label, samples in separation.stems.items()}
     residual_path = write("residual", residual)
@@ -143,6 +151,24 @@ def levels(separation: Separation) -> list[tuple[str, float, float]]:
     residual_level = level_db(separation.residual)
     rows.append(("residual", residual_level, residual_level - mix_level))
     return rows
+
+
+def spectrograms(separation: Separation) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
+    """The pictures of the mix, of every stem and of the residual (RGB arrays): mel spectrograms
+    on one dB scale, below the mix's loudest cell, with the axes named in the reader's language."""
+    mix_power = spectrogram.mel_power(separation.mix, separation.rate)
+    reference = float(mix_power.max()) or 1.0
+    labels = {"time_label": message("audio_separation.axis.time"),
+              "frequency_label": message("audio_separation.axis.frequency"), "start": separation.start}
+
+    def picture(power: np.ndarray) -> np.ndarray:
+        return spectrogram.render(power, separation.rate, reference, **labels)
+
+    def picture_of(samples: np.ndarray) -> np.ndarray:
+        return picture(spectrogram.mel_power(samples, separation.rate))
+
+    stems = {label: picture_of(samples) for label, samples in separation.stems.items()}
+    return picture(mix_power), stems, picture_of(separation.residual)
 
 
 def _safe_name(name: str) -> str:

@@ -3,7 +3,8 @@
 A mel spectrogram puts time left to right and pitch bottom to top (spaced as the ear hears
 it), with brightness for loudness. All pictures of one separation use the same reference
 (the mix's loudest cell) and the same colour range, so a stem that looks darker than the
-mix at some place *is* quieter there: the eye can follow where each part of the mix went.
+mix at some place *is* quieter there: the eye can follow where each part of the mix went
+(``separation.spectrograms`` draws the pictures of one run so).
 """
 
 from __future__ import annotations

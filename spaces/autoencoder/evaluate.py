@@ -6,7 +6,8 @@ import numpy as np
 import torch
 
 from autoencoder import checkpoint
-from autoencoder.model import CODE_SIZES, Autoencoder, count_parameters
+from autoencoder.model import Autoencoder
+from shared.mnist_training import count_parameters
 
 
 @torch.inference_mode()
@@ -24,7 +25,7 @@ def reconstruction_error(model: Autoencoder, images: np.ndarray, batch_size: int
 
 def evaluate(test_images: np.ndarray, test_labels: np.ndarray) -> list[dict]:
     results = []
-    for size in CODE_SIZES:
+    for size in checkpoint.CODE_SIZES:
         model = checkpoint.shipped_model(size)
         mse = reconstruction_error(model, test_images)
         results.append({"model": checkpoint.model_name(size), "code_size": size, "test_mse_per_pixel": round(mse, 6),

@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from autoencoder.model import Autoencoder
 from shared import live_training
 from shared.device import pick_device
+from shared.mnist import load_mnist
 
 # Small and quick: one hidden layer each way, so a minute on a laptop CPU shows real progress.
 LIVE_HIDDEN = (256, 64)
@@ -41,3 +42,11 @@ def train_live(train_images: np.ndarray, test_images: np.ndarray, code_size: int
         snapshot.preview = torch.stack([test[:PREVIEW_COUNT], rebuilt[:PREVIEW_COUNT]]).cpu().numpy()
 
     yield from live_training.train_for(seconds, train_step, live_training.Snapshot(), measure)
+
+
+def train_on_mnist(code_size: int, seconds: float):
+    """``train_live`` on the MNIST training digits, measured on the test digits (loaded here, so
+    that the tab can say it is preparing while they load)."""
+    train_images, _ = load_mnist("train")
+    test_images, _ = load_mnist("test")
+    yield from train_live(train_images, test_images, code_size, seconds)

@@ -13,7 +13,6 @@ import torch
 from torch import nn
 
 PIXELS = 28 * 28
-CODE_SIZES = (2, 8, 32)  # the shipped bottlenecks
 
 
 class Autoencoder(nn.Module):
@@ -46,7 +45,3 @@ class Autoencoder(nn.Module):
 
     def config(self) -> dict:
         return {"code_size": self.code_size, "hidden": list(self.hidden)}
-
-
-def count_parameters(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())

@@ -8,24 +8,20 @@ The loss is the mean squared error between the digit and its reconstruction, the
 lecture names; the metric is the same error on the test set, per pixel (pixels in [0, 1]).
 """
 
-import sys
+import argparse
+import math
+import time
 from pathlib import Path
 
-sys.path[:0] = [str(Path(__file__).resolve().parents[2]), str(Path(__file__).resolve().parents[1])]
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
 
-import argparse  # noqa: E402
-import math  # noqa: E402
-import time  # noqa: E402
-
-import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
-from tqdm import tqdm  # noqa: E402
-
-from autoencoder import checkpoint  # noqa: E402
-from autoencoder.evaluate import reconstruction_error  # noqa: E402
-from autoencoder.model import CODE_SIZES, Autoencoder, count_parameters  # noqa: E402
-from shared.mnist_training import (add_run_options, load_training_data, merge_metrics, parse_run_args,  # noqa: E402
-                                   run_record, weights_record)
+from autoencoder import checkpoint
+from autoencoder.checkpoint import CODE_SIZES
+from autoencoder.evaluate import reconstruction_error
+from autoencoder.model import Autoencoder
+from shared import mnist_training
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 QUICK_OUT_DIR = REPO_ROOT / "artifacts" / "autoencoder_quick"
@@ -38,8 +34,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--lr", type=float, default=2e-3, help="Adam learning rate, decayed by a cosine schedule")
-    add_run_options(parser, QUICK_TRAIN_IMAGES)  # --seed, --threads, --quick, --out
-    return parse_run_args(parser, argv, QUICK_OUT_DIR, checkpoint.WEIGHTS_DIR)
+    mnist_training.add_run_options(parser, QUICK_TRAIN_IMAGES)  # --seed, --threads, --quick, --out
+    return mnist_training.parse_run_args(parser, argv, QUICK_OUT_DIR, checkpoint.WEIGHTS_DIR)
 
 
 def train_one(code_size: int, args, x_train, test_images) -> dict:
@@ -51,7 +47,8 @@ def train_one(code_size: int, args, x_train, test_images) -> dict:
     steps_per_epoch = math.ceil(len(x_train) / args.batch_size)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs * steps_per_epoch,
                                                           eta_min=args.lr / 20)
-    print(f"{name}: {count_parameters(model):,} parameters, {args.epochs} epochs, {len(x_train):,} training images")
+    print(f"{name}: {mnist_training.count_parameters(model):,} parameters, {args.epochs} epochs, "
+          f"{len(x_train):,} training images")
     history, train_seconds = [], 0.0
     for epoch in range(1, args.epochs + 1):
         model.train()
@@ -85,28 +82,29 @@ def train_one(code_size: int, args, x_train, test_images) -> dict:
         "test_mse_per_pixel": mse,
         "test_psnr_db": round(10 * math.log10(1.0 / mse), 2),
         "compression_ratio_float32": round(784 / (4 * code_size), 2),
-        "parameters": count_parameters(model), "epochs": args.epochs,
+        "parameters": mnist_training.count_parameters(model), "epochs": args.epochs,
         "train_seconds": round(train_seconds, 1),
         "hyperparameters": {"batch_size": args.batch_size, "optimizer": "Adam", "lr": args.lr,
                             "schedule": "cosine to lr/20", "loss": "MSE", "hidden": list(model.hidden)},
-        **weights_record(path),
+        **mnist_training.weights_record(path),
         "history": history,
     }
 
 
 def main(args) -> dict:
     torch.set_num_threads(args.threads)
-    data = load_training_data(QUICK_TRAIN_IMAGES if args.quick else None)
+    data = mnist_training.load_training_data(QUICK_TRAIN_IMAGES if args.quick else None)
     x_train = torch.tensor(data.train_images).float().div_(255)
     results = {checkpoint.model_name(size): train_one(size, args, x_train, data.test_images)
                for size in args.sizes}
-    metrics = merge_metrics(args.out / checkpoint.METRICS_PATH.name, results, {
+    metrics = mnist_training.merge_metrics(args.out / checkpoint.METRICS_PATH.name, results, {
         "metric": "test mean squared error per pixel (pixels in [0, 1]) over all 10 000 test images",
-        **run_record(args, data.checksum),
+        **mnist_training.run_record(args, data.checksum),
     })
     for size in args.sizes:
         entry = metrics["models"][checkpoint.model_name(size)]
-        print(f"{entry['model']}: test MSE {entry['test_mse_per_pixel']:.5f} per pixel, PSNR {entry['test_psnr_db']} dB")
+        print(f"{entry['model']}: test MSE {entry['test_mse_per_pixel']:.5f} per pixel, "
+              f"PSNR {entry['test_psnr_db']} dB")
     return metrics
 
 

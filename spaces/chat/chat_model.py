@@ -1,10 +1,11 @@
-"""The chat models on offer, and loading them (one in memory at a time, cached)."""
+"""The chat models on offer, loading them (one in memory at a time, cached), and their reply."""
 
 from __future__ import annotations
 
 from shared import models
-from shared.llm_stream import load_causal_lm
 from shared.device import on_gpu
+from shared.errors import LabError
+from shared.llm_stream import load_causal_lm
 
 # Registry keys; the first is the default and runs on a CPU. The others need a GPU: a 7B or
 # 11B model would take minutes per answer on two CPU cores and more memory than a free Space has.
@@ -17,6 +18,13 @@ CACHE_KEY = "chat"
 
 def available(choice: str) -> bool:
     return choice not in GPU_ONLY or on_gpu()
+
+
+def check_available(choice: str) -> str:
+    """``choice`` when this server can run it; a model that needs a GPU is refused on a CPU."""
+    if not available(choice):
+        raise LabError("chat.gpu_only", model=models.model_id(choice))
+    return choice
 
 
 def get(choice: str):

@@ -1,18 +1,25 @@
 """A conversation as the chat model reads it: messages in, the model's chat template applied,
-old turns dropped when the whole does not fit. Pure functions of plain lists and dicts."""
+old turns dropped when the whole does not fit in the room its reply leaves. Pure functions of
+plain lists and dicts."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.device import by_hardware
+from shared.errors import LabError
+
 ROLES = ("user", "assistant")
+# A CPU reads a long conversation slowly, and every visitor waits for it: it reads less there.
+MAX_CONTEXT_TOKENS = by_hardware(cpu=1536, gpu=4096)
+MIN_CONTEXT_TOKENS = 16  # what the conversation keeps however long a reply is asked for
 
 
-class ConversationTooLong(ValueError):
+class ConversationTooLong(LabError):
     """Even the newest message alone does not fit in the model's context."""
 
     def __init__(self, tokens: int, limit: int):
-        super().__init__(f"{tokens} tokens, limit {limit}")
+        super().__init__("chat.too_long", tokens=tokens, limit=limit)
         self.tokens, self.limit = tokens, limit
 
 
@@ -50,6 +57,13 @@ def build_messages(system_prompt: str, history: list[dict], user_message: str) -
     return messages + list(history) + [{"role": "user", "content": user_message}]
 
 
+def context_limit(positions: int | None, max_new_tokens: int) -> int:
+    """How many tokens of conversation the model reads: its ``positions`` (``max_position_embeddings``,
+    at most ``MAX_CONTEXT_TOKENS``) less the ``max_new_tokens`` of its reply."""
+    readable = min(MAX_CONTEXT_TOKENS, int(positions or MAX_CONTEXT_TOKENS))
+    return max(MIN_CONTEXT_TOKENS, readable - max_new_tokens)
+
+
 def encode(tokenizer, messages: list[dict], limit: int) -> EncodedChat:
     """Token ids of the conversation with the template's assistant prefix, at most ``limit`` of them.
 
@@ -72,9 +86,11 @@ def _apply_template(tokenizer, messages: list[dict]) -> list[int]:
     return list(encoded["input_ids"])
 
 
-def without_last_reply(history: list[dict]) -> tuple[list[dict], str | None]:
+def without_last_reply(history: list[dict]) -> tuple[list[dict], str]:
     """For "regenerate": the history before the last user message, and that message."""
     for index in range(len(history) - 1, -1, -1):
         if history[index]["role"] == "user":
-            return history[:index], history[index]["content"]
-    return history, None
+            if history[index]["content"].strip():
+                return history[:index], history[index]["content"]
+            break
+    raise LabError("chat.nothing_to_regenerate")

@@ -7,147 +7,128 @@ running generation for real, not only the stream) and a few private helpers for 
 
 from __future__ import annotations
 
-
 import gradio as gr
-import torch
 
 from chat import chat_model
-from chat.conversation import ConversationTooLong, build_messages, encode, normalize_history, without_last_reply
-from shared.device import on_gpu
-from shared.gpu import GPU_EVENT, gpu, out_of_memory_error
-from shared.i18n import error, message, number, ui_text, warn
-from shared.llm_stream import StopSignals, sampling_settings, session_of, stream_generate
-from shared.models import model_id, status_component
-from shared.validation import check_number, check_text
+from chat.conversation import build_messages, context_limit, encode, normalize_history, without_last_reply
+from shared import ui
+from shared.controls import Choice, Number, Text
+from shared.device import by_hardware
+from shared.gpu import GPU_EVENT, gpu
+from shared.i18n import message, number
+from shared.models import model_id
+from shared.run_control import StopSignals, session_of
+from shared.ui import ui_text
 
-MAX_MESSAGE_CHARS = 4000
-MAX_SYSTEM_CHARS = 2000
 MAX_HISTORY_MESSAGES = 40
-# A CPU writes a few tokens per second: long replies and long contexts would block the queue.
-MAX_NEW_TOKENS = 1024 if on_gpu() else 256
-MAX_CONTEXT_TOKENS = 4096 if on_gpu() else 1536
 
-stop_signals = StopSignals()
+MESSAGE = Text("chat.message", max_chars=4000, default=None, empty="chat.empty", placeholder=True, lines=2)
+SYSTEM = Text("chat.system", max_chars=2000, empty=None, lines=3)  # empty: the default role (chat.system_default)
+MODEL = Choice("chat.model", choices=chat_model.CHOICES, default=chat_model.CHOICES[0],
+               names=tuple(chat_model.LABELS[c] for c in chat_model.CHOICES), dropdown=True, info=True)
+TEMPERATURE = Number("chat.temperature", low=0.0, high=1.5, default=0.7, step=0.05, info=True)
+TOP_P = Number("chat.top_p", low=0.05, high=1.0, default=0.9, step=0.01)
+# A CPU writes a few tokens per second: a long reply would block the queue. The slider moves in
+# steps of 16; an API client may ask for a shorter reply, down to a single token.
+MAX_NEW_TOKENS = Number("chat.max_new_tokens", low=16, high=by_hardware(cpu=256, gpu=1024), default=256, step=16,
+                        integer=True, api_low=1)
+
+STOP = StopSignals("chat")
 
 
 def build() -> None:
+    # The settings sit in the right column but feed the events of the buttons on the left, which the
+    # Stop button between them cancels: they are made first and placed later, like the speed line.
+    model = ui.component(MODEL, render=False)
+    system = ui.component(SYSTEM, placeholder=ui_text("chat.system_default"), render=False)
+    sampling = [ui.component(control, render=False) for control in (TEMPERATURE, TOP_P, MAX_NEW_TOKENS)]
+    stats = gr.Markdown(render=False)
     with gr.Row(equal_height=False):
         with gr.Column(scale=6, min_width=320):
-            status = status_component("chat")
+            status = ui.model_status("chat")
             chatbot = gr.Chatbot(label=ui_text("chat.chatbot"), height=460, buttons=["copy"])
-            message_box = gr.Textbox(label=ui_text("chat.message"), placeholder=ui_text("chat.placeholder"),
-                                     lines=2, max_length=MAX_MESSAGE_CHARS, submit_btn=False)
+            message_box = ui.component(MESSAGE, submit_btn=False)
+            settings = [system, model, *sampling]
+            outputs = [chatbot, stats, status]
             with gr.Row():
                 send = gr.Button(ui_text("chat.send"), variant="primary")
-                stop = gr.Button(ui_text("chat.stop"), variant="stop")
-                regenerate = gr.Button(ui_text("chat.regenerate"))
+                # preprocess=False: the components' own checks answer in English only, ours in the caller's language.
+                sent = send.click(chat, [message_box, chatbot, *settings], outputs, api_name="chat", api_description=(
+                    "Message, history (messages format), system prompt, model key, temperature, top-p and max new "
+                    "tokens in; the history with the streamed reply, the speed and the model line out."),
+                    preprocess=False, **GPU_EVENT)
+                submitted = message_box.submit(chat, [message_box, chatbot, *settings], outputs,
+                                               api_name="chat_submit", api_visibility="private", **GPU_EVENT)
+                regenerate = gr.Button(ui_text("chat.regenerate"), render=False)
+                regenerated = regenerate.click(chat_regenerate, [chatbot, *settings], outputs,
+                                               api_name="chat_regenerate", preprocess=False, **GPU_EVENT)
+                ui.stop_button("chat", cancels=[sent, submitted, regenerated], signals=STOP, api_name="chat_stop")
+                regenerate.render()
                 clear = gr.Button(ui_text("chat.clear"))
-            stats = gr.Markdown()
+            stats.render()
         with gr.Column(scale=4, min_width=280):
-            model = gr.Dropdown(choices=[(chat_model.LABELS[c], c) for c in chat_model.CHOICES],
-                                value=chat_model.CHOICES[0], label=ui_text("chat.model"),
-                                info=ui_text("chat.model_info"))
-            system = gr.Textbox(label=ui_text("chat.system"), placeholder=ui_text("chat.system_default"), lines=3,
-                                max_length=MAX_SYSTEM_CHARS)
-            with gr.Accordion(ui_text("chat.settings"), open=True):
-                temperature = gr.Slider(0.0, 1.5, value=0.7, step=0.05, label=ui_text("chat.temperature"),
-                                        info=ui_text("chat.temperature_info"))
-                top_p = gr.Slider(0.05, 1.0, value=0.9, step=0.01, label=ui_text("chat.top_p"))
-                max_new_tokens = gr.Slider(16, MAX_NEW_TOKENS, value=min(256, MAX_NEW_TOKENS), step=16,
-                                           label=ui_text("chat.max_new_tokens"))
+            model.render()
+            system.render()
+            with ui.advanced(demo="chat", open=True):
+                for slider in sampling:
+                    slider.render()
             with gr.Accordion(ui_text("chat.explain.heading"), open=False):
                 gr.Markdown(ui_text("chat.explain"))
 
-    settings = [system, model, temperature, top_p, max_new_tokens]
-    outputs = [chatbot, stats, status]
-    sent = send.click(chat, [message_box, chatbot, *settings], outputs, api_name="chat",
-                      api_description="Message, history (messages format), system prompt, model key, temperature, "
-                                      "top-p and max new tokens in; the history with the streamed reply, the speed "
-                                      "and the model line out.", preprocess=False, **GPU_EVENT)
-    sent.success(_clear_text, None, message_box, api_name="chat_clear_message", api_visibility="private",
-                 queue=False)
-    submitted = message_box.submit(chat, [message_box, chatbot, *settings], outputs, api_name="chat_submit",
-                                   api_visibility="private", **GPU_EVENT)
-    submitted.success(_clear_text, None, message_box, api_name="chat_clear_message_submit",
-                      api_visibility="private", queue=False)
-    regenerated = regenerate.click(chat_regenerate, [chatbot, *settings], outputs, api_name="chat_regenerate",
-                                   preprocess=False, **GPU_EVENT)
-    stop.click(stop_chat, None, None, api_name="chat_stop", api_visibility="private", queue=False,
-               cancels=[sent, submitted, regenerated])
+    for event, name in ((sent, "chat_clear_message"), (submitted, "chat_clear_message_submit")):
+        event.success(_clear_text, None, message_box, api_name=name, api_visibility="private", queue=False)
     clear.click(_clear_chat, None, [chatbot, stats], api_name="chat_clear", api_visibility="private", queue=False)
 
 
+@ui.handler
 def _clear_text() -> str:
     return ""
 
 
+@ui.handler
 def _clear_chat():
     return [], ""
 
 
-def _check_choice(choice: object) -> str:
-    if choice not in chat_model.CHOICES:
-        raise error("chat.unknown_model", name=str(choice)[:60])
-    if not chat_model.available(choice):
-        raise error("chat.gpu_only", model=model_id(choice))
-    return choice  # type: ignore[return-value]
-
-
+@ui.handler
 def chat(user_message, history, system_prompt, choice, temperature, top_p, max_new_tokens,
          request: gr.Request = None):
     """Stream the assistant's reply to ``user_message``, after the earlier ``history``."""
-    text = check_text(user_message, MAX_MESSAGE_CHARS, empty_hint="chat.empty")
+    text = MESSAGE.check(user_message)
     history = normalize_history(history)[-MAX_HISTORY_MESSAGES:]
     yield from _reply(text, history, system_prompt, choice, temperature, top_p, max_new_tokens, request)
 
 
+@ui.handler
 def chat_regenerate(history, system_prompt, choice, temperature, top_p, max_new_tokens, request: gr.Request = None):
     """Drop the last answer and answer the last question again."""
     earlier, question = without_last_reply(normalize_history(history))
-    if question is None or not question.strip():
-        raise error("chat.nothing_to_regenerate")
     yield from _reply(question, earlier[-MAX_HISTORY_MESSAGES:], system_prompt, choice, temperature, top_p,
                       max_new_tokens, request)
 
 
 @gpu(duration=120)
 def _reply(text, history, system_prompt, choice, temperature, top_p, max_new_tokens, request):
-    choice = _check_choice(choice)
-    system_prompt = "" if system_prompt is None else str(system_prompt)
-    if len(system_prompt) > MAX_SYSTEM_CHARS:
-        raise error("shared.text.too_long", n=len(system_prompt), limit=MAX_SYSTEM_CHARS)
-    system_prompt = system_prompt.replace("\x00", "").strip() or message("chat.system_default")
-    temperature = float(check_number(temperature, message("chat.temperature"), 0.0, 1.5))
-    top_p = float(check_number(top_p, message("chat.top_p"), 0.01, 1.0))
-    max_new = int(check_number(max_new_tokens, message("chat.max_new_tokens"), 1, MAX_NEW_TOKENS, integer=True))
+    from shared.llm_stream import stream_reply
+
+    choice = chat_model.check_available(MODEL.check(choice))
+    system_prompt = SYSTEM.check(system_prompt).strip() or message("chat.system_default")
+    temperature, top_p = TEMPERATURE.check(temperature), TOP_P.check(top_p)
+    max_new = MAX_NEW_TOKENS.check(max_new_tokens)
 
     model, tokenizer = chat_model.get(choice)
-    positions = getattr(model.config, "max_position_embeddings", None) or MAX_CONTEXT_TOKENS
-    limit = max(16, min(MAX_CONTEXT_TOKENS, int(positions)) - max_new)
-    try:
-        encoded = encode(tokenizer, build_messages(system_prompt, history, text), limit)
-    except ConversationTooLong as too_long:
-        raise error("chat.too_long", tokens=too_long.tokens, limit=too_long.limit) from None
+    limit = context_limit(getattr(model.config, "max_position_embeddings", None), max_new)
+    encoded = encode(tokenizer, build_messages(system_prompt, history, text), limit)
     if encoded.dropped_messages:
-        warn("chat.dropped", n=encoded.dropped_messages)
+        ui.warn("chat.dropped", n=encoded.dropped_messages)
 
     conversation = history + [{"role": "user", "content": text}]
-    yield conversation + [{"role": "assistant", "content": ""}], "", chat_model.status(choice)
-
-    session = session_of(request)
-    stop_event = stop_signals.start(session)
-    input_ids = torch.tensor([encoded.input_ids], device=next(model.parameters()).device)
     status = chat_model.status(choice)
-    try:
-        for reply, run in stream_generate(model, tokenizer, input_ids, stop_event, max_new_tokens=max_new,
-                                          **sampling_settings(temperature, top_p=top_p)):
+    yield conversation + [{"role": "assistant", "content": ""}], "", status
+    with STOP.running(session_of(request)) as stop:
+        for reply, run in stream_reply(model, tokenizer, encoded.input_ids, stop, temperature=temperature,
+                                       top_p=top_p, max_new_tokens=max_new):
             yield conversation + [{"role": "assistant", "content": reply}], _stats_line(choice, run), status
-    except torch.OutOfMemoryError:
-        raise out_of_memory_error() from None
-    except TimeoutError as exc:
-        raise error("chat.failed", detail=str(exc)) from None
-    finally:
-        stop_signals.finish(session, stop_event)
 
 
 def _stats_line(choice: str, run) -> str:
@@ -155,7 +136,3 @@ def _stats_line(choice: str, run) -> str:
                    seconds=number(run.seconds), speed=number(run.tokens_per_second),
                    first=number(run.first_token_seconds or 0.0),
                    stopped=message("chat.stopped") if run.stopped else "")
-
-
-def stop_chat(request: gr.Request = None) -> None:
-    stop_signals.stop(session_of(request))

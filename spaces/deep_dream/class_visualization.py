@@ -22,9 +22,10 @@ import torch
 import torch.nn.functional as F
 
 from shared.digit_classifier import normalise
+from shared.errors import LabError
+from shared.mnist import MnistNotFound, load_mnist
 
 SIDE = 28
-START_KINDS = ("noise", "blank", "mnist", "drawing")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,15 @@ def noise_start(seed: int) -> np.ndarray:
 
 def blank_start() -> np.ndarray:
     return np.zeros((SIDE, SIDE), dtype=np.float32)
+
+
+def mnist_test_digit(index: int) -> np.ndarray:
+    """Digit number ``index`` of the MNIST test set, (28, 28) float32 in [0, 1]."""
+    try:
+        images, _ = load_mnist("test")
+    except MnistNotFound:
+        raise LabError("deep_dream.mnist_missing") from None
+    return images[index].astype(np.float32) / 255.0
 
 
 @torch.no_grad()

@@ -16,25 +16,25 @@ and arches, late ones (4d–5b) whole dog heads and buildings.
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from deep_dream.layers import DEFAULT_LAYER, STAGES
 from shared import torchvision_weights
+from shared.digit_pictures import to_uint8
 
 WEIGHTS_ENUM = "GoogLeNet_Weights"
-# GoogLeNet's stages in the order the data flows; a dream stops at the chosen layer.
-STAGES = ("conv1", "maxpool1", "conv2", "conv3", "maxpool2", "inception3a", "inception3b", "maxpool3",
-          "inception4a", "inception4b", "inception4c", "inception4d", "inception4e", "maxpool4",
-          "inception5a", "inception5b")
-LAYERS = tuple(s for s in STAGES if s.startswith("inception"))
-DEFAULT_LAYER = "inception4c"
 # The smallest octave must still leave a few pixels at the deepest layer (stride 32).
 MIN_OCTAVE_SIDE = 48
+# Stream a picture every few steps (and at the end of each octave): each one is a PNG sent to the browser.
+PREVIEW_EVERY = 2
 
 
 def build_googlenet() -> nn.Module:
@@ -115,3 +115,48 @@ def _ascent_step(model, pixels, layer, step_size, jitter, generator) -> tuple[to
     with torch.no_grad():
         pixels = (pixels + step_size * gradient / (gradient.abs().mean() + 1e-12)).clamp(0.0, 1.0)
     return pixels, objective.item()
+
+
+@dataclass(frozen=True)
+class DreamProgress:
+    """Where a dream stands after one of its steps, as the tab follows it."""
+
+    done: int  # steps so far
+    total: int  # steps of the whole dream: octaves × iterations
+    octave: int  # 0-based octave of this step
+    octaves: int  # the octaves run (too small ones are left out)
+    picture: np.ndarray  # (H, W, 3) uint8, at this octave's size
+    octave_ends: tuple[np.ndarray, ...]  # (H, W, 3) uint8: the picture at the end of each octave so far
+    preview: bool  # worth sending to the page now (every PREVIEW_EVERY steps, each octave's end, the result)
+    seconds: float  # since the dream started
+    device: str  # where it runs: "cpu", "cuda", "mps"
+
+    @property
+    def finished(self) -> bool:
+        return self.done == self.total
+
+
+def dream_progress(model: nn.Module, image: np.ndarray, layer: str = DEFAULT_LAYER, octaves: int = 3,
+                   octave_scale: float = 1.4, iterations: int = 10, step_size: float = 0.01, jitter: int = 16,
+                   seed: int = 0, device: torch.device | str = "cpu",
+                   stop: threading.Event | None = None) -> Iterator[DreamProgress]:
+    """``dream``, followed step by step: the count, the octave ends, the pictures worth showing.
+
+    ``stop``, once set, ends the dream before its next step.
+    """
+    sizes = octave_sizes(image.shape[0], image.shape[1], octaves, octave_scale)
+    total = len(sizes) * iterations
+    octave_ends: list[np.ndarray] = []
+    started = time.perf_counter()
+    steps = dream(model, image, layer, octaves, octave_scale, iterations, step_size, jitter, seed, device)
+    for done, step in enumerate(steps, start=1):
+        picture = to_uint8(step.image)
+        end_of_octave = step.iteration == iterations - 1
+        if end_of_octave:
+            octave_ends.append(picture)
+        yield DreamProgress(done=done, total=total, octave=step.octave, octaves=len(sizes), picture=picture,
+                            octave_ends=tuple(octave_ends),
+                            preview=end_of_octave or done % PREVIEW_EVERY == 0,
+                            seconds=time.perf_counter() - started, device=torch.device(device).type)
+        if stop is not None and stop.is_set():
+            return

@@ -1,4 +1,9 @@
-"""Pictures and tables the tab shows: enlarged digits, signed differences, probability rows."""
+"""Pictures and tables the tab shows: signed differences, photos fitted to a size, probability rows.
+
+Digits are drawn by ``shared.digit_pictures.digit_image``, photos turned into uint8 by
+``shared.digit_pictures.to_uint8``, the bar chart of the ten probabilities by
+``shared.digit_classifier.probability_table``.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +13,15 @@ from PIL import Image
 from shared.colour_maps import DIVERGING, colour
 
 
-def digit_picture(digit: np.ndarray, scale: int = 8) -> np.ndarray:
-    """A 28×28 [0, 1] digit as grey RGB, each pixel a crisp ``scale``×``scale`` square."""
-    grey = np.clip(np.asarray(digit) * 255.0, 0, 255).round().astype(np.uint8)
-    return _enlarge(np.repeat(grey[..., None], 3, axis=2), scale)
-
-
 def difference_picture(difference: np.ndarray, scale: int = 8) -> np.ndarray:
     """Signed changes: red where ink was added, blue where removed, white unchanged.
 
     The scale is symmetric around zero and fixed by the largest change, so equal colours
-    mean equal amounts either way.
+    mean equal amounts either way. Each pixel becomes a crisp ``scale``×``scale`` square.
     """
     limit = float(np.abs(difference).max()) or 1.0
-    return _enlarge(colour((np.asarray(difference, dtype=np.float32) / limit + 1.0) / 2.0, DIVERGING), scale)
-
-
-def photo_picture(image: np.ndarray) -> np.ndarray:
-    """A (H, W, 3) float picture in [0, 1] as uint8."""
-    return np.clip(np.asarray(image) * 255.0, 0, 255).round().astype(np.uint8)
+    tile = colour((np.asarray(difference, dtype=np.float32) / limit + 1.0) / 2.0, DIVERGING)
+    return np.repeat(np.repeat(tile, scale, axis=0), scale, axis=1)
 
 
 def fit_photo(image: Image.Image, max_side: int) -> np.ndarray:
@@ -44,13 +39,6 @@ def probability_vector(probabilities: np.ndarray, decimal: str = ".") -> str:
     return ("[" + " ".join(f"{p:.2f}" for p in probabilities) + "]").replace(".", decimal)
 
 
-def probability_table(probabilities: np.ndarray):
-    """Bar-chart data: one row per digit."""
-    import pandas as pd
-
-    return pd.DataFrame({"digit": [str(d) for d in range(10)], "probability": [float(p) for p in probabilities]})
-
-
 def curve_table(values: np.ndarray, x_name: str = "step", y_name: str = "probability"):
     import pandas as pd
 
@@ -62,7 +50,3 @@ def filmstrip_indices(count: int, frames: int = 12) -> list[int]:
     if count <= frames:
         return list(range(count))
     return sorted({round(i * (count - 1) / (frames - 1)) for i in range(frames)})
-
-
-def _enlarge(tile: np.ndarray, scale: int) -> np.ndarray:
-    return np.repeat(np.repeat(tile, scale, axis=0), scale, axis=1)

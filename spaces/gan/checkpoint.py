@@ -17,6 +17,7 @@ from torch import nn
 
 from gan.model import Discriminator, Generator
 from shared.mnist_training import load_model, read_metrics, save_model
+from shared.run_control import WeightsMissing
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 GENERATOR_PATH = WEIGHTS_DIR / "gan_generator.safetensors"
@@ -56,6 +57,8 @@ def save_story(path: Path, steps: list[int], images: np.ndarray, labels: np.ndar
 
 @lru_cache(maxsize=1)
 def shipped_story() -> dict[str, np.ndarray]:
+    if not STORY_PATH.is_file():
+        raise WeightsMissing(STORY_PATH)
     return load_numpy(str(STORY_PATH))
 
 

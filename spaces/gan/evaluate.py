@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from gan import checkpoint
-from gan.model import count_parameters
 from gan.quality import sample_quality
 from gan.sampling import generate, noise_and_labels
+from shared.mnist_training import count_parameters
 
 EVALUATION_SAMPLES = 10_000
 

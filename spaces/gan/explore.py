@@ -9,8 +9,9 @@ import numpy as np
 import torch
 
 from gan import checkpoint
-from gan.model import CLASSES, from_unit
-from gan.sampling import ANY_DIGIT, generate, noise_and_labels, slerp
+from gan.digits import ANY_DIGIT, CLASSES
+from gan.model import from_unit
+from gan.sampling import generate, noise_and_labels, slerp
 
 
 @torch.inference_mode()

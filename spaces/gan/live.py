@@ -10,9 +10,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from gan.model import CLASSES, Discriminator, Generator, from_unit, to_unit
+from gan.digits import CLASSES
+from gan.model import Discriminator, Generator, from_unit, to_unit
 from shared import live_training
 from shared.device import pick_device
+from shared.mnist import load_mnist
 
 # Half the channels of the shipped GAN, so a minute on a laptop CPU shows real progress.
 LIVE_CHANNELS = 32
@@ -67,3 +69,9 @@ def train_live(train_images: np.ndarray, train_labels: np.ndarray, seconds: floa
         generator_net.train()
 
     yield from live_training.train_for(seconds, train_step, Snapshot(), measure)
+
+
+def train_on_mnist(seconds: float):
+    """``train_live`` on the MNIST training digits (loaded here, so that the tab can say it is
+    preparing while they load)."""
+    yield from train_live(*load_mnist("train"), seconds)

@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-CLASSES = 10
+from gan.digits import CLASSES
 
 
 class Generator(nn.Module):
@@ -85,7 +85,3 @@ def to_unit(images: torch.Tensor) -> torch.Tensor:
 def from_unit(images: torch.Tensor) -> torch.Tensor:
     """Pixels in [0, 1], (N, 28, 28) → the discriminator's input in [-1, 1], (N, 1, 28, 28)."""
     return images.unsqueeze(1) * 2.0 - 1.0
-
-
-def count_parameters(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())

@@ -9,12 +9,12 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from gan.model import CLASSES, Generator, to_unit
+from gan.digits import ANY_DIGIT, CLASSES
+from gan.model import Generator, to_unit
 
-ANY_DIGIT = -1
 
-
-def noise_and_labels(seed: int, count: int, noise_dim: int, digit: int = ANY_DIGIT) -> tuple[torch.Tensor, torch.Tensor]:
+def noise_and_labels(seed: int, count: int, noise_dim: int,
+                     digit: int = ANY_DIGIT) -> tuple[torch.Tensor, torch.Tensor]:
     """The generator's inputs for ``count`` pictures of ``seed``.
 
     NumPy's generators fill arrays as one sequential stream, so asking for fewer pictures

@@ -9,23 +9,28 @@ generated ones, then teaches the generator to fool the updated discriminator (th
 points of training: the tab's slider through training shows those pictures.
 """
 
-import sys
+import argparse
+import time
 from pathlib import Path
 
-sys.path[:0] = [str(Path(__file__).resolve().parents[2]), str(Path(__file__).resolve().parents[1])]
+import numpy as np
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
 
-import argparse  # noqa: E402
-import time  # noqa: E402
-
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
-from tqdm import tqdm  # noqa: E402
-
-from gan import checkpoint  # noqa: E402
-from gan.model import CLASSES, Discriminator, Generator, count_parameters, from_unit, to_unit  # noqa: E402
-from shared.mnist_training import (add_run_options, file_sha256, load_training_data, parse_run_args,  # noqa: E402
-                                   run_record, write_metrics)
+from gan import checkpoint
+from gan.digits import CLASSES
+from gan.model import Discriminator, Generator, from_unit, to_unit
+from shared.mnist_training import (
+    add_run_options,
+    count_parameters,
+    file_sha256,
+    load_training_data,
+    parse_run_args,
+    run_record,
+    write_metrics,
+)
+from shared.run_control import WeightsMissing
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 QUICK_OUT_DIR = REPO_ROOT / "artifacts" / "gan_quick"
@@ -129,11 +134,13 @@ def train(args) -> dict:
         seconds = time.perf_counter() - started
         train_seconds += seconds
         mean = sums / steps_per_epoch
-        row = {"epoch": epoch, "generator_loss": round(float(mean[0]), 4), "discriminator_loss": round(float(mean[1]), 4),
-               "d_real": round(float(mean[2]), 4), "d_fake": round(float(mean[3]), 4), "seconds": round(seconds, 1)}
+        row = {"epoch": epoch, "generator_loss": round(float(mean[0]), 4),
+               "discriminator_loss": round(float(mean[1]), 4), "d_real": round(float(mean[2]), 4),
+               "d_fake": round(float(mean[3]), 4), "seconds": round(seconds, 1)}
         history.append(row)
-        print(f"epoch {epoch}/{args.epochs}: G loss {row['generator_loss']:.3f}, D loss {row['discriminator_loss']:.3f}, "
-              f"D(real) {row['d_real']:.2f}, D(fake) {row['d_fake']:.2f}, {seconds:.0f} s", flush=True)
+        print(f"epoch {epoch}/{args.epochs}: G loss {row['generator_loss']:.3f}, "
+              f"D loss {row['discriminator_loss']:.3f}, D(real) {row['d_real']:.2f}, "
+              f"D(fake) {row['d_fake']:.2f}, {seconds:.0f} s", flush=True)
 
     generator_net = generator_net.to(memory_format=torch.contiguous_format).eval()
     discriminator = discriminator.to(memory_format=torch.contiguous_format).eval()
@@ -159,13 +166,13 @@ def train(args) -> dict:
         "history": history,
         "loss_history": losses,
     }
-    try:  # the quality numbers need the CNN tab's classifier; training does not
+    try:  # the quality numbers need the shared digit classifier's weights; training does not
         from gan.quality import sample_quality
         from gan.sampling import generate, noise_and_labels
 
         noise, labels = noise_and_labels(0, 10_000, generator_net.noise_dim)
         metrics.update(sample_quality(generate(generator_net, noise, labels), data.test_images))
-    except FileNotFoundError as missing:
+    except WeightsMissing as missing:
         print(f"quality metrics skipped: {missing}")
     write_metrics(args.out / checkpoint.METRICS_PATH.name, metrics)
     print(f"wrote {generator_path.name}, {discriminator_path.name}, {story_path.name} and metrics.json to {args.out}")

@@ -1,43 +1,63 @@
 """The "GAN" tab: digits from a seed with the discriminator's verdicts, a walk between two seeds,
 the discriminator on real digits, the training story (a slider through training) and live training.
 
-Public API: ``gan_generate`` (seed, count, digit → images), ``gan_walk``; the rest is private.
+API: ``gan_generate`` (seed, count, digit → captioned digits) and ``gan_walk`` (API only),
+``gan_live_train`` (the live panel's button); the rest is private wiring of the page.
 """
 
 from __future__ import annotations
 
 import random
+from functools import partial
+from typing import TYPE_CHECKING
 
 import gradio as gr
 import numpy as np
-import pandas as pd
+from gradio.data_classes import FileData
+from PIL import Image
 
-from gan import checkpoint, explore, live, plots
-from shared import digit_pictures, live_training
-from gan.sampling import ANY_DIGIT
+from gan import plots
+from gan.digits import ANY_DIGIT, DIGITS
+from shared import digit_pictures, live_training, ui
+from shared.controls import Choice, Number, Seed
 from shared.cpu import single_threaded
 from shared.gpu import gpu
-from shared.i18n import error, message, number, percent, ui_text
-from shared.validation import check_number, check_seed
+from shared.i18n import message, number, percent, widget_key
+from shared.run_control import WeightsMissing
+from shared.ui import ui_text
 
-MAX_COUNT = 64
-MIN_STEPS, MAX_STEPS = 2, 24
+if TYPE_CHECKING:
+    from gan.live import Snapshot
+
 GALLERY_SCALE = 4
 REAL_SHOWN = 16
+# train.py keeps about 30 snapshots of training (never more than 60); the slider ends at the
+# shipped story's last one once the page opens, and each frame is checked against that end.
+MOST_SNAPSHOTS = 64
 
-
-def _digit_choices():
-    return [(ui_text("gan.any"), ANY_DIGIT)] + [(str(d), d) for d in range(10)]
+SEED = Seed("gan.seed", default=2024, named=True)
+DIGIT = Choice("gan.digit", choices=(ANY_DIGIT, *DIGITS), default=ANY_DIGIT, labels="gan.digits",
+               translated=(ANY_DIGIT,), dropdown=True, named=True)
+COUNT = Number("gan.count", low=1, high=64, default=16, step=1, integer=True, named=True)
+SEED_A = Seed("gan.seed_a", default=1)
+DIGIT_A = Choice("gan.digit_a", choices=DIGITS, default=3, dropdown=True)
+SEED_B = Seed("gan.seed_b", default=2)
+DIGIT_B = Choice("gan.digit_b", choices=DIGITS, default=8, dropdown=True)
+# The API may walk in more steps than the slider offers.
+STEPS = Number("gan.steps", low=2, high=16, default=10, step=1, integer=True, api_high=24, named=True)
+STORY_MOMENT = Number("gan.story.slider", low=0, high=MOST_SNAPSHOTS - 1, default=0, step=1, integer=True,
+                      named=True)
+LIVE_SECONDS = live_training.seconds_control(45)
 
 
 def build() -> None:
     with gr.Accordion(ui_text("gan.grid.heading"), open=True):
         gr.Markdown(ui_text("gan.grid.explain"))
         with gr.Row():
-            seed = gr.Number(value=2024, precision=0, label=ui_text("gan.seed"), min_width=140)
+            seed = ui.component(SEED, min_width=140)
             new_seed = gr.Button(ui_text("gan.new_seed"), min_width=120)
-            digit = gr.Dropdown(choices=_digit_choices(), value=ANY_DIGIT, label=ui_text("gan.digit"), min_width=140)
-            count = gr.Slider(1, MAX_COUNT, value=16, step=1, label=ui_text("gan.count"))
+            digit = ui.component(DIGIT, min_width=140)
+            count = ui.component(COUNT)
             generate_button = gr.Button(ui_text("gan.generate"), variant="primary")
         seed_used = gr.Markdown()
         grid = gr.Gallery(label=ui_text("gan.grid"), columns=8, height="auto", format="png", object_fit="contain")
@@ -45,13 +65,9 @@ def build() -> None:
     with gr.Accordion(ui_text("gan.walk.heading"), open=True):
         gr.Markdown(ui_text("gan.walk.explain"))
         with gr.Row():
-            seed_a = gr.Number(value=1, precision=0, label=ui_text("gan.seed_a"), min_width=120)
-            digit_a = gr.Dropdown(choices=[(str(d), d) for d in range(10)], value=3, label=ui_text("gan.digit_a"),
-                                  min_width=100)
-            seed_b = gr.Number(value=2, precision=0, label=ui_text("gan.seed_b"), min_width=120)
-            digit_b = gr.Dropdown(choices=[(str(d), d) for d in range(10)], value=8, label=ui_text("gan.digit_b"),
-                                  min_width=100)
-            steps = gr.Slider(MIN_STEPS, 16, value=10, step=1, label=ui_text("gan.steps"))
+            seed_a, digit_a = ui.component(SEED_A, min_width=120), ui.component(DIGIT_A, min_width=100)
+            seed_b, digit_b = ui.component(SEED_B, min_width=120), ui.component(DIGIT_B, min_width=100)
+            steps = ui.component(STEPS)
             walk_button = gr.Button(ui_text("gan.walk.button"), variant="primary")
         strip = gr.Image(label=ui_text("gan.walk"), format="png", interactive=False, buttons=[])
 
@@ -66,16 +82,17 @@ def build() -> None:
 
     with gr.Accordion(ui_text("gan.story.heading"), open=True):
         story_text = gr.Markdown()
-        story_slider = gr.Slider(0, 1, value=0, step=1, label=ui_text("gan.story.slider"))
+        story_slider = ui.component(STORY_MOMENT)
         story_step = gr.Markdown()
         with gr.Row(equal_height=False):
             story_image = gr.Image(label=ui_text("gan.story.image"), format="png", interactive=False, buttons=[])
             story_curves = gr.Image(label=ui_text("gan.story.curves"), format="png", interactive=False, buttons=[])
 
-    with gr.Accordion(ui_text("gan.how.heading"), open=False):
+    with gr.Accordion(ui_text(widget_key("gan", "how")), open=False):
         how = gr.Markdown()
 
-    live_training.panel("gan", live_train, default_seconds=45)
+    ui.live_training_panel("gan", live_train, explain="gan.live.explain", plot="gan.live.plot",
+                           preview="gan.live.preview", seconds=LIVE_SECONDS)
 
     generate_button.click(generate, inputs=[seed, count, digit], outputs=[grid, seed_used], api_name="gan_generate_ui",
                           api_visibility="private")
@@ -93,94 +110,82 @@ def build() -> None:
                    story_curves, how],
           api_name="gan_page", api_visibility="private", show_progress="hidden")
 
-    # The public API: hidden inputs without bounds of their own, so every check below answers
-    # with a translated message instead of the component's generic one.
-    api_seed, api_count, api_digit = gr.Number(visible=False), gr.Number(visible=False), gr.Number(value=ANY_DIGIT, visible=False)
-    api_seed_b, api_digit_b, api_steps = gr.Number(visible=False), gr.Number(visible=False), gr.Number(visible=False)
-    api_gallery, api_strip = gr.Gallery(visible=False, format="png"), gr.Image(visible=False, format="png")
-    gr.Button(visible=False).click(api_generate, inputs=[api_seed, api_count, api_digit], outputs=api_gallery,
-                                   api_name="gan_generate",
-                                   api_description="A seed (0 to 2^32-1), a count (1-64) and optionally a digit "
-                                                   "(0-9, or -1 for random digits) in; the generated 28×28 digits out, "
-                                                   "each captioned with its digit and the discriminator's probability "
-                                                   "that it is real. The same seed gives the same digits.")
-    gr.Button(visible=False).click(api_walk, inputs=[api_seed, api_digit, api_seed_b, api_digit_b, api_steps],
-                                   outputs=api_strip, api_name="gan_walk",
-                                   api_description="Seed A, digit A, seed B, digit B, steps (2-24) in; a strip of "
-                                                   "digits walking from A to B out.")
+    ui.api(api_generate, api_name="gan_generate")
+    ui.api(api_walk, api_name="gan_walk")
 
 
-def _weights(fn, *args):
-    try:
-        return fn(*args)
-    except FileNotFoundError:
-        raise error("gan.weights_missing") from None
-
-
-def _check_digit(value: object, allow_any: bool) -> int:
-    try:
-        digit = check_number(value, message("gan.digit_name"), ANY_DIGIT if allow_any else 0, 9, integer=True)
-    except gr.Error:
-        raise error("gan.bad_digit", value=value) from None
-    return int(digit)
-
-
-def _captioned(images: np.ndarray, digits: np.ndarray, probabilities: np.ndarray) -> list:
+def _captioned(images: np.ndarray, digits: np.ndarray, probabilities: np.ndarray) -> list[tuple[Image.Image, str]]:
+    """Each picture under its digit and the discriminator's probability that it is real."""
     return [(digit_pictures.digit_image(image, scale=GALLERY_SCALE),
              message("gan.caption", digit=int(d), probability=number(float(p), ".2f")))
-            for image, d, p in zip(images, digits, probabilities)]
+            for image, d, p in zip(images, digits, probabilities, strict=True)]
 
 
+def _generated(seed: int, count: int, digit: int) -> list[tuple[Image.Image, str]]:
+    from gan import explore
+
+    return _captioned(*explore.generate_grid(seed, count, digit))
+
+
+def _walk_strip(seed_a: object, digit_a: object, seed_b: object, digit_b: object, steps: object, *,
+                scale: int) -> Image.Image:
+    """The walk from (seed A, digit A) to (seed B, digit B), each digit ``scale`` times its size."""
+    from gan import explore
+
+    seed_a, seed_b = SEED_A.check(seed_a), SEED_B.check(seed_b)
+    digit_a, digit_b, steps = DIGIT_A.check(digit_a), DIGIT_B.check(digit_b), STEPS.check(steps)
+    return digit_pictures.grid_image(explore.walk(seed_a, digit_a, seed_b, digit_b, steps), columns=steps,
+                                     scale=scale)
+
+
+# --- the page ---
+
+@ui.handler
 @single_threaded
 def generate(seed: object, count: object, digit: object):
-    seed = check_seed(seed)
-    count = check_number(count, message("gan.count_name"), 1, MAX_COUNT, integer=True)
-    digit = _check_digit(digit, allow_any=True)
-    images, digits, probabilities = _weights(explore.generate_grid, seed, count, digit)
-    return _captioned(images, digits, probabilities), message("gan.seed_used", seed=seed)
+    seed, count, digit = SEED.check(seed), COUNT.check(count), DIGIT.check(digit)
+    return _generated(seed, count, digit), message("gan.seed_used", seed=seed)
 
 
-@single_threaded
-def api_generate(seed: object, count: object, digit: object):
-    return generate(seed, count, ANY_DIGIT if digit is None else digit)[0]
-
-
+@ui.handler
 def random_seed() -> int:
     return random.SystemRandom().randrange(0, 2**31)
 
 
+@ui.handler
 @single_threaded
 def walk(seed_a: object, digit_a: object, seed_b: object, digit_b: object, steps: object):
-    seed_a, seed_b = check_seed(seed_a), check_seed(seed_b)
-    digit_a, digit_b = _check_digit(digit_a, allow_any=False), _check_digit(digit_b, allow_any=False)
-    steps = check_number(steps, message("gan.steps_name"), MIN_STEPS, MAX_STEPS, integer=True)
-    return digit_pictures.grid_image(_weights(explore.walk, seed_a, digit_a, seed_b, digit_b, steps), columns=steps, scale=3)
+    return _walk_strip(seed_a, digit_a, seed_b, digit_b, steps, scale=3)
 
 
-@single_threaded
-def api_walk(seed_a, digit_a, seed_b, digit_b, steps):
-    image = walk(seed_a, digit_a, seed_b, digit_b, steps)
-    return image.resize((image.width // 3, image.height // 3))
-
-
+@ui.handler
 @single_threaded
 def judge_real(seed: int | None = None):
+    """``REAL_SHOWN`` real test digits with the discriminator's verdicts, picked by ``seed``
+    (at random without one: the button shows other digits each time)."""
+    from gan import explore
+
     seed = random.SystemRandom().randrange(0, 2**31) if seed is None else seed
-    return _captioned(*_weights(explore.real_digits, seed, REAL_SHOWN))
+    return _captioned(*explore.real_digits(seed, REAL_SHOWN))
 
 
-def _histogram():
-    real, generated = _weights(explore.probability_samples)
+def _histogram() -> Image.Image:
+    from gan import explore
+
+    real, generated = explore.probability_samples()
     return plots.probability_histogram(real, generated, {
         "real": message("gan.series.real"), "generated": message("gan.series.generated"),
         "probability": message("gan.axis.probability"), "count": message("gan.axis.count")})
 
 
+@ui.handler
 @single_threaded
 def story_frame(index: object):
-    story = _weights(explore.story)
+    from gan import explore
+
+    story = explore.story()
     last = len(story["steps"]) - 1
-    index = int(check_number(index, message("gan.story.slider_name"), 0, last, integer=True))
+    index = STORY_MOMENT.check(index, high=last)
     step = int(story["steps"][index])
     image = digit_pictures.grid_image(story["images"][index].astype(np.float32) / 255.0, columns=10, scale=3)
     history = explore.loss_history()
@@ -192,6 +197,8 @@ def story_frame(index: object):
 
 
 def explain_metrics() -> str:
+    from gan import checkpoint
+
     metrics = checkpoint.shipped_metrics()
     if "frechet_distance_cnn" not in metrics:
         missing = message("gan.metrics_missing")
@@ -201,13 +208,16 @@ def explain_metrics() -> str:
                    confidence=number(metrics["mean_top_probability"], ".3f"), shares=shares)
 
 
+@ui.handler
 @single_threaded
 def page_opened(seed, count, digit, seed_a, digit_a, seed_b, digit_b, steps):
     """Everything the tab shows before anyone clicks: a first grid, walk, verdicts and the story's last frame."""
+    from gan import explore
+
     try:
         story = explore.story()
-    except FileNotFoundError:
-        empty = message("gan.weights_missing")
+    except WeightsMissing as missing:  # the tab opens empty, saying which file is missing
+        empty = missing.text()
         return None, empty, None, None, None, "", gr.Slider(), "", None, None, empty
     last = len(story["steps"]) - 1
     step_text, story_image, curves = story_frame(last)
@@ -217,34 +227,48 @@ def page_opened(seed, count, digit, seed_a, digit_a, seed_b, digit_b, steps):
             story_text, gr.Slider(maximum=last, value=last), step_text, story_image, curves, explain_metrics())
 
 
+# --- the API ---
+
+@single_threaded
+def api_generate(seed: int = SEED.default, count: int = COUNT.default,
+                 digit: int = DIGIT.default) -> list[ui.Captioned]:
+    """A seed (0 to 2^32-1), a count (1-64) and optionally a digit (0-9, or -1 for random digits)
+    in; the generated 28×28 digits out, each captioned with its digit and the discriminator's
+    probability that it is real. The same seed gives the same digits."""
+    seed, count, digit = SEED.check(seed), COUNT.check(count), DIGIT.check(digit)
+    return ui.gallery_files(_generated(seed, count, digit))
+
+
+@single_threaded
+def api_walk(seed_a: int = SEED_A.default, digit_a: int = DIGIT_A.default, seed_b: int = SEED_B.default,
+             digit_b: int = DIGIT_B.default, steps: int = STEPS.default) -> FileData:
+    """Seed A, digit A, seed B, digit B, steps (2-24) in; a strip of digits walking from A to B out."""
+    return ui.picture_file(_walk_strip(seed_a, digit_a, seed_b, digit_b, steps, scale=1))
+
+
+# --- live training ---
+
 @gpu(duration=90)
 def live_train(seconds: object, progress=gr.Progress()):
     """Stream a fresh GAN's training: (status, both loss curves, the fixed noise drawn now)."""
-    budget = check_number(seconds, message("gan.live.seconds_name"), 1, live_training.MAX_SECONDS)
+    from gan import checkpoint, live
 
-    def start():
-        from shared.mnist import load_mnist
-
-        return live.train_live(*load_mnist("train"), budget)
-
+    budget = LIVE_SECONDS.check(seconds)
     shipped_steps = checkpoint.shipped_metrics().get("steps", "—")
-    yield from live_training.stream(start, budget, lambda snapshot: _live_outputs(snapshot, budget, shipped_steps),
-                                    preparing_key="gan.live.preparing", heading_key="gan.live.heading",
+    yield from live_training.stream(partial(live.train_on_mnist, budget), budget,
+                                    partial(_live_outputs, budget=budget, shipped_steps=shipped_steps), demo="gan",
                                     progress=progress)
 
 
-def _live_outputs(snapshot: live.Snapshot, budget: float, shipped_steps):
-    rows = []
-    for step, loss_g, loss_d in snapshot.losses:
-        rows.append({"step": step, "loss": loss_g, "curve": message("gan.series.generator")})
-        rows.append({"step": step, "loss": loss_d, "curve": message("gan.series.discriminator")})
-    plot = gr.LinePlot(value=pd.DataFrame(rows or [{"step": 0, "loss": 0.0, "curve": message("gan.series.generator")}]),
-                       x_title=message("gan.axis.step"), y_title=message("gan.axis.loss"))
+def _live_outputs(snapshot: Snapshot, *, budget: float, shipped_steps: object) -> tuple:
+    generator, discriminator = message("gan.series.generator"), message("gan.series.discriminator")
+    rows = live_training.loss_rows(snapshot.losses, [generator, discriminator], before=(0.0, generator))
+    plot = ui.live_training_plot("gan", rows, loss_title=message("gan.axis.loss"))
     preview = digit_pictures.grid_image(snapshot.preview, columns=10, scale=3)
+    elapsed = number(snapshot.elapsed, ".1f")
     if snapshot.done:
-        status = message("gan.live.done", step=snapshot.step, elapsed=number(snapshot.elapsed, ".1f"), shipped=shipped_steps)
+        status = message("gan.live.done", step=snapshot.step, elapsed=elapsed, shipped=shipped_steps)
     else:
-        status = message("gan.live.status", step=snapshot.step, elapsed=number(snapshot.elapsed, ".1f"),
-                         seconds=number(budget, ".0f"), d_real=number(snapshot.d_real, ".2f"), d_fake=number(snapshot.d_fake, ".2f"))
+        status = message("gan.live.status", step=snapshot.step, elapsed=elapsed, seconds=number(budget, ".0f"),
+                         d_real=number(snapshot.d_real, ".2f"), d_fake=number(snapshot.d_fake, ".2f"))
     return status, plot, preview
-

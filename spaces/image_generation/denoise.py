@@ -16,8 +16,8 @@ from __future__ import annotations
 import inspect
 import math
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import torch
 import torch.nn.functional as F

@@ -1,28 +1,31 @@
 """Text to image with everything the tab shows: checked settings, the run, the safety check, sweeps.
 
-Pure functions of their arguments (plus the cached models): the UI in ui.py only wires them
-to components, and the tests call them directly.
+``check_request`` and ``check_sweep`` check what arrives against the tab's controls
+(``controls.py``) before any work starts; with "randomize" a new seed is drawn there.
+``generate`` and ``sweep`` then load the models (cached by ``shared.models``), run the
+denoising loop, which a Stop ends between two steps, and pass the pictures through the safety
+checker. ui.py only wires these to the page; the tests call them directly.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Iterator
 
-import torch
 from PIL import Image
 
-from image_generation import loading, safety
+from image_generation import controls, loading, safety
 from image_generation.denoise import Frame, Progress, Result, denoise
 from image_generation.grid import labelled_row
-from shared.i18n import error, message
-from shared.gpu import out_of_memory_error
-from shared.validation import check_number, check_seed, check_text
+from shared.controls import SEED_MAX, Number
+from shared.errors import LabError
+from shared.i18n import message, number
+from shared.validation import check_number
 
-PROMPT_MAX_CHARS = 1000
 SWEEP_MIN, SWEEP_MAX = 2, 6
 
 
@@ -56,38 +59,30 @@ class Outcome:
 def check_request(model: object, prompt: object, negative_prompt: object, steps: object, guidance: object,
                   seed: object, randomize: object, width: object, height: object, num_images: object,
                   scheduler: object) -> Request:
-    """Every setting checked against the chosen model and this hardware, before any work starts."""
-    if model not in loading.PRESETS:
-        raise error("image_generation.error.choice", name=message("image_generation.name.model"),
-                    value=str(model)[:40], choices=", ".join(loading.PRESETS))
-    if scheduler not in loading.SCHEDULERS:
-        raise error("image_generation.error.choice", name=message("image_generation.name.scheduler"),
-                    value=str(scheduler)[:40], choices=", ".join(loading.SCHEDULERS))
-    preset = loading.PRESETS[model]
-    prompt = check_text(prompt, PROMPT_MAX_CHARS, empty_hint="image_generation.error.empty_prompt")
-    negative = "" if negative_prompt is None or (isinstance(negative_prompt, str) and not negative_prompt.strip()) \
-        else check_text(negative_prompt, PROMPT_MAX_CHARS)
-    steps = check_number(steps, message("image_generation.name.steps"), 1, preset.max_steps(), integer=True)
-    guidance = check_number(guidance, message("image_generation.name.guidance"), 0, loading.GUIDANCE_MAX)
-    width = _check_side(width, "image_generation.name.width")
-    height = _check_side(height, "image_generation.name.height")
-    num_images = check_number(num_images, message("image_generation.name.images"), 1, loading.images_max(),
-                              integer=True)
-    if randomize is True:
-        seed = random.randrange(2**32 - num_images)
-    seed = check_seed(seed)
-    if seed + num_images - 1 > 2**32 - 1:  # the images of a batch use seed, seed + 1, …
-        seed = 2**32 - num_images
+    """Every setting checked against the chosen model and this hardware, before any work starts.
+    With ``randomize`` a new random seed replaces ``seed``."""
+    model = controls.MODEL.check(model)
+    scheduler = controls.SCHEDULER.check(scheduler)
+    prompt = controls.PROMPT.check(prompt)
+    negative = controls.NEGATIVE.check(negative_prompt)
+    steps = controls.STEPS[model].check(steps)
+    guidance = controls.GUIDANCE.check(guidance)
+    width, height = _check_side(width, controls.WIDTH), _check_side(height, controls.HEIGHT)
+    num_images = controls.NUM_IMAGES.check(num_images)
+    # The images of a batch use seed, seed + 1, …: the last one must still be a seed.
+    highest = SEED_MAX - num_images + 1
+    randomize = controls.RANDOMIZE.check(randomize)
+    seed = random.randint(0, highest) if randomize else min(controls.SEED.check(seed), highest)
     return Request(model, prompt, negative, steps, float(guidance), seed, width, height, num_images, scheduler)
 
 
-def _check_side(value: object, name_key: str) -> int:
+def _check_side(value: object, side: Number) -> int:
     # The multiple of 8 first: it is the mistake worth explaining (513 is "too big" only by accident).
-    side = check_number(value, message(name_key), 1, 2**31, integer=True)
-    if side % 8:
-        raise error("image_generation.error.multiple_of_8", name=message(name_key), value=side,
-                    lower=max(8, side // 8 * 8), upper=side // 8 * 8 + 8)
-    return check_number(side, message(name_key), loading.SIZE_MIN, loading.size_max(), integer=True)
+    pixels = check_number(value, side.name(), -math.inf, math.inf, integer=True)
+    if pixels > 0 and pixels % 8:
+        raise LabError("image_generation.error.multiple_of_8", name=side.name(), value=pixels,
+                       lower=max(8, pixels // 8 * 8), upper=pixels // 8 * 8 + 8)
+    return side.check(pixels)
 
 
 def generate(request: Request, stop: threading.Event | None = None, *,
@@ -97,21 +92,15 @@ def generate(request: Request, stop: threading.Event | None = None, *,
     pipe = loading.load_pipeline(request.model)
     scheduler = loading.make_scheduler(pipe, request.scheduler)
     result = None
-    out_of_memory = False
-    try:
-        for event in denoise(pipe, scheduler, prompt=request.prompt, negative_prompt=request.negative_prompt,
-                             steps=request.steps, guidance=request.guidance, seed=request.seed, width=request.width,
-                             height=request.height, num_images=request.num_images, max_frames=max_frames,
-                             preview_downscale=preview_downscale, stop=stop):
-            if isinstance(event, Result):
-                result = event
-            else:
-                yield event
-        outcome = _checked(result, request)
-    except torch.OutOfMemoryError:
-        out_of_memory = True
-    if out_of_memory:  # outside the except block, so the failed run's tensors are already freed
-        raise out_of_memory_error()
+    for event in denoise(pipe, scheduler, prompt=request.prompt, negative_prompt=request.negative_prompt,
+                         steps=request.steps, guidance=request.guidance, seed=request.seed, width=request.width,
+                         height=request.height, num_images=request.num_images, max_frames=max_frames,
+                         preview_downscale=preview_downscale, stop=stop):
+        if isinstance(event, Result):
+            result = event
+        else:
+            yield event
+    outcome = _checked(result, request)
     outcome.seconds = time.monotonic() - started
     yield outcome
 
@@ -122,7 +111,7 @@ def _checked(result: Result, request: Request) -> Outcome:
     card_text = message("image_generation.withheld.card")
     image_flags = safety.flagged(result.images)
     images, captions = [], []
-    for image, seed, bad in zip(result.images, result.seeds, image_flags):
+    for image, seed, bad in zip(result.images, result.seeds, image_flags, strict=True):
         images.append(safety.withheld(image.size, card_text) if bad else image)
         captions.append(message("image_generation.caption.withheld" if bad else "image_generation.caption.seed",
                                 seed=seed))
@@ -136,7 +125,7 @@ def _checked(result: Result, request: Request) -> Outcome:
         # checked); the steps in between are checked in one batch.
         between = [f for f in frames if 0 < f.step < result.steps_total]
         previews = [f.latent for f in between] + [f.predicted for f in between]
-        bad_previews = {id(p) for p, bad in zip(previews, safety.flagged(previews)) if bad}
+        bad_previews = {id(p) for p, bad in zip(previews, safety.flagged(previews), strict=True) if bad}
         frames = [replace(f, latent=_card_if(f.latent, bad_previews, card_text),
                           predicted=_card_if(f.predicted, bad_previews, card_text)) for f in frames]
     return Outcome(images=images, captions=captions, seed=request.seed, frames=frames,
@@ -149,29 +138,17 @@ def _card_if(image: Image.Image | None, bad: set[int], text: str) -> Image.Image
 
 
 def check_sweep(kind: object, values: object, model: str) -> tuple[str, list[float]]:
-    """The swept setting and its 2–6 values, e.g. ("guidance", [1, 3, 7.5])."""
-    if kind not in ("guidance", "steps"):
-        raise error("image_generation.error.choice", name=message("image_generation.name.sweep"),
-                    value=str(kind)[:40], choices="guidance, steps")
-    if not isinstance(values, str) or not values.strip():
-        return kind, list(default_sweep(kind, model))
+    """The swept setting and its 2–6 values, e.g. ("guidance", [1, 3, 7.5]); no values: the
+    model's own (``Preset.default_sweep``). ``model`` is a checked one."""
+    kind = controls.SWEEP_KIND.check(kind)
+    values = controls.SWEEP_VALUES.check(values)
+    if not values:
+        return kind, list(loading.PRESETS[model].default_sweep(kind))
     parts = [p for p in values.replace(";", ",").split(",") if p.strip()]
     if not SWEEP_MIN <= len(parts) <= SWEEP_MAX:
-        raise error("image_generation.error.sweep_count", low=SWEEP_MIN, high=SWEEP_MAX, n=len(parts))
-    preset = loading.PRESETS[model]
-    if kind == "steps":
-        checked = [check_number(p.strip(), message("image_generation.name.steps"), 1, preset.max_steps(), integer=True)
-                   for p in parts]
-    else:
-        checked = [check_number(p.strip(), message("image_generation.name.guidance"), 0, loading.GUIDANCE_MAX)
-                   for p in parts]
-    return kind, checked
-
-
-def default_sweep(kind: str, model: str) -> tuple[float, ...]:
-    preset = loading.PRESETS[model]
-    values = preset.steps_sweep if kind == "steps" else preset.guidance_sweep
-    return tuple(v for v in values if kind != "steps" or v <= preset.max_steps())
+        raise LabError("image_generation.error.sweep_count", low=SWEEP_MIN, high=SWEEP_MAX, n=len(parts))
+    swept = controls.STEPS[model] if kind == "steps" else controls.GUIDANCE
+    return kind, [swept.check(p.strip()) for p in parts]
 
 
 def sweep(request: Request, kind: str, values: list[float], stop: threading.Event | None = None,
@@ -188,27 +165,21 @@ def sweep(request: Request, kind: str, values: list[float], stop: threading.Even
     total = sum(_evaluations(pipe, run) for run in runs)
     done_before = 0
     card_text = message("image_generation.withheld.card")
-    out_of_memory = False
-    try:
-        for n, single in enumerate(runs):
-            if stop is not None and stop.is_set():
-                break
-            result = None
-            for event in denoise(pipe, loading.make_scheduler(pipe, request.scheduler), prompt=single.prompt,
-                                 negative_prompt=single.negative_prompt, steps=single.steps, guidance=single.guidance,
-                                 seed=single.seed, width=single.width, height=single.height, max_frames=0, stop=stop):
-                if isinstance(event, Result):
-                    result = event
-                else:
-                    yield labelled_row(tiles, labels, tile=tile, title=title), Progress(done_before + event.step, total)
-            if result.images and not result.interrupted:
-                image = result.images[0]
-                tiles[n] = safety.withheld(image.size, card_text) if safety.flagged([image])[0] else image
-            done_before += result.steps_done
-    except torch.OutOfMemoryError:
-        out_of_memory = True
-    if out_of_memory:
-        raise out_of_memory_error()
+    for n, single in enumerate(runs):
+        if stop is not None and stop.is_set():
+            break
+        result = None
+        for event in denoise(pipe, loading.make_scheduler(pipe, request.scheduler), prompt=single.prompt,
+                             negative_prompt=single.negative_prompt, steps=single.steps, guidance=single.guidance,
+                             seed=single.seed, width=single.width, height=single.height, max_frames=0, stop=stop):
+            if isinstance(event, Result):
+                result = event
+            else:
+                yield labelled_row(tiles, labels, tile=tile, title=title), Progress(done_before + event.step, total)
+        if result.images and not result.interrupted:
+            image = result.images[0]
+            tiles[n] = safety.withheld(image.size, card_text) if safety.flagged([image])[0] else image
+        done_before += result.steps_done
     yield labelled_row(tiles, labels, tile=tile, title=title), None
 
 
@@ -222,7 +193,7 @@ def _evaluations(pipe, request: Request) -> int:
 def _sweep_label(kind: str, value: float) -> str:
     if kind == "steps":
         return message("image_generation.sweep.steps_label", value=int(value))
-    return message("image_generation.sweep.guidance_label", value=f"{value:g}")
+    return message("image_generation.sweep.guidance_label", value=number(value, "g"))
 
 
 def _short(text: str, limit: int = 60) -> str:

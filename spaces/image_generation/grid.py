@@ -8,7 +8,8 @@ BACKGROUND = (255, 255, 255)
 INK = (20, 20, 20)
 
 
-def labelled_row(images: list[Image.Image | None], labels: list[str], *, tile: int = 256, title: str = "") -> Image.Image:
+def labelled_row(images: list[Image.Image | None], labels: list[str], *, tile: int = 256,
+                 title: str = "") -> Image.Image:
     """Tiles of side ``tile`` (an empty frame where an image is still missing), each under its label."""
     font = ImageFont.load_default(size=max(12, tile // 12))
     label_height = int(font.getbbox("Ag")[3] * 1.6)

@@ -5,53 +5,56 @@ the default on a CPU. Stable Diffusion 1.5 needs 20–50 steps with guidance but
 classic denoising and the effect of the guidance scale: the default on a GPU, in half
 precision. Both share one cache slot (``shared.models`` key of the chosen model; the other is
 released first), so a small GPU never holds two pipelines.
+
+The settings are read while the page is built, so this module imports torch and diffusers only
+inside the loaders.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import torch
-
 from shared import models
-from shared.device import on_gpu, pick_device, pick_dtype
+from shared.device import by_hardware, pick_device, pick_dtype
 
 
 @dataclass(frozen=True)
 class Preset:
-    """What suits one model: its defaults, the sweeps, and the caps on work per hardware."""
+    """What suits one model on this hardware: its defaults, the sweeps, and the cap on steps."""
 
     choice: str  # the value in the model dropdown and in the API
-    key: str  # its entry in shared.models.PRETRAINED
-    label_key: str  # its name in the dropdown, a translation key
-    steps_gpu: int
-    steps_cpu: int
-    max_steps_gpu: int
-    max_steps_cpu: int
+    key: str  # its entry in shared.models.registry()
+    default_steps: int
+    max_steps: int
     guidance: float
     guidance_sweep: tuple[float, ...]
     steps_sweep: tuple[int, ...]
 
-    def default_steps(self) -> int:
-        return self.steps_gpu if on_gpu() else self.steps_cpu
-
-    def max_steps(self) -> int:
-        return self.max_steps_gpu if on_gpu() else self.max_steps_cpu
+    def default_sweep(self, kind: str) -> tuple[float, ...]:
+        """The values a sweep of ``kind`` ("guidance" or "steps") takes when none are given."""
+        if kind == "steps":
+            return tuple(v for v in self.steps_sweep if v <= self.max_steps)
+        return self.guidance_sweep
 
 
 PRESETS = {
-    "sd-turbo": Preset("sd-turbo", "image_generation", "image_generation.model.turbo",
-                       steps_gpu=4, steps_cpu=2, max_steps_gpu=10, max_steps_cpu=4, guidance=0.0,
+    "sd-turbo": Preset("sd-turbo", "image_generation", default_steps=by_hardware(cpu=2, gpu=4),
+                       max_steps=by_hardware(cpu=4, gpu=10), guidance=0.0,
                        guidance_sweep=(0.0, 1.5, 2.0, 3.0), steps_sweep=(1, 2, 3, 4)),
-    "sd-1.5": Preset("sd-1.5", "image_generation_quality", "image_generation.model.sd15",
-                     steps_gpu=25, steps_cpu=20, max_steps_gpu=100, max_steps_cpu=30, guidance=7.5,
+    "sd-1.5": Preset("sd-1.5", "image_generation_quality", default_steps=by_hardware(cpu=20, gpu=25),
+                     max_steps=by_hardware(cpu=30, gpu=100), guidance=7.5,
                      guidance_sweep=(1.0, 3.0, 5.0, 7.5, 10.0, 15.0), steps_sweep=(5, 10, 20, 30, 50)),
 }
+DEFAULT_MODEL = by_hardware(cpu="sd-turbo", gpu="sd-1.5")
 SIZE_MIN = 256
-SIZE_MAX_GPU, SIZE_MAX_CPU = 768, 512
+SIZE_MAX = by_hardware(cpu=512, gpu=768)
 SIZE_DEFAULT = 512  # both models were trained at 512×512
-IMAGES_MAX_GPU, IMAGES_MAX_CPU = 4, 2
+IMAGES_MAX = by_hardware(cpu=2, gpu=4)
 GUIDANCE_MAX = 20.0
+# The filmstrip of a run: fewer frames on a CPU, each decoded from a latent halved in size
+# (a full VAE decode there costs seconds per frame).
+FILMSTRIP_FRAMES = by_hardware(cpu=5, gpu=8)
+PREVIEW_DOWNSCALE = by_hardware(cpu=2, gpu=1)
 # Below this much GPU memory the VAE decodes one image (and one tile) at a time.
 SMALL_GPU_BYTES = 10 * 2**30
 
@@ -65,18 +68,6 @@ SCHEDULERS = {
 }
 
 
-def default_choice() -> str:
-    return "sd-1.5" if on_gpu() else "sd-turbo"
-
-
-def size_max() -> int:
-    return SIZE_MAX_GPU if on_gpu() else SIZE_MAX_CPU
-
-
-def images_max() -> int:
-    return IMAGES_MAX_GPU if on_gpu() else IMAGES_MAX_CPU
-
-
 def load_pipeline(choice: str):
     """The StableDiffusionPipeline of ``choice``, on the best device, cached by shared.models."""
     key = PRESETS[choice].key
@@ -87,6 +78,7 @@ def load_pipeline(choice: str):
 
 
 def _load_pipeline(ident: str):
+    import torch
     from diffusers import StableDiffusionPipeline
 
     device = pick_device()

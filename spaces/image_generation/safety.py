@@ -3,6 +3,8 @@
 The checker (a CLIP image encoder compared with a list of unsafe concepts) comes from the
 Stable Diffusion 1.5 repository and is used for both models, since SD-Turbo ships none. It is
 on unless the server is started with ``LAB_SAFETY_CHECKER=off``, meant for private use only.
+The page names the checker's model (``KEY``) while it is built, so torch is imported only where
+the checker runs.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import os
 
 import numpy as np
-import torch
 from PIL import Image, ImageDraw, ImageFont
 
 from shared import models
@@ -42,10 +43,13 @@ def flagged(images: list[Image.Image]) -> list[bool]:
     """True for each image the checker withholds; all False when the checker is off."""
     if not images or not enabled():
         return [False] * len(images)
+    import torch
+
     checker, features = load_checker()
     parameter = next(checker.parameters())
     clip_input = features(images, return_tensors="pt").pixel_values.to(parameter.device, parameter.dtype)
-    pixels = np.stack([np.asarray(image.convert("RGB").resize(images[0].size), dtype=np.float32) / 255 for image in images])
+    pixels = np.stack([np.asarray(image.convert("RGB").resize(images[0].size), dtype=np.float32) / 255
+                       for image in images])
     with torch.no_grad():
         _, has_unsafe = checker(images=pixels, clip_input=clip_input)
     return [bool(f) for f in has_unsafe]

@@ -7,81 +7,88 @@ Events:
 - ``image_generation_sweep`` (public): a labelled row of images, one per value of the guidance
   scale or the number of steps, with the same seed;
 - ``image_generation_tokens`` (public): the prompt split into the text encoder's tokens;
-- ``image_generation_stop`` (public): stops this session's running generation or sweep;
+- ``image_generation_stop`` (public): stops this session's running generation or sweep (the
+  sweep's own Stop button is the private ``image_generation_sweep_stop``);
 - private helpers: the filmstrip slider and the model switch.
 """
 
 from __future__ import annotations
 
-import threading
 import time
+from typing import TYPE_CHECKING
 
 import gradio as gr
 
 from image_generation import loading, safety
-from image_generation.denoise import Progress
-from image_generation.generate import Outcome, check_request, check_sweep, default_sweep, generate, sweep
+from image_generation.controls import (
+    GUIDANCE,
+    HEIGHT,
+    MODEL,
+    NEGATIVE,
+    NUM_IMAGES,
+    PROMPT,
+    RANDOMIZE,
+    SCHEDULER,
+    SEED,
+    STEPS,
+    SWEEP_KIND,
+    SWEEP_VALUES,
+    WIDTH,
+)
 from image_generation.tokens import CUT, KEPT, SPECIAL, token_view
-from shared import models
-from shared.device import on_gpu
+from shared import models, ui
+from shared.device import by_hardware
 from shared.gpu import GPU_EVENT, gpu
-from shared.i18n import message, ui_text, warn
+from shared.i18n import message, number
+from shared.run_control import StopSignals, session_of
+from shared.ui import ui_text
 
+if TYPE_CHECKING:
+    from image_generation.generate import Outcome
+
+DEMO = "image_generation"
 EXAMPLES = [
     "a watercolor painting of a lighthouse on a cliff at sunset",
     "a photo of a red fox in fresh snow, morning light, detailed fur",
     "an isometric illustration of a tiny robot workshop, pastel colors",
     "a portrait of an old fisherman, oil painting, dramatic lighting",
 ]
-# One Stop per browser session (or API client): set by the Stop button, read between steps.
-_stops: dict[str, threading.Event] = {}
-_stops_lock = threading.Lock()
+# One Stop per browser session (or API client), for the generation and the sweep alike: both
+# wait in the one GPU queue, so a session runs one of them at a time.
+STOP = StopSignals("image_generation")
 
 
 def build() -> None:
-    choice = loading.default_choice()
-    preset = loading.PRESETS[choice]
+    preset = loading.PRESETS[loading.DEFAULT_MODEL]
     with gr.Row(equal_height=False):
         with gr.Column(scale=5, min_width=320):
-            model = gr.Dropdown(choices=[(ui_text(p.label_key), p.choice) for p in loading.PRESETS.values()],
-                                value=choice,
-                                label=ui_text("image_generation.model"), info=ui_text("image_generation.model.info"))
-            model_status = models.status_component(preset.key)
+            model = ui.component(MODEL)
+            model_status = ui.model_status(preset.key)
             gr.Markdown(ui_text("image_generation.safety"), padding=False)
-            models.status_component(safety.KEY)
-            prompt = gr.Textbox(label=ui_text("image_generation.prompt"), lines=2, max_length=1000,
-                                placeholder=ui_text("image_generation.prompt.placeholder"))
-            negative = gr.Textbox(label=ui_text("image_generation.negative"), lines=1, max_length=1000,
-                                  placeholder=ui_text("image_generation.negative.placeholder"))
+            ui.model_status(safety.KEY)
+            prompt = ui.component(PROMPT)
+            negative = ui.component(NEGATIVE)
             with gr.Row():
                 run = gr.Button(ui_text("image_generation.generate"), variant="primary")
-                stop = gr.Button(ui_text("image_generation.stop"), variant="stop")
-            with gr.Accordion(ui_text("image_generation.settings"), open=True):
-                steps = gr.Slider(1, preset.max_steps(), value=preset.default_steps(), step=1,
-                                  label=ui_text("image_generation.steps"))
-                guidance = gr.Slider(0, loading.GUIDANCE_MAX, value=preset.guidance, step=0.5,
-                                     label=ui_text("image_generation.guidance"),
-                                     info=ui_text("image_generation.guidance.info"))
+                # Nothing to cancel: the run itself ends between two steps and shows what it made.
+                ui.stop_button(DEMO, cancels=[], signals=STOP, api_name="image_generation_stop",
+                               api_visibility="public")
+            with ui.advanced(demo=DEMO, open=True):
+                steps = ui.component(STEPS[preset.choice])
+                guidance = ui.component(GUIDANCE)
                 with gr.Row():
-                    width = gr.Slider(loading.SIZE_MIN, loading.size_max(), value=loading.SIZE_DEFAULT, step=64,
-                                      label=ui_text("image_generation.width"))
-                    height = gr.Slider(loading.SIZE_MIN, loading.size_max(), value=loading.SIZE_DEFAULT, step=64,
-                                       label=ui_text("image_generation.height"))
+                    width = ui.component(WIDTH)
+                    height = ui.component(HEIGHT)
                 with gr.Row():
-                    num_images = gr.Slider(1, loading.images_max(), value=1, step=1,
-                                           label=ui_text("image_generation.num_images"))
-                    scheduler = gr.Dropdown(
-                        choices=[(ui_text("image_generation.scheduler.default"), "default")]
-                        + [(name, name) for name in loading.SCHEDULERS if name != "default"],
-                        value="default", label=ui_text("image_generation.scheduler"))
+                    num_images = ui.component(NUM_IMAGES)
+                    scheduler = ui.component(SCHEDULER)
                 with gr.Row():
-                    seed = gr.Number(value=0, precision=0, minimum=0, maximum=2**32 - 1,
-                                     label=ui_text("image_generation.seed"), info=ui_text("image_generation.seed.info"))
-                    randomize = gr.Checkbox(value=True, label=ui_text("image_generation.randomize"))
+                    seed = ui.component(SEED)
+                    randomize = ui.component(RANDOMIZE)
             gr.Examples(examples=[[e] for e in EXAMPLES], inputs=[prompt], label=ui_text("image_generation.examples"),
                         api_name="image_generation_example", api_visibility="private")
         with gr.Column(scale=6, min_width=320):
-            info = gr.Markdown(ui_text("image_generation.hint" if on_gpu() else "image_generation.hint.cpu"))
+            info = gr.Markdown(ui_text(by_hardware(cpu="image_generation.hint.cpu", gpu="image_generation.hint")))
             gallery = gr.Gallery(label=ui_text("image_generation.gallery"), format="png", columns=2, height=560,
                                  object_fit="contain", buttons=["download", "download_all", "fullscreen"],
                                  interactive=False)
@@ -89,6 +96,8 @@ def build() -> None:
     with gr.Accordion(ui_text("image_generation.filmstrip.heading"), open=True):
         gr.Markdown(ui_text("image_generation.filmstrip.explain"))
         frames = gr.State([])
+        # Not a setting but a scrubber over the frames of the last run: its range follows the run
+        # (fit_frame_slider), and show_frame takes the nearest frame.
         frame = gr.Slider(0, 1, value=0, step=1, label=ui_text("image_generation.frame"), interactive=True)
         frame_caption = gr.Markdown()
         with gr.Row():
@@ -102,14 +111,11 @@ def build() -> None:
     with gr.Accordion(ui_text("image_generation.sweep.heading"), open=False):
         gr.Markdown(ui_text("image_generation.sweep.explain"))
         with gr.Row():
-            sweep_kind = gr.Radio(choices=[(ui_text("image_generation.sweep.kind.guidance"), "guidance"),
-                                           (ui_text("image_generation.sweep.kind.steps"), "steps")],
-                                  value="guidance", label=ui_text("image_generation.sweep.kind"))
-            sweep_values = gr.Textbox(label=ui_text("image_generation.sweep.values"), max_length=100,
-                                      placeholder=_values_text(default_sweep("guidance", choice)))
+            sweep_kind = ui.component(SWEEP_KIND)
+            sweep_values = ui.component(SWEEP_VALUES, placeholder=_sweep_values_text(preset.choice, SWEEP_KIND.default))
         with gr.Row():
             sweep_run = gr.Button(ui_text("image_generation.sweep.run"), variant="primary")
-            sweep_stop = gr.Button(ui_text("image_generation.stop"), variant="stop")
+            ui.stop_button(DEMO, cancels=[], signals=STOP, api_name="image_generation_sweep_stop")
         sweep_info = gr.Markdown()
         sweep_grid = gr.Image(label=ui_text("image_generation.sweep.grid"), format="png", interactive=False,
                               buttons=["download", "fullscreen"])
@@ -132,10 +138,8 @@ def build() -> None:
           preprocess=False, show_progress="minimal", **GPU_EVENT,
           ).then(fit_frame_slider, inputs=frames, outputs=frame, api_name="image_generation_fit_slider",
                  api_visibility="private", show_progress="hidden", queue=False)
-    stop_inputs = dict(fn=request_stop, inputs=None, outputs=None, queue=False, show_progress="hidden")
-    stop.click(api_name="image_generation_stop", **stop_inputs)
-    sweep_stop.click(api_name="image_generation_sweep_stop", api_visibility="private", **stop_inputs)
-    sweep_run.click(run_sweep, inputs=settings[:-2] + [scheduler, sweep_kind, sweep_values],
+    sweep_run.click(run_sweep, inputs=[model, prompt, negative, steps, guidance, seed, randomize, width, height,
+                                       scheduler, sweep_kind, sweep_values],
                     outputs=[sweep_grid, sweep_info, seed], api_name="image_generation_sweep",
                     preprocess=False, show_progress="minimal", **GPU_EVENT)
     frame.change(show_frame, inputs=[frames, frame], outputs=[frame_caption, frame_latent, frame_predicted],
@@ -151,68 +155,42 @@ def build() -> None:
                       queue=False)
 
 
-def _session(request: gr.Request | None) -> str:
-    return getattr(request, "session_hash", None) or "no-session"
-
-
-def _start(request: gr.Request | None) -> threading.Event:
-    event = threading.Event()
-    with _stops_lock:
-        _stops[_session(request)] = event
-    return event
-
-
-def _finish(request: gr.Request | None, event: threading.Event) -> None:
-    with _stops_lock:
-        if _stops.get(_session(request)) is event:
-            del _stops[_session(request)]
-
-
-def request_stop(request: gr.Request) -> None:
-    """Ask this session's running generation or sweep to stop after its current step."""
-    with _stops_lock:
-        event = _stops.get(_session(request))
-    if event is None:
-        warn("image_generation.warn.nothing_to_stop")
-    else:
-        event.set()
-
-
+@ui.handler
 @gpu(duration=120)
 def run_generation(model, prompt, negative, steps, guidance, seed, randomize, width, height, num_images, scheduler,
                    request: gr.Request, progress=gr.Progress()):
+    from image_generation.denoise import Progress
+    from image_generation.generate import check_request, generate
+
     checked = check_request(model, prompt, negative, steps, guidance, seed, randomize, width, height, num_images,
                             scheduler)
     if checked.negative_prompt and checked.guidance <= 1:
-        warn("image_generation.warn.negative_ignored")
-    stop_event = _start(request)
+        ui.warn("image_generation.warn.negative_ignored")
     keep = gr.skip()
-    try:
+    with STOP.running(session_of(request)) as stop:
         if not models.is_loaded(loading.PRESETS[checked.model].key):
             yield keep, checked.seed, message("image_generation.info.loading"), *(keep,) * 6
-        for event in generate(checked, stop_event, max_frames=8 if on_gpu() else 5,
-                              preview_downscale=1 if on_gpu() else 2):
+        for event in generate(checked, stop, max_frames=loading.FILMSTRIP_FRAMES,
+                              preview_downscale=loading.PREVIEW_DOWNSCALE):
             if isinstance(event, Progress):
-                progress((event.step, event.total), desc=message("image_generation.info.progress",
-                                                                 step=event.step, total=event.total))
-                yield (keep, checked.seed, message("image_generation.info.progress", step=event.step,
-                                                   total=event.total), *(keep,) * 6)
+                status = message("image_generation.info.progress", step=event.step, total=event.total)
+                progress((event.step, event.total), desc=status)
+                yield keep, checked.seed, status, *(keep,) * 6
             else:
                 yield _show_outcome(checked.model, checked.guidance, event)
-    finally:
-        _finish(request, stop_event)
 
 
 def _show_outcome(model: str, guidance: float, outcome: Outcome) -> tuple:
+    """The values of the gallery, the seed, the note, the filmstrip and the model's status line."""
     frames = [{"step": f.step, "timestep": f.timestep, "total": outcome.steps_total, "seed": outcome.seed,
                "latent": f.latent, "predicted": f.predicted} for f in outcome.frames]
-    last = len(frames) - 1
-    caption, latent, predicted = show_frame(frames, last) if frames else ("", None, None)
+    caption, latent, predicted = show_frame(frames, len(frames) - 1)
     strip = [(f["latent"], _gallery_caption(f)) for f in frames]
-    return (list(zip(outcome.images, outcome.captions)), outcome.seed, _info_text(outcome, guidance), frames,
-            caption, latent, predicted, strip, models.status_markdown(loading.PRESETS[model].key))
+    return (list(zip(outcome.images, outcome.captions, strict=True)), outcome.seed, _info_text(outcome, guidance),
+            frames, caption, latent, predicted, strip, models.status_markdown(loading.PRESETS[model].key))
 
 
+@ui.handler
 def fit_frame_slider(frames: list[dict] | None):
     """The slider spans the frames of the last run and stands on the last one."""
     last = max(len(frames or []) - 1, 0)
@@ -225,8 +203,8 @@ def _info_text(outcome: Outcome, guidance: float) -> str:
     elif outcome.interrupted:
         lines = [message("image_generation.info.stopped", done=outcome.steps_done, total=outcome.steps_total)]
     else:
-        lines = [message("image_generation.info.done", seconds=f"{outcome.seconds:.1f}", n=len(outcome.images),
-                         steps=outcome.steps_total, guidance=f"{guidance:g}", seed=outcome.seed)]
+        lines = [message("image_generation.info.done", seconds=number(outcome.seconds), n=len(outcome.images),
+                         steps=outcome.steps_total, guidance=number(guidance, "g"), seed=outcome.seed)]
     if outcome.withheld:
         lines.append(message("image_generation.info.withheld", n=outcome.withheld))
     if not safety.enabled():
@@ -240,6 +218,7 @@ def _gallery_caption(frame: dict) -> str:
     return message("image_generation.frame.gallery", step=frame["step"])
 
 
+@ui.handler
 def show_frame(frames: list[dict] | None, index: object):
     """The caption and the two pictures of one frame of the filmstrip."""
     if not frames:
@@ -257,32 +236,35 @@ def show_frame(frames: list[dict] | None, index: object):
     return caption, frame["latent"], frame["predicted"]
 
 
+@ui.handler
 @gpu(duration=180)
 def run_sweep(model, prompt, negative, steps, guidance, seed, randomize, width, height, scheduler, kind, values,
               request: gr.Request, progress=gr.Progress()):
+    from image_generation.generate import check_request, check_sweep, sweep
+
     checked = check_request(model, prompt, negative, steps, guidance, seed, randomize, width, height, 1, scheduler)
     kind, values = check_sweep(kind, values, checked.model)
-    stop_event = _start(request)
     started = time.monotonic()
-    try:
-        for grid, step in sweep(checked, kind, values, stop_event, tile=256 if len(values) <= 4 else 192):
+    with STOP.running(session_of(request)) as stop:
+        for grid, step in sweep(checked, kind, values, stop, tile=256 if len(values) <= 4 else 192):
             if step is not None:
                 progress((step.step, step.total))
                 yield grid, message("image_generation.info.progress", step=step.step, total=step.total), checked.seed
+            elif stop.is_set():
+                yield grid, message("image_generation.sweep.stopped"), checked.seed
             else:
-                key = "image_generation.sweep.stopped" if stop_event.is_set() else "image_generation.sweep.done"
-                yield grid, message(key, seconds=f"{time.monotonic() - started:.1f}", seed=checked.seed), checked.seed
-    finally:
-        _finish(request, stop_event)
+                yield grid, message("image_generation.sweep.done", seconds=number(time.monotonic() - started),
+                                    seed=checked.seed), checked.seed
 
 
+@ui.handler
 def show_tokens(model, prompt):
     """The prompt's tokens, marked read / cut off, and a one-line summary (never an error toast
     while typing: a model that cannot load is reported in the summary)."""
-    if not isinstance(prompt, str) or not prompt.strip() or model not in loading.PRESETS:
+    if not isinstance(prompt, str) or not prompt.strip() or model not in MODEL.choices:
         return None, message("image_generation.tokens.empty")
     try:
-        view = token_view(loading.load_tokenizer(model), prompt[:5000])
+        view = token_view(loading.load_tokenizer(model), prompt[:PROMPT.max_chars])
     except models.ModelUnavailable as unavailable:
         return None, str(unavailable)
     names = {KEPT: message("image_generation.tokens.kept"), CUT: message("image_generation.tokens.cut"),
@@ -294,20 +276,24 @@ def show_tokens(model, prompt):
     return gr.HighlightedText(value=[(text, names[kind]) for text, kind in view.tokens], color_map=colours), summary
 
 
+@ui.handler
 def switch_model(model, kind):
     """Defaults and caps of the chosen model, and its status line."""
-    if model not in loading.PRESETS:
+    if model not in MODEL.choices:
         return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-    preset = loading.PRESETS[model]
-    return (gr.Slider(maximum=preset.max_steps(), value=preset.default_steps()), gr.Slider(value=preset.guidance),
-            sweep_placeholder(model, kind), models.status_markdown(preset.key))
+    steps = STEPS[model]
+    return (gr.Slider(maximum=steps.high, value=steps.default), gr.Slider(value=loading.PRESETS[model].guidance),
+            sweep_placeholder(model, kind), models.status_markdown(loading.PRESETS[model].key))
 
 
+@ui.handler
 def sweep_placeholder(model, kind):
-    if model not in loading.PRESETS or kind not in ("guidance", "steps"):
+    if model not in MODEL.choices or kind not in SWEEP_KIND.choices:
         return gr.skip()
-    return gr.Textbox(placeholder=_values_text(default_sweep(kind, model)))
+    return gr.Textbox(placeholder=_sweep_values_text(model, kind))
 
 
-def _values_text(values) -> str:
-    return ", ".join(f"{v:g}" for v in values)
+def _sweep_values_text(model: str, kind: str) -> str:
+    """The model's own values of a sweep, as the values box takes them (decimal points, since
+    commas separate the values)."""
+    return ", ".join(f"{v:g}" for v in loading.PRESETS[model].default_sweep(kind))

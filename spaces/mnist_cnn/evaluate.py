@@ -6,7 +6,8 @@ import numpy as np
 import torch
 
 from shared import digit_classifier
-from shared.digit_classifier import MnistCNN, count_parameters, normalise
+from shared.digit_classifier import MnistCNN, normalise
+from shared.mnist_training import count_parameters
 
 MODEL_NAME = "mnist_cnn"
 

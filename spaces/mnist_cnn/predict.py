@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from shared import digit_classifier
-from shared.digit_classifier import CLASSES, normalise
+from shared.digit_classifier import normalise
 
 
 @dataclass(frozen=True)
@@ -34,11 +34,6 @@ def analyse(digit: np.ndarray) -> Analysis:
                     activations=activations)
 
 
-def class_confidences(probabilities: np.ndarray) -> dict[str, float]:
-    """The value of a gr.Label: {"0": p0, …, "9": p9}."""
-    return {label: float(p) for label, p in zip(CLASSES, probabilities)}
-
-
 def one_hot(probabilities: np.ndarray) -> np.ndarray:
     """The network's answer as the lecture writes a label: 1 for the most likely digit, 0 elsewhere."""
     vector = np.zeros(len(probabilities), dtype=np.int64)
@@ -49,10 +44,3 @@ def one_hot(probabilities: np.ndarray) -> np.ndarray:
 def first_layer_filters() -> np.ndarray:
     """The first convolution's kernels, (channels, 5, 5)."""
     return digit_classifier.shipped_model().conv1.weight.detach()[:, 0].numpy()
-
-
-def probability_table(probabilities: np.ndarray):
-    """The bar chart's data: one row per digit."""
-    import pandas as pd
-
-    return pd.DataFrame({"digit": list(CLASSES), "probability": [float(p) for p in probabilities]})

@@ -8,24 +8,20 @@ loader, not the network, is otherwise the bottleneck. Training is seeded; with t
 seed, thread count and torch version it gives the same weights.
 """
 
-import sys
+import argparse
+import math
+import os
+import time
 from pathlib import Path
 
-sys.path[:0] = [str(Path(__file__).resolve().parents[2]), str(Path(__file__).resolve().parents[1])]
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
 
-import argparse  # noqa: E402
-import math  # noqa: E402
-import os  # noqa: E402
-import time  # noqa: E402
-
-import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
-from tqdm import tqdm  # noqa: E402
-
-from mnist_cnn.evaluate import accuracy  # noqa: E402
-from shared import digit_classifier  # noqa: E402
-from shared.digit_classifier import PIXEL_MEAN, PIXEL_STD, MnistCNN, count_parameters  # noqa: E402
-from shared.mnist_training import load_training_data, run_record, weights_record, write_metrics  # noqa: E402
+from mnist_cnn.evaluate import accuracy
+from shared import digit_classifier
+from shared.digit_classifier import PIXEL_MEAN, PIXEL_STD, MnistCNN
+from shared.mnist_training import count_parameters, load_training_data, run_record, weights_record, write_metrics
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 QUICK_OUT_DIR = REPO_ROOT / "artifacts" / "mnist_cnn_quick"
@@ -43,9 +39,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2, help="CPU threads (the result depends on it slightly)")
     parser.add_argument("--no-augment", action="store_true", help="train on the digits exactly as stored")
     parser.add_argument("--quick", action="store_true",
-                        help=f"pipeline check: {QUICK_TRAIN_IMAGES} training images, 2 epochs, written to {QUICK_OUT_DIR}")
+                        help=f"pipeline check: {QUICK_TRAIN_IMAGES} training images, 2 epochs, "
+                             f"written to {QUICK_OUT_DIR}")
     parser.add_argument("--out", type=Path, default=None,
-                        help=f"folder for mnist_cnn.safetensors and metrics.json (default {digit_classifier.WEIGHTS_DIR}; "
+                        help="folder for digit_classifier.safetensors and metrics.json "
+                             f"(default {digit_classifier.WEIGHTS_DIR}; "
                              "with --quick, artifacts/mnist_cnn_quick so the shipped weights stay untouched)")
     args = parser.parse_args(argv)
     if args.quick:

@@ -34,12 +34,6 @@ NETWORK_CSS = """
 """
 
 
-def network_input(digit: np.ndarray, scale: int = 1) -> np.ndarray:
-    """The 28×28 digit as the network sees it, in grey (``scale`` times larger)."""
-    grey = np.clip(digit * 255.0, 0, 255).round().astype(np.uint8)
-    return _enlarge(np.repeat(grey[..., None], 3, axis=2), scale)
-
-
 def feature_maps(maps: np.ndarray, columns: int = 8) -> np.ndarray:
     """Channels (C, H, W) of one layer as a grid of heat maps on a shared scale.
 

@@ -1,7 +1,8 @@
 """Sentiment of Polish and English texts: negative / neutral / positive with probabilities, and
 which words pushed the answer where (occlusion: leave one word out, watch the probabilities).
 
-Pure functions: a model and its tokenizer plus strings in, NumPy arrays and lists out.
+Pure functions: a model and its tokenizer plus strings in, NumPy arrays and lists out. torch is
+imported where a model runs: the page, built without it, reads the classes and languages here.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
 from shared import models
 
@@ -53,6 +53,12 @@ def get(language: str):
     return models.load(MODEL_KEYS[language], load_classifier)
 
 
+def sentiment_of(text: str, language: str) -> np.ndarray:
+    """The three probabilities of one text, read by the model of ``language`` ("auto": guessed)."""
+    model, tokenizer = get(guess_language(text) if language == "auto" else language)
+    return probabilities(model, tokenizer, [text])[0]
+
+
 def class_order(model) -> list[int]:
     """Output index of negative, neutral and positive, read from the checkpoint's label names."""
     names = {int(i): str(name).lower() for i, name in model.config.id2label.items()}
@@ -65,18 +71,20 @@ def class_order(model) -> list[int]:
     return order
 
 
-@torch.inference_mode()
 def probabilities(model, tokenizer, texts: list[str]) -> np.ndarray:
     """(len(texts), 3) probabilities of negative, neutral, positive; long texts are truncated."""
+    import torch
+
     device = next(model.parameters()).device
     order = class_order(model)
     limit = min(MAX_TOKENS, int(getattr(model.config, "max_position_embeddings", MAX_TOKENS)) - 2)
     rows = []
-    for start in range(0, len(texts), BATCH):
-        batch = tokenizer(texts[start:start + BATCH], padding=True, truncation=True, max_length=limit,
-                          return_tensors="pt").to(device)
-        logits = model(**batch).logits.float()
-        rows.append(torch.softmax(logits, dim=-1)[:, order].cpu().numpy())
+    with torch.inference_mode():
+        for start in range(0, len(texts), BATCH):
+            batch = tokenizer(texts[start:start + BATCH], padding=True, truncation=True, max_length=limit,
+                              return_tensors="pt").to(device)
+            logits = model(**batch).logits.float()
+            rows.append(torch.softmax(logits, dim=-1)[:, order].cpu().numpy())
     return np.concatenate(rows) if rows else np.zeros((0, len(CLASSES)))
 
 
@@ -114,7 +122,7 @@ def highlighted(text: str, attribution: Attribution, class_names: dict[str, str]
     """
     pieces: list[tuple[str, str | None]] = []
     position = 0
-    for word, (start, end), push in zip(attribution.words, attribution.spans, attribution.push):
+    for word, (start, end), push in zip(attribution.words, attribution.spans, attribution.push, strict=True):
         if start > position:
             pieces.append((text[position:start], None))
         strongest = int(np.argmax(push))

@@ -1,4 +1,7 @@
-"""Pictures and tables of the style transfer tab: resized inputs, Gram heatmaps, loss curves."""
+"""Pictures and tables of the style transfer tab: resized inputs, Gram heatmaps, loss curves.
+
+Pictures in [0, 1] become uint8 through ``shared.digit_pictures.to_uint8``.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +21,6 @@ def fit(image: Image.Image, side: int) -> np.ndarray:
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
     resample = Image.Resampling.LANCZOS if scale < 1 else Image.Resampling.BICUBIC
     return np.asarray(image.resize(size, resample), dtype=np.float32) / 255.0
-
-
-def photo_picture(image: np.ndarray) -> np.ndarray:
-    return np.clip(np.asarray(image) * 255.0, 0, 255).round().astype(np.uint8)
 
 
 def gram_pictures(grams: dict[str, np.ndarray], channels: int = GRAM_CHANNELS) -> dict[str, np.ndarray]:

@@ -3,6 +3,7 @@
 Events:
 - ``style_transfer``: streams the picture, a filmstrip, both loss curves, and at the end the
   Gram matrices of the chosen layer for the content, the style and the result;
+  ``style_transfer_stop`` ends it between two chunks of passes;
 - ``style_transfer_gram`` (private): the Gram heatmaps of another layer for the last result.
 
 Picture inputs are taken unprocessed (``preprocess=False``) and opened with
@@ -11,38 +12,51 @@ Picture inputs are taken unprocessed (``preprocess=False``) and opened with
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import gradio as gr
+import numpy as np
 
-from shared import models
-from shared.device import on_gpu, pick_device
-from shared.gpu import GPU_EVENT, gpu, out_of_memory_error
-from shared.i18n import error, message, number, ui_text, warn
-from shared.validation import check_number, open_image
+from shared import models, ui
+from shared.controls import Choice, Number
+from shared.device import by_hardware, pick_device
+from shared.digit_pictures import to_uint8
+from shared.errors import LabError
+from shared.gpu import GPU_EVENT, gpu
+from shared.i18n import message, number
+from shared.run_control import StopSignals, session_of
+from shared.texts import Family
+from shared.ui import ui_text
+from shared.validation import open_image, uploaded_path
 from style_transfer import pictures
+from style_transfer.layers import STYLE_LAYERS
 
+DEMO = "style_transfer"
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 MODEL_KEY = "style_transfer"
-STYLE_LAYERS = ("conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1")
-MIN_SIDE = 32
-MAX_PASSES = 500
+MIN_PICTURE_SIDE = 32
 MAX_WEIGHT = 1e12
+# The longest output side a GPU affords. The API may ask for it on any machine; a CPU then
+# works at its own limit (the slider's end) and says so.
+MAX_SIDE = 1024
+STOP = StopSignals("style_transfer")
+
 # About a minute on two CPU cores; full size on a GPU.
-CPU = dict(side=192, passes=40, max_side=384)
-GPU = dict(side=512, passes=150, max_side=1024)
-FILMSTRIP_FRAMES = 8
-
-
-def hardware() -> dict:
-    return GPU if on_gpu() else CPU
+SIDE = Number("style_transfer.side", low=64, high=by_hardware(cpu=384, gpu=MAX_SIDE),
+              default=by_hardware(cpu=192, gpu=512), step=32, integer=True, info=True, named=True, api_high=MAX_SIDE)
+PASSES = Number("style_transfer.passes", low=1, high=500, default=by_hardware(cpu=40, gpu=150), step=1, integer=True,
+                info=True, named=True)
+CONTENT_WEIGHT = Number("style_transfer.content_weight", low=0, high=MAX_WEIGHT, default=1.0, named=True)
+STYLE_WEIGHT = Number("style_transfer.style_weight", low=0, high=MAX_WEIGHT, default=1e6, info=True, named=True)
+# One slider per style layer, labelled with the layer's name.
+LAYER_NAMES = Family("style_transfer.layer_weight", STYLE_LAYERS)
+LAYER_WEIGHTS = tuple(Number(key, low=0.0, high=1.0, default=1.0, step=0.05) for key in LAYER_NAMES.keys())
+GRAM_LAYER = Choice("style_transfer.gram.layer", choices=STYLE_LAYERS, default="conv2_1", dropdown=True)
 
 
 def build() -> None:
-    defaults = hardware()
     gr.Markdown(ui_text("style_transfer.explain"))
-    models.status_component(MODEL_KEY)
+    ui.model_status(MODEL_KEY)
     with gr.Row(equal_height=False):
         with gr.Column(scale=4, min_width=300):
             with gr.Row():
@@ -56,20 +70,14 @@ def build() -> None:
             gr.Examples(examples=[[str(p)] for p in sorted(EXAMPLES_DIR.glob("style_*.jpg"))], inputs=[style],
                         label=ui_text("style_transfer.style_examples"),
                         api_name="style_transfer_style_example", api_visibility="private")
-            with gr.Accordion(ui_text("style_transfer.settings"), open=True):
-                side = gr.Slider(64, defaults["max_side"], value=defaults["side"], step=32,
-                                 label=ui_text("style_transfer.side"), info=ui_text("style_transfer.side.info"))
-                passes = gr.Slider(1, MAX_PASSES, value=defaults["passes"], step=1,
-                                   label=ui_text("style_transfer.passes"), info=ui_text("style_transfer.passes.info"))
-                content_weight = gr.Number(1.0, minimum=0, label=ui_text("style_transfer.content_weight"))
-                style_weight = gr.Number(1e6, minimum=0, label=ui_text("style_transfer.style_weight"),
-                                         info=ui_text("style_transfer.style_weight.info"))
-            with gr.Accordion(ui_text("style_transfer.layer_weights"), open=False):
+            with ui.advanced(demo=DEMO, open=True):
+                side, passes, content_weight, style_weight = (ui.component(control) for control in
+                                                              (SIDE, PASSES, CONTENT_WEIGHT, STYLE_WEIGHT))
+            with ui.advanced("style_transfer.layer_weights", open=False):
                 gr.Markdown(ui_text("style_transfer.layer_weights.explain"))
-                layer_weights = [gr.Slider(0.0, 1.0, value=1.0, step=0.05, label=f"{layer}") for layer in STYLE_LAYERS]
-            with gr.Row():
+                layer_weights = [ui.component(control) for control in LAYER_WEIGHTS]
+            with gr.Row() as buttons:
                 run = gr.Button(ui_text("style_transfer.run"), variant="primary")
-                stop = gr.Button(ui_text("style_transfer.stop"), variant="stop")
         with gr.Column(scale=5, min_width=320):
             result = gr.Image(label=ui_text("style_transfer.result"), format="png", interactive=False,
                               buttons=["download", "fullscreen"])
@@ -83,7 +91,7 @@ def build() -> None:
                                           height=200, min_width=200)
     with gr.Accordion(ui_text("style_transfer.gram.heading"), open=True):
         gr.Markdown(ui_text("style_transfer.gram.explain"))
-        gram_layer = gr.Dropdown(list(STYLE_LAYERS), value="conv2_1", label=ui_text("style_transfer.gram.layer"))
+        gram_layer = ui.component(GRAM_LAYER)
         with gr.Row():
             gram_content = gr.Image(label=ui_text("style_transfer.gram.content"), format="png", interactive=False,
                                     buttons=[], min_width=160)
@@ -101,92 +109,86 @@ def build() -> None:
         api_description="Gatys et al. neural style transfer with VGG-19: streams the picture, the losses, and at "
                         "the end the Gram matrices of the chosen layer.",
         **GPU_EVENT)
-    stop.click(None, None, None, cancels=[event], api_name="style_transfer_stop", api_visibility="private",
-               queue=False)
+    with buttons:  # Stop next to Transfer; it can only be made once the event it ends exists
+        ui.stop_button(DEMO, cancels=[event], signals=STOP, api_name="style_transfer_stop")
     gram_layer.change(show_grams, inputs=[last_run, gram_layer], outputs=[gram_content, gram_style, gram_result],
                       api_name="style_transfer_gram", api_visibility="private", show_progress="minimal", **GPU_EVENT)
 
 
+@ui.handler
 def style_transfer(content, style, content_weight, style_weight, w1, w2, w3, w4, w5, passes, side, gram_layer,
-                   progress=gr.Progress()):
+                   request: gr.Request = None, progress=gr.Progress()):
     """Stream the run: (picture, filmstrip, content curve, style curve, text, 3 Gram heatmaps, state)."""
-    content_path, style_path = _file_path(content, "style_transfer.content_missing"), \
-        _file_path(style, "style_transfer.style_missing")
-    content_weight = check_number(content_weight, message("style_transfer.content_weight.name"), 0, MAX_WEIGHT)
-    style_weight = check_number(style_weight, message("style_transfer.style_weight.name"), 0, MAX_WEIGHT)
-    layer_weights = tuple(check_number(w, layer, 0.0, 1.0) for w, layer in zip((w1, w2, w3, w4, w5), STYLE_LAYERS))
+    content_path = uploaded_path(content, missing="style_transfer.content_missing")
+    style_path = uploaded_path(style, missing="style_transfer.style_missing")
+    content_weight, style_weight = CONTENT_WEIGHT.check(content_weight), STYLE_WEIGHT.check(style_weight)
+    layer_weights = tuple(control.check(w) for control, w in zip(LAYER_WEIGHTS, (w1, w2, w3, w4, w5), strict=True))
     if content_weight == 0 and (style_weight == 0 or not any(layer_weights)):
-        raise error("style_transfer.nothing_to_do")
-    passes = check_number(passes, message("style_transfer.passes.name"), 1, MAX_PASSES, integer=True)
-    side = check_number(side, message("style_transfer.side.name"), MIN_SIDE, GPU["max_side"], integer=True)
-    gram_layer = _check_layer(gram_layer)
-    limit = hardware()["max_side"]
-    if side > limit:
-        warn("style_transfer.side.capped", side=side, limit=limit)
-        side = limit
-    content_image = pictures.fit(open_image(content_path, min_side=MIN_SIDE), side)
-    style_image = pictures.fit(open_image(style_path, min_side=MIN_SIDE), side)
-    yield from _transfer_on_device(content_image, style_image, content_weight, style_weight, layer_weights, passes,
-                                   gram_layer, progress)
+        raise LabError("style_transfer.nothing_to_do")
+    passes, gram_layer = PASSES.check(passes), GRAM_LAYER.check(gram_layer)
+    side = ui.check_within_page(SIDE, side, "style_transfer.side.capped")
+    content_image, style_image = (pictures.fit(open_image(path, min_side=MIN_PICTURE_SIDE), side)
+                                  for path in (content_path, style_path))
+    input_frames = [(to_uint8(content_image), message("style_transfer.frame.content")),
+                    (to_uint8(style_image), message("style_transfer.frame.style"))]
+    for state in _transfer_on_device(session_of(request), content_image, style_image, content_weight=content_weight,
+                                     style_weight=style_weight, layer_weights=layer_weights, passes=passes,
+                                     gram_layer=gram_layer):
+        progress((min(state.step.passes, passes), passes), desc=message("style_transfer.progress"))
+        yield _show_run(state, input_frames, passes, content_image, style_image)
 
 
 @gpu(duration=180)
-def _transfer_on_device(content, style, content_weight, style_weight, layer_weights, passes, gram_layer, progress):
-    import torch
+def _transfer_on_device(session: str, content: np.ndarray, style: np.ndarray, **settings):
+    """The run where the GPU is (ZeroGPU lends one to this call only), until it ends or Stop is pressed."""
+    from style_transfer.transfer import transfer_progress
 
-    from style_transfer.transfer import gram_matrices, style_transfer as optimise
-    from style_transfer.vgg import load_features
-
-    # float32 even on a GPU: Gram matrices of deep layers overflow half precision.
     device = pick_device()
-    features = models.load(MODEL_KEY, lambda ident: load_features(ident, device))
-    strip = [(pictures.photo_picture(content), message("style_transfer.frame.content")),
-             (pictures.photo_picture(style), message("style_transfer.frame.style"))]
-    chunk = max(1, -(-passes // FILMSTRIP_FRAMES))
-    started = time.perf_counter()
-    step = None
-    try:
-        for step in optimise(features, content, style, content_weight, style_weight, layer_weights, passes, chunk,
-                             device):
-            progress((min(step.passes, passes), passes), desc=message("style_transfer.progress"))
-            picture = pictures.photo_picture(step.image)
-            strip.append((picture, message("style_transfer.frame.pass", passes=step.passes)))
-            if step.passes < passes and not step.diverged:  # the final picture comes with the Gram matrices
-                yield (picture, strip, *_curves(step), message("style_transfer.running", done=step.passes,
+    with STOP.running(session) as stop:
+        yield from transfer_progress(_features(device), content, style, device=device, stop=stop, **settings)
+
+
+def _show_run(state, input_frames: list, passes: int, content: np.ndarray, style: np.ndarray) -> tuple:
+    step = state.step
+    strip = [*input_frames, *((picture, message("style_transfer.frame.pass", passes=done))
+                        for picture, done in state.filmstrip)]
+    if not step.finished:
+        return (state.picture, strip, *_curves(step), message("style_transfer.running", done=step.passes,
                                                                 total=passes), gr.skip(), gr.skip(), gr.skip(),
-                       gr.skip())
-        grams = gram_matrices(features, {"content": content, "style": style, "result": step.image}, gram_layer, device)
-    except torch.OutOfMemoryError:
-        raise out_of_memory_error() from None
-    seconds = time.perf_counter() - started
-    heatmaps = pictures.gram_pictures(grams)
+                gr.skip())
     if step.diverged:
-        warn("style_transfer.diverged")
+        ui.warn("style_transfer.diverged")
     text = message("style_transfer.done", width=step.image.shape[1], height=step.image.shape[0], passes=step.passes,
-                   seconds=number(seconds), device=device.type.upper(),
+                   seconds=number(state.seconds), device=state.device.upper(),
                    content=number(step.content_losses[0], ".3g"), content_end=number(step.content_losses[-1], ".3g"),
                    style=number(step.style_losses[0], ".3g"), style_end=number(step.style_losses[-1], ".3g"))
-    state = {"content": content, "style": style, "result": step.image}
-    yield (pictures.photo_picture(step.image), strip, *_curves(step), text, heatmaps["content"], heatmaps["style"],
-           heatmaps["result"], state)
+    heatmaps = state.heatmaps
+    return (state.picture, strip, *_curves(step), text, heatmaps["content"], heatmaps["style"], heatmaps["result"],
+            {"content": content, "style": style, "result": step.image})
 
 
+@ui.handler
 def show_grams(state, layer):
     if not isinstance(state, dict):  # another layer chosen before any run: nothing to show yet
         return gr.skip(), gr.skip(), gr.skip()
-    layer = _check_layer(layer)
-    return _grams_on_device(state, layer)
+    heatmaps = _grams_on_device(state, GRAM_LAYER.check(layer))
+    return heatmaps["content"], heatmaps["style"], heatmaps["result"]
 
 
 @gpu(duration=30)
-def _grams_on_device(state, layer):
-    from style_transfer.transfer import gram_matrices
-    from style_transfer.vgg import load_features
+def _grams_on_device(images: dict, layer: str) -> dict:
+    from style_transfer.transfer import gram_heatmaps
 
     device = pick_device()
-    features = models.load(MODEL_KEY, lambda ident: load_features(ident, device))
-    heatmaps = pictures.gram_pictures(gram_matrices(features, state, layer, device))
-    return heatmaps["content"], heatmaps["style"], heatmaps["result"]
+    return gram_heatmaps(_features(device), images, layer, device)
+
+
+def _features(device):
+    """VGG-19's features on ``device``, loaded once; float32 even on a GPU: Gram matrices of deep
+    layers overflow half precision."""
+    from style_transfer.vgg import load_features
+
+    return models.load(MODEL_KEY, lambda ident: load_features(ident, device))
 
 
 def _curves(step) -> tuple:
@@ -194,19 +196,3 @@ def _curves(step) -> tuple:
                         y_title=message("style_transfer.axis.content")),
             gr.LinePlot(value=pictures.loss_table(step.style_losses), x_title=message("style_transfer.axis.pass"),
                         y_title=message("style_transfer.axis.style")))
-
-
-def _check_layer(layer) -> str:
-    if layer not in STYLE_LAYERS:
-        raise error("style_transfer.bad_layer", choices=", ".join(STYLE_LAYERS))
-    return layer
-
-
-def _file_path(file_data, missing_key: str) -> str:
-    """The path of an uploaded file as Gradio hands it over unprocessed (FileData)."""
-    if file_data is None:
-        raise error(missing_key)
-    path = file_data.get("path") if isinstance(file_data, dict) else None
-    if not isinstance(path, str) or not path:
-        raise error("shared.image.not_image")
-    return path

@@ -15,8 +15,6 @@ from shared import torchvision_weights
 WEIGHTS_ENUM = "VGG19_Weights"
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
-CONTENT_LAYER = "conv4_2"
-STYLE_LAYERS = ("conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1")
 
 
 def build_features() -> nn.Sequential:
@@ -76,7 +74,7 @@ class FeatureExtractor(nn.Module):
     def forward(self, pixels: torch.Tensor) -> dict[str, torch.Tensor]:
         x = (pixels - self.mean.to(pixels.device)) / self.std.to(pixels.device)
         outputs = {}
-        for name, module in zip(self.names[:self.depth], self.features[:self.depth]):
+        for name, module in zip(self.names[:self.depth], self.features[:self.depth], strict=True):
             x = module(x)
             if name in self.layers:
                 outputs[name] = x

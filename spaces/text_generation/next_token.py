@@ -3,7 +3,8 @@
 The model reads the prompt's token ids and returns one score (logit) per token of its
 vocabulary; softmax turns them into the probability of each token coming next. Sampling
 settings then reshape that distribution before a token is drawn, in the order ``generate``
-applies them: temperature, top-k, top-p. Everything here is plain tensors in, numbers out.
+applies them: temperature, top-k, top-p. *Generate* repeats the step inside ``generate``.
+Everything here is plain tensors in, numbers out.
 """
 
 from __future__ import annotations
@@ -12,16 +13,18 @@ from dataclasses import dataclass
 
 import torch
 
+from shared.errors import LabError
+
 # The longest prompt the explorer feeds the model: GPT-2 reads at most 1024 positions, and a
 # longer prompt adds nothing to a classroom demonstration but time.
 MAX_PROMPT_TOKENS = 512
-MAX_SHOWN_TOKENS = 50
 
 
 @dataclass
 class Prompt:
     ids: list[int]
     dropped: int  # tokens cut from the start because the prompt was too long
+    limit: int  # the most tokens kept
 
 
 @dataclass
@@ -48,7 +51,16 @@ def encode_prompt(tokenizer, text: str, limit: int) -> Prompt:
     (the next token depends most on the end of the text)."""
     ids = list(tokenizer(text)["input_ids"])  # with the model's own special tokens (Llama's <s>)
     dropped = max(0, len(ids) - limit)
-    return Prompt(ids=ids[dropped:], dropped=dropped)
+    return Prompt(ids=ids[dropped:], dropped=dropped, limit=limit)
+
+
+def read_prompt(model, tokenizer, text: str, reserve: int = 0) -> Prompt:
+    """The prompt as the model reads it: its end, within the model's positions less ``reserve``
+    new tokens (``dropped`` says how much was cut)."""
+    prompt = encode_prompt(tokenizer, text, context_limit(model, reserve=reserve))
+    if not prompt.ids:
+        raise LabError("text_generation.no_tokens")
+    return prompt
 
 
 def token_text(tokenizer, token_id: int) -> str:
@@ -108,6 +120,22 @@ def next_tokens(model, tokenizer, ids: list[int], *, temperature: float, top_k: 
                       raw_full=raw, sampling_full=sampling)
 
 
+def picked_token(tokenizer, picked: object, vocabulary: int) -> int:
+    """The id of the token a person picked: its id (as a number or digits) or its exact text."""
+    if picked is None or (isinstance(picked, str) and not picked.strip()):
+        raise LabError("text_generation.pick_missing")
+    text = str(picked)
+    if text.strip().lstrip("-").isdigit():
+        token_id = int(text)
+        if 0 <= token_id < vocabulary:
+            return token_id
+        raise LabError("shared.number.out_of_range", name="id", low=0, high=vocabulary - 1, value=token_id)
+    ids = tokenizer(text, add_special_tokens=False)["input_ids"]
+    if len(ids) != 1:
+        raise LabError("text_generation.pick_missing")
+    return int(ids[0])
+
+
 def choose(distribution: NextTokens, mode: str, seed: int, picked: int | None = None) -> int:
     """The next token: the most likely (``greedy``), a draw from the sampling distribution
     (``sample``, reproducible with ``seed``) or the one a person picked."""
@@ -123,9 +151,29 @@ def choose(distribution: NextTokens, mode: str, seed: int, picked: int | None = 
     raise ValueError(f"unknown mode {mode!r}")
 
 
+@dataclass
+class Step:
+    """The token added by one step, with its probability before and after the sampling settings."""
+
+    id: int
+    token: str
+    probability: float
+    probability_after_sampling: float
+
+
+def step(tokenizer, distribution: NextTokens, mode: str, seed: int, picked: object = None) -> Step:
+    """One more token: the most likely, a seeded draw, or the one picked (``picked_token``)."""
+    picked_id = picked_token(tokenizer, picked, distribution.raw_full.numel()) if mode == "pick" else None
+    token_id = choose(distribution, mode, seed, picked_id)
+    return Step(id=token_id, token=token_text(tokenizer, token_id),
+                probability=float(distribution.raw_full[token_id]),
+                probability_after_sampling=float(distribution.sampling_full[token_id]))
+
+
 def as_rows(distribution: NextTokens) -> list[dict]:
     """The top of the distribution as plain records (the public API's answer)."""
     return [{"rank": rank, "token": token, "id": token_id, "probability": round(raw, 6),
              "probability_after_sampling": round(after, 6)}
             for rank, (token, token_id, raw, after) in enumerate(
-                zip(distribution.tokens, distribution.ids, distribution.raw, distribution.sampling), start=1)]
+                zip(distribution.tokens, distribution.ids, distribution.raw, distribution.sampling, strict=True),
+                start=1)]

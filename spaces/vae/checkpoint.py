@@ -1,18 +1,18 @@
 """The shipped VAE weights: safetensors files whose metadata records the model's shape.
 
 safetensors holds only tensors and strings, so loading can never run code (a pickle could);
-the file alone rebuilds the model.
+the file alone rebuilds the model. Light to import: the page reads the names and sizes before
+torch is loaded; loading a model imports it.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import torch
-
-from shared.mnist_training import load_model, read_metrics, save_model
-from vae.model import VAE
+if TYPE_CHECKING:
+    from vae.model import VAE
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 METRICS_PATH = WEIGHTS_DIR / "metrics.json"
@@ -23,19 +23,30 @@ QUALITY_MODEL = "vae_32d"
 LATENT_DIMS = {MAP_MODEL: 2, QUALITY_MODEL: 32}
 
 
+def model_with(latent_dim: int) -> str:
+    """The shipped model whose latent space has ``latent_dim`` numbers (2 or 32)."""
+    return {dims: name for name, dims in LATENT_DIMS.items()}[latent_dim]
+
+
 def weights_path(name: str, directory: Path = WEIGHTS_DIR) -> Path:
     return directory / f"{name}.safetensors"
 
 
 def save(model: VAE, path: Path, **metadata: str) -> None:
+    from shared.mnist_training import save_model
+
     save_model(model, path, **metadata)
 
 
 def load(path: Path | str) -> VAE:
+    """The VAE in ``path``: frozen, in evaluation mode."""
+    from shared.mnist_training import load_model
+    from vae.model import VAE
+
     return load_model(VAE, path)
 
 
-@lru_cache(maxsize=None)
+@cache
 def shipped_model(name: str) -> VAE:
     """One of the shipped models, loaded on first use and kept for the life of the process."""
     if name not in LATENT_DIMS:
@@ -44,8 +55,6 @@ def shipped_model(name: str) -> VAE:
 
 
 def shipped_metrics() -> dict:
+    from shared.mnist_training import read_metrics
+
     return read_metrics(METRICS_PATH)
-
-
-def device_model(name: str, device: torch.device) -> VAE:
-    return shipped_model(name).to(device)

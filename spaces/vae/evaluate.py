@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from shared.mnist_training import count_parameters
 from vae import checkpoint
-from vae.model import VAE, count_parameters, negative_elbo
+from vae.model import VAE, negative_elbo
 
 
 @torch.inference_mode()

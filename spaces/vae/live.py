@@ -9,6 +9,7 @@ import torch
 
 from shared import live_training
 from shared.device import pick_device
+from shared.mnist import load_mnist
 from vae.model import VAE, negative_elbo
 
 # Small and quick, so a minute on a laptop CPU shows real progress.
@@ -47,3 +48,11 @@ def train_live(train_images: np.ndarray, test_images: np.ndarray, latent_dim: in
         snapshot.preview = torch.stack([rebuilt, samples]).cpu().numpy()
 
     yield from live_training.train_for(seconds, train_step, live_training.Snapshot(), measure)
+
+
+def train_on_mnist(latent_dim: int, seconds: float):
+    """``train_live`` on the MNIST training digits, measured on the test digits (loaded here, so
+    that the tab can say it is preparing while they load)."""
+    train_images, _ = load_mnist("train")
+    test_images, _ = load_mnist("test")
+    yield from train_live(train_images, test_images, latent_dim, seconds)

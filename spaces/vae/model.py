@@ -67,7 +67,3 @@ def negative_elbo(logits: torch.Tensor, images: torch.Tensor, mean: torch.Tensor
         logits, images.reshape(len(images), PIXELS), reduction="none").sum(1)
     kl = 0.5 * (mean.pow(2) + log_variance.exp() - 1.0 - log_variance).sum(1)
     return reconstruction, kl
-
-
-def count_parameters(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())

@@ -8,23 +8,18 @@ Everything stays in memory as tensors; training is seeded. The metric is the tes
 ELBO in nats per image (Bernoulli likelihood on pixel intensities in [0, 1], one sample of z).
 """
 
-import sys
+import argparse
+import math
+import time
 from pathlib import Path
 
-sys.path[:0] = [str(Path(__file__).resolve().parents[2]), str(Path(__file__).resolve().parents[1])]
+import torch
+from tqdm import tqdm
 
-import argparse  # noqa: E402
-import math  # noqa: E402
-import time  # noqa: E402
-
-import torch  # noqa: E402
-from tqdm import tqdm  # noqa: E402
-
-from shared.mnist_training import (add_run_options, load_training_data, merge_metrics, parse_run_args,  # noqa: E402
-                                   run_record, weights_record)
-from vae import checkpoint  # noqa: E402
-from vae.evaluate import mean_negative_elbo  # noqa: E402
-from vae.model import VAE, count_parameters, negative_elbo  # noqa: E402
+from shared import mnist_training
+from vae import checkpoint
+from vae.evaluate import mean_negative_elbo
+from vae.model import VAE, negative_elbo
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 QUICK_OUT_DIR = REPO_ROOT / "artifacts" / "vae_quick"
@@ -34,12 +29,14 @@ DEFAULT_EPOCHS = {checkpoint.MAP_MODEL: 20, checkpoint.QUALITY_MODEL: 40}
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--models", nargs="+", default=list(checkpoint.LATENT_DIMS), choices=list(checkpoint.LATENT_DIMS))
-    parser.add_argument("--epochs", type=int, default=None, help="override the per-model default (20 for 2-D, 40 for 32-D)")
+    parser.add_argument("--models", nargs="+", default=list(checkpoint.LATENT_DIMS),
+                        choices=list(checkpoint.LATENT_DIMS))
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="override the per-model default (20 for 2-D, 40 for 32-D)")
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate, decayed by a cosine schedule")
-    add_run_options(parser, QUICK_TRAIN_IMAGES)  # --seed, --threads, --quick (sets --epochs 1), --out
-    return parse_run_args(parser, argv, QUICK_OUT_DIR, checkpoint.WEIGHTS_DIR)
+    mnist_training.add_run_options(parser, QUICK_TRAIN_IMAGES)  # --seed, --threads, --quick (sets --epochs 1), --out
+    return mnist_training.parse_run_args(parser, argv, QUICK_OUT_DIR, checkpoint.WEIGHTS_DIR)
 
 
 def train_one(name: str, args, x_train, test_images) -> dict:
@@ -49,8 +46,10 @@ def train_one(name: str, args, x_train, test_images) -> dict:
     model = VAE(checkpoint.LATENT_DIMS[name])
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     steps_per_epoch = math.ceil(len(x_train) / args.batch_size)
-    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs * steps_per_epoch, eta_min=args.lr / 20)
-    print(f"{name}: {count_parameters(model):,} parameters, {epochs} epochs, {len(x_train):,} training images")
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs * steps_per_epoch,
+                                                          eta_min=args.lr / 20)
+    print(f"{name}: {mnist_training.count_parameters(model):,} parameters, {epochs} epochs, "
+          f"{len(x_train):,} training images")
     history, train_seconds = [], 0.0
     for epoch in range(1, epochs + 1):
         model.train()
@@ -91,25 +90,25 @@ def train_one(name: str, args, x_train, test_images) -> dict:
         "test_negative_elbo": round(final["negative_elbo"], 3),
         "test_reconstruction": round(final["reconstruction"], 3),
         "test_kl": round(final["kl"], 3),
-        "parameters": count_parameters(model),
+        "parameters": mnist_training.count_parameters(model),
         "epochs": epochs,
         "train_seconds": round(train_seconds, 1),
         "hyperparameters": {"batch_size": args.batch_size, "optimizer": "Adam", "lr": args.lr,
                             "schedule": "cosine to lr/20", "hidden": list(model.hidden)},
-        **weights_record(path),
+        **mnist_training.weights_record(path),
         "history": history,
     }
 
 
 def main(args) -> dict:
     torch.set_num_threads(args.threads)
-    data = load_training_data(QUICK_TRAIN_IMAGES if args.quick else None)
+    data = mnist_training.load_training_data(QUICK_TRAIN_IMAGES if args.quick else None)
     x_train = torch.tensor(data.train_images).float().div_(255)
     results = {name: train_one(name, args, x_train, data.test_images) for name in args.models}
-    metrics = merge_metrics(args.out / checkpoint.METRICS_PATH.name, results, {
+    metrics = mnist_training.merge_metrics(args.out / checkpoint.METRICS_PATH.name, results, {
         "metric": "test negative ELBO, nats per image: Bernoulli cross-entropy on intensities in [0, 1] summed "
                   "over 784 pixels + KL(q(z|x) || N(0, I)), one sample of z, all 10 000 test images",
-        **run_record(args, data.checksum),
+        **mnist_training.run_record(args, data.checksum),
     })
     for name in args.models:
         print(f"{name}: test −ELBO {metrics['models'][name]['test_negative_elbo']:.2f} nats per image")

@@ -1,33 +1,48 @@
 """The "VAE" tab: the 2-D latent map (click or sliders → decoded digit), digits similar to the
 person's, a morph between two digits, samples from the prior, and live training.
 
-Public API: ``vae_decode`` (latent point → image), ``vae_similar``, ``vae_interpolate``,
-``vae_sample``; the rest is private wiring of the page.
+API: ``vae_decode`` (latent point → image), ``vae_sample``, ``vae_similar`` and
+``vae_interpolate`` (API only), ``vae_live_train`` (the live panel's button); the rest is
+private wiring of the page.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import gradio as gr
 import numpy as np
-import pandas as pd
+from gradio.data_classes import FileData
+from PIL import Image
 
+from shared import digit_pictures, live_training, ui
+from shared.controls import Choice, Number, Seed
 from shared.cpu import single_threaded
+from shared.digit_input import digit_from_sketch, digit_from_upload
 from shared.gpu import gpu
-from shared.i18n import error, message, number, ui_text
-from shared.validation import check_finite_array, check_number, check_seed
-from vae import checkpoint, latent, live
-from shared import digit_pictures, live_training
-from shared.digit_input import digit_from_sketch, digit_from_upload, digit_input_tabs
+from shared.i18n import message, number, widget_key
+from shared.run_control import WeightsMissing
+from shared.ui import ui_text
+from vae import checkpoint, latent
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
-MAX_LATENT = 10.0  # |z| beyond this is far outside anything the decoder was trained on
-MAX_SPREAD = 5.0
-MAX_COUNT = 64
-MIN_STEPS, MAX_STEPS = 2, 24
-GALLERY_SCALE = 4
 DEFAULT_SECOND = EXAMPLES_DIR / "mnist_test_0061_digit_8.png"
+LATENT_SIZES = tuple(checkpoint.LATENT_DIMS.values())
+SIMILAR_SHOWN = 16  # digits around the visitor's, in the page
+GALLERY_SCALE = 4
+
+# The sliders of the page offer less than the API accepts: the interesting part of each range
+# fits a slider, and API callers may go further.
+Z1 = Number("vae.z1", low=-latent.MAP_SPAN, high=latent.MAP_SPAN, default=0.0, step=0.05)
+Z2 = Number("vae.z2", low=-latent.MAP_SPAN, high=latent.MAP_SPAN, default=0.0, step=0.05)
+SPREAD = Number("vae.spread", low=0.0, high=3.0, default=1.0, step=0.1, api_high=5.0, named=True)
+SEED = Seed()
+STEPS = Number("vae.steps", low=2, high=16, default=10, step=1, integer=True, api_high=24, named=True)
+PRIOR_SIZE = Choice("vae.prior.model", choices=LATENT_SIZES, default=32, labels="vae.prior.model", named=True)
+COUNT = Number("vae.count", low=1, high=32, default=16, step=1, integer=True, api_high=64, named=True)
+LIVE_SIZE = Choice("vae.live.dims", choices=LATENT_SIZES, default=2, named=True)
+LIVE_SECONDS = live_training.seconds_control(30)
 
 
 def build() -> None:
@@ -35,7 +50,7 @@ def build() -> None:
     second_state = gr.State(None)
     with gr.Row(equal_height=False):
         with gr.Column(scale=5, min_width=320):
-            sketch, upload = digit_input_tabs("vae", EXAMPLES_DIR)
+            sketch, upload = ui.digit_input_tabs("vae", EXAMPLES_DIR)
         with gr.Column(scale=4, min_width=280):
             hint = gr.Markdown(ui_text("vae.hint.empty"))
             seen = gr.Image(label=ui_text("vae.seen"), format="png", interactive=False, height=200, buttons=[])
@@ -47,16 +62,14 @@ def build() -> None:
             map_image = gr.Image(label=ui_text("vae.map"), format="png", interactive=False, buttons=["fullscreen"],
                                  scale=3)
             with gr.Column(scale=2, min_width=240):
-                z1 = gr.Slider(-latent.MAP_SPAN, latent.MAP_SPAN, value=0.0, step=0.05, label=ui_text("vae.z1"))
-                z2 = gr.Slider(-latent.MAP_SPAN, latent.MAP_SPAN, value=0.0, step=0.05, label=ui_text("vae.z2"))
+                z1, z2 = ui.component(Z1), ui.component(Z2)
                 decoded = gr.Image(label=ui_text("vae.decoded"), format="png", interactive=False, height=240,
                                    buttons=[])
 
     with gr.Accordion(ui_text("vae.similar.heading"), open=True):
         gr.Markdown(ui_text("vae.similar.explain"))
         with gr.Row():
-            spread = gr.Slider(0.0, 3.0, value=1.0, step=0.1, label=ui_text("vae.spread"))
-            similar_seed = gr.Number(value=0, precision=0, minimum=0, label=ui_text("shared.seed"))
+            spread, similar_seed = ui.component(SPREAD), ui.component(SEED)
         similar_gallery = gr.Gallery(label=ui_text("vae.similar"), columns=8, height="auto", format="png",
                                      object_fit="contain")
 
@@ -69,25 +82,23 @@ def build() -> None:
                 gr.Examples(examples=[[str(p)] for p in sorted(EXAMPLES_DIR.glob("mnist_test_*.png"))],
                             inputs=[second], examples_per_page=10, api_name="vae_load_second",
                             api_visibility="private")
-                steps = gr.Slider(MIN_STEPS, 16, value=10, step=1, label=ui_text("vae.steps"))
+                steps = ui.component(STEPS)
             strip = gr.Image(label=ui_text("vae.strip"), format="png", interactive=False, buttons=[], scale=3)
 
     with gr.Accordion(ui_text("vae.prior.heading"), open=True):
         gr.Markdown(ui_text("vae.prior.explain"))
         with gr.Row():
-            prior_dims = gr.Radio(choices=[(ui_text("vae.prior.model.2"), 2), (ui_text("vae.prior.model.32"), 32)],
-                                  value=32, label=ui_text("vae.prior.model"))
-            prior_count = gr.Slider(1, 32, value=16, step=1, label=ui_text("vae.count"))
-            prior_seed = gr.Number(value=0, precision=0, minimum=0, label=ui_text("shared.seed"))
+            prior_size, prior_count, prior_seed = ui.component(PRIOR_SIZE), ui.component(COUNT), ui.component(SEED)
             prior_button = gr.Button(ui_text("vae.prior.generate"), variant="primary")
         prior_gallery = gr.Gallery(label=ui_text("vae.prior"), columns=8, height="auto", format="png",
                                    object_fit="contain")
 
-    with gr.Accordion(ui_text("vae.how.heading"), open=False):
+    with gr.Accordion(ui_text(widget_key("vae", "how")), open=False):
         how = gr.Markdown()
 
-    live_training.panel("vae", live_train, default_seconds=30, options=lambda: [
-        gr.Radio(choices=[2, 32], value=2, label=ui_text("vae.live.dims"))])
+    ui.live_training_panel("vae", live_train, explain="vae.live.explain", plot="vae.live.plot",
+                           preview="vae.live.preview", seconds=LIVE_SECONDS,
+                           options=lambda: [ui.component(LIVE_SIZE)])
 
     # --- the page's own wiring (private) ---
     taken = [hint, seen, region, digit_state]
@@ -99,7 +110,8 @@ def build() -> None:
                   preprocess=False).then(api_name="vae_upload_refresh", **after_digit)
     second.change(take_second, inputs=second, outputs=second_state, api_name="vae_second", api_visibility="private",
                   preprocess=False).then(morph, inputs=[digit_state, second_state, steps], outputs=strip,
-                                         api_name="vae_second_refresh", api_visibility="private", show_progress="hidden")
+                                         api_name="vae_second_refresh", api_visibility="private",
+                                         show_progress="hidden")
     gr.on([z1.change, z2.change], decode_point, inputs=[z1, z2], outputs=[decoded, map_image],
           api_name="vae_decode_point", api_visibility="private", trigger_mode="always_last", show_progress="hidden")
     map_image.select(click_map, inputs=None, outputs=[z1, z2], api_name="vae_map_click", api_visibility="private")
@@ -108,130 +120,118 @@ def build() -> None:
           trigger_mode="always_last", show_progress="hidden")
     steps.change(morph, inputs=[digit_state, second_state, steps], outputs=strip, api_name="vae_steps_refresh",
                  api_visibility="private", trigger_mode="always_last", show_progress="hidden")
-    prior_button.click(sample_prior, inputs=[prior_dims, prior_count, prior_seed], outputs=prior_gallery,
+    prior_button.click(sample_prior, inputs=[prior_size, prior_count, prior_seed], outputs=prior_gallery,
                        api_name="vae_sample_ui", api_visibility="private")
     gr.on(triggers=None, fn=page_opened, inputs=None, outputs=[how, second_state, map_image, decoded],
           api_name="vae_page", api_visibility="private", show_progress="hidden")
 
-    # --- the public API without buttons of its own ---
-    api_latent = gr.JSON(visible=False)
-    api_decoded = gr.Image(visible=False, format="png")
-    api_image = gr.Image(visible=False, type="filepath")
-    api_image_b = gr.Image(visible=False, type="filepath")
-    api_number = gr.Number(visible=False)
-    api_number_b = gr.Number(visible=False)
-    api_number_c = gr.Number(visible=False)
-    api_gallery = gr.Gallery(visible=False, format="png")
-    api_strip = gr.Image(visible=False, format="png")
-    gr.Button(visible=False).click(api_decode, inputs=api_latent, outputs=api_decoded, api_name="vae_decode",
-                                   api_description="A latent point (a list of 2 or 32 numbers, each within ±10) in; "
-                                                   "the 28×28 digit the VAE of that size decodes there out.")
-    gr.Button(visible=False).click(sample_prior, inputs=[api_number, api_number_b, api_number_c], outputs=api_gallery,
-                                   api_name="vae_sample",
-                                   api_description="Digits decoded from random points of the prior N(0, I): latent "
-                                                   "size (2 or 32), how many (1-64), seed.")
-    gr.Button(visible=False).click(api_similar, inputs=[api_image, api_number, api_number_b, api_number_c],
-                                   outputs=api_gallery, api_name="vae_similar", preprocess=False,
-                                   api_description="A picture of a digit, a spread (0-5), how many (1-64) and a seed "
-                                                   "in; digits decoded around it out.")
-    gr.Button(visible=False).click(api_interpolate, inputs=[api_image, api_image_b, api_number], outputs=api_strip,
-                                   api_name="vae_interpolate", preprocess=False,
-                                   api_description="Two pictures of digits and a number of steps (2-24) in; the "
-                                                   "strip of digits decoded along the line between them out.")
+    # --- the API without components of its own ---
+    ui.api(api_decode, api_name="vae_decode")
+    ui.api(api_sample, api_name="vae_sample")
+    ui.api(api_similar, api_name="vae_similar")
+    ui.api(api_interpolate, api_name="vae_interpolate")
 
 
-def _weights(fn, *args):
-    try:
-        return fn(*args)
-    except FileNotFoundError:
-        raise error("vae.weights_missing") from None
-
-
-def _gallery(digits: np.ndarray) -> list:
+def _pictures(digits: np.ndarray) -> list[Image.Image]:
     return [digit_pictures.digit_image(d, scale=GALLERY_SCALE) for d in digits]
 
 
 # --- the page ---
 
+@ui.handler
 @single_threaded
 def take_sketch(sketch: dict | None):
     return _take(digit_from_sketch(sketch))
 
 
+@ui.handler
 @single_threaded
 def take_upload(file_data: dict | None):
     return _take(digit_from_upload(file_data))
 
 
 def _take(digit: np.ndarray | None):
+    """The hint, the digit as the network sees it, its region on the map, and the digit itself (the state)."""
     if digit is None:
         return message("vae.hint.empty"), None, "", None
-    mean, std = _weights(latent.encode, digit, checkpoint.MAP_MODEL)
+    mean, std = latent.encode(digit, checkpoint.MAP_MODEL)
     region = message("vae.your_region", z1=number(mean[0], ".2f"), z2=number(mean[1], ".2f"), s1=number(std[0], ".2f"),
                      s2=number(std[1], ".2f"))
     return "", digit_pictures.digit_image(digit), region, digit
 
 
+@ui.handler
 @single_threaded
 def take_second(file_data: dict | None):
     return digit_from_upload(file_data)
 
 
+@ui.handler
 @single_threaded
 def refresh_for_digit(digit, second, spread, seed, steps, z1, z2):
-    marker = _weights(latent.encode, digit, checkpoint.MAP_MODEL)[0] if digit is not None else None
-    if marker is None and z1 is not None and z2 is not None:
-        marker = np.array([float(z1), float(z2)])
+    """After a new digit: the map marks it (or the sliders' point, when there is no digit), with
+    the digits similar to it and the morph into the second digit."""
+    if digit is None:
+        marker = np.array([Z1.check(z1), Z2.check(z2)])
+    else:
+        marker = latent.encode(digit, checkpoint.MAP_MODEL)[0]
     return latent.latent_map(marker), similar_for_state(digit, spread, seed), morph(digit, second, steps)
 
 
+@ui.handler
 @single_threaded
 def page_opened():
+    """How it works, the second digit of the morph, and the map with the digit at its centre."""
     second = digit_from_upload(str(DEFAULT_SECOND))
     try:
-        first_map, first_digit = latent.latent_map(np.zeros(2)), digit_pictures.digit_image(latent.decode(np.zeros((1, 2)), checkpoint.MAP_MODEL)[0])
-    except FileNotFoundError:
+        first_map = latent.latent_map(np.zeros(2))
+        first_digit = digit_pictures.digit_image(latent.decode(np.zeros((1, 2)), checkpoint.MAP_MODEL)[0])
+    except WeightsMissing:  # the tab still opens; the first event that needs the model says what is missing
         first_map = first_digit = None
     return explain_metrics(), second, first_map, first_digit
 
 
+@ui.handler
 @single_threaded
 def decode_point(z1: object, z2: object):
-    point = check_finite_array([check_number(z1, "z₁", -MAX_LATENT, MAX_LATENT),
-                                check_number(z2, "z₂", -MAX_LATENT, MAX_LATENT)], "z", limit=MAX_LATENT)
-    image = _weights(latent.decode, point[None], checkpoint.MAP_MODEL)[0]
+    point = np.array([Z1.check(z1), Z2.check(z2)])
+    image = latent.decode(point[None], checkpoint.MAP_MODEL)[0]
     return digit_pictures.digit_image(image), latent.latent_map(point)
 
 
+@ui.handler
 def click_map(evt: gr.SelectData):
     index = evt.index if isinstance(evt.index, (list, tuple)) and len(evt.index) == 2 else (latent.MAP_SIDE / 2,) * 2
     return latent.map_to_latent(float(index[0]), float(index[1]))
 
 
+@ui.handler
 @single_threaded
 def similar_for_state(digit, spread: object, seed: object):
     if digit is None:
         return None
-    spread = check_number(spread, message("vae.spread_name"), 0.0, MAX_SPREAD)
-    return _gallery(_weights(latent.similar, digit, spread, 16, check_seed(seed)))
+    spread, seed = SPREAD.check(spread), SEED.check(seed)
+    return _pictures(latent.similar(digit, spread, SIMILAR_SHOWN, seed))
 
 
+@ui.handler
 @single_threaded
 def morph(digit, second, steps: object):
     if digit is None or second is None:
         return None
-    steps = check_number(steps, message("vae.steps_name"), MIN_STEPS, MAX_STEPS, integer=True)
-    return digit_pictures.grid_image(_weights(latent.interpolate, digit, second, steps), columns=steps, scale=3)
+    steps = STEPS.check(steps)
+    return digit_pictures.grid_image(latent.interpolate(digit, second, steps), columns=steps, scale=3)
 
 
+@ui.handler
 @single_threaded
-def sample_prior(dims: object, count: object, seed: object):
-    dims = check_number(dims, message("vae.latent_dims"), 1, 1024, integer=True)
-    if dims not in (2, 32):
-        raise error("vae.bad_dims", value=dims)
-    count = check_number(count, message("vae.count_name"), 1, MAX_COUNT, integer=True)
-    name = checkpoint.MAP_MODEL if dims == 2 else checkpoint.QUALITY_MODEL
-    return _gallery(_weights(latent.prior_samples, name, count, check_seed(seed)))
+def sample_prior(latent_size: object, count: object, seed: object):
+    return _prior_pictures(latent_size, count, seed)
+
+
+def _prior_pictures(latent_size: object, count: object, seed: object) -> list[Image.Image]:
+    size, count, seed = PRIOR_SIZE.check(latent_size), COUNT.check(count), SEED.check(seed)
+    return _pictures(latent.prior_samples(checkpoint.model_with(size), count, seed))
 
 
 def explain_metrics() -> str:
@@ -239,76 +239,63 @@ def explain_metrics() -> str:
     parts = [message("vae.metric", dims=entry["latent_dim"], nats=number(entry["test_negative_elbo"], ".1f"),
                      reconstruction=number(entry["test_reconstruction"], ".1f"), kl=number(entry["test_kl"], ".1f"))
              for name in checkpoint.LATENT_DIMS if (entry := models.get(name))]
-    return message("vae.how.explain", metrics="; ".join(parts) if parts else message("vae.metrics_missing"))
+    return message("vae.how.explain", metrics="; ".join(parts) if parts else message("shared.metrics_missing"))
 
 
-# --- the public API ---
+# --- the API ---
 
 @single_threaded
-def api_decode(values: object):
-    if not isinstance(values, (list, tuple)):
-        raise error("shared.number.not_number", name=message("vae.latent"))
-    point = check_finite_array(values, message("vae.latent"), limit=MAX_LATENT)
-    if point.ndim != 1:
-        raise error("shared.number.not_number", name=message("vae.latent"))
-    if len(point) not in (2, 32):
-        raise error("vae.latent_length", n=point.size)
-    name = checkpoint.MAP_MODEL if len(point) == 2 else checkpoint.QUALITY_MODEL
-    return digit_pictures.digit_image(_weights(latent.decode, point[None], name)[0], scale=1)
+def api_decode(point: list[float]) -> FileData:
+    """A latent point (a list of 2 or 32 numbers, each within ±10) in; the 28×28 digit the VAE of
+    that size decodes there out."""
+    point, model_name = latent.checked_point(point)
+    return ui.picture_file(digit_pictures.digit_image(latent.decode(point[None], model_name)[0], scale=1))
 
 
 @single_threaded
-def api_similar(file_data, spread: object, count: object, seed: object):
-    spread = check_number(spread, message("vae.spread_name"), 0.0, MAX_SPREAD)
-    count = check_number(count, message("vae.count_name"), 1, MAX_COUNT, integer=True)
-    seed = check_seed(seed)
-    digit = digit_from_upload(file_data, required=True)
-    return _gallery(_weights(latent.similar, digit, spread, count, seed))
+def api_sample(latent_size: int = PRIOR_SIZE.default, count: int = COUNT.default,
+               seed: int = SEED.default) -> list[ui.Captioned]:
+    """Digits decoded from random points of the prior N(0, I): latent size (2 or 32), how many
+    (1-64), seed."""
+    return ui.gallery_files(_prior_pictures(latent_size, count, seed))
 
 
 @single_threaded
-def api_interpolate(file_a, file_b, steps: object):
-    steps = check_number(steps, message("vae.steps_name"), MIN_STEPS, MAX_STEPS, integer=True)
-    digit_a = digit_from_upload(file_a, required=True)
-    digit_b = digit_from_upload(file_b, required=True)
-    return digit_pictures.grid_image(_weights(latent.interpolate, digit_a, digit_b, steps), columns=steps, scale=1, gap=0)
+def api_similar(image: FileData, spread: float = SPREAD.default, count: int = SIMILAR_SHOWN,
+                seed: int = SEED.default) -> list[ui.Captioned]:
+    """A picture of a digit, a spread (0-5), how many (1-64) and a seed in; digits decoded around it out."""
+    spread, count, seed = SPREAD.check(spread), COUNT.check(count), SEED.check(seed)
+    return ui.gallery_files(_pictures(latent.similar(digit_from_upload(image, required=True), spread, count, seed)))
+
+
+@single_threaded
+def api_interpolate(image_a: FileData, image_b: FileData, steps: int = STEPS.default) -> FileData:
+    """Two pictures of digits and a number of steps (2-24) in; the strip of digits decoded along the
+    line between them out."""
+    steps = STEPS.check(steps)
+    digit_a, digit_b = digit_from_upload(image_a, required=True), digit_from_upload(image_b, required=True)
+    strip = digit_pictures.grid_image(latent.interpolate(digit_a, digit_b, steps), columns=steps, scale=1, gap=0)
+    return ui.picture_file(strip)
 
 
 # --- live training ---
 
 @gpu(duration=90)
-def live_train(dims: object, seconds: object, progress=gr.Progress()):
+def live_train(latent_size: object, seconds: object, progress=gr.Progress()):
     """Stream a fresh VAE's training: (status, loss plot, reconstructions and prior samples)."""
-    dims = check_number(dims, message("vae.latent_dims"), 1, 1024, integer=True)
-    if dims not in (2, 32):
-        raise error("vae.bad_dims", value=dims)
-    budget = check_number(seconds, message("vae.live.seconds_name"), 1, live_training.MAX_SECONDS)
+    from vae import live
 
-    def start():
-        from shared.mnist import load_mnist
-
-        train_images, _ = load_mnist("train")
-        test_images, _ = load_mnist("test")
-        return live.train_live(train_images, test_images, dims, budget)
-
-    name = checkpoint.MAP_MODEL if dims == 2 else checkpoint.QUALITY_MODEL
-    shipped = checkpoint.shipped_metrics().get("models", {}).get(name, {})
-    yield from live_training.stream(start, budget, lambda snapshot: _live_outputs(snapshot, budget, shipped),
-                                    preparing_key="vae.live.preparing", heading_key="vae.live.heading",
+    size, budget = LIVE_SIZE.check(latent_size), LIVE_SECONDS.check(seconds)
+    shipped = checkpoint.shipped_metrics().get("models", {}).get(checkpoint.model_with(size), {})
+    yield from live_training.stream(partial(live.train_on_mnist, size, budget), budget,
+                                    partial(_live_outputs, budget=budget, shipped=shipped), demo="vae",
                                     progress=progress)
 
 
-def _live_outputs(snapshot: live_training.Snapshot, budget: float, shipped: dict):
-    rows = [{"step": s, "loss": v, "curve": message("vae.live.curve.train")} for s, v in snapshot.losses]
-    table = pd.DataFrame(rows or [{"step": 0, "loss": snapshot.test_loss, "curve": message("vae.live.curve.test")}])
-    plot = gr.LinePlot(value=table, x_title=message("vae.live.axis.step"), y_title=message("vae.live.axis.loss"))
-    preview = digit_pictures.grid_image(snapshot.preview.reshape(-1, 28, 28), columns=live.PREVIEW_COUNT, scale=3)
-    if snapshot.done:
-        shipped_text = number(shipped["test_negative_elbo"], ".1f") if "test_negative_elbo" in shipped else "—"
-        status = message("vae.live.done", step=snapshot.step, elapsed=number(snapshot.elapsed, ".1f"),
-                         loss=number(snapshot.test_loss, ".1f"), shipped=shipped_text)
-    else:
-        status = message("vae.live.status", step=snapshot.step, elapsed=number(snapshot.elapsed, ".1f"),
-                         seconds=number(budget, ".0f"), loss=number(snapshot.test_loss, ".1f"))
-    return status, plot, preview
+def _live_outputs(snapshot: live_training.Snapshot, *, budget: float, shipped: dict) -> tuple:
+    from vae.live import PREVIEW_COUNT
 
+    return ui.live_outputs_with_test_loss("vae", snapshot, budget=budget, status="vae.live.status",
+                                          done="vae.live.done", loss_title="vae.live.axis.loss",
+                                          loss_format=".1f", shipped=shipped.get("test_negative_elbo"),
+                                          columns=PREVIEW_COUNT)

@@ -1,3 +1,3 @@
-TEXTS = {"en": {"fake_broken.title": "Broken", "fake_broken.intro": "Fails."},
-         "pl": {"fake_broken.title": "Zepsute", "fake_broken.intro": "Psuje się."}}
+SECTION = "inside"
+ORDER = 10
 REQUIRES = ()

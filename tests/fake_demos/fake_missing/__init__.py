@@ -1,3 +1,3 @@
-TEXTS = {"en": {"fake_missing.title": "Missing", "fake_missing.intro": "Needs a package."},
-         "pl": {"fake_missing.title": "Brak", "fake_missing.intro": "Potrzebuje pakietu."}}
+SECTION = "sound"
+ORDER = 10
 REQUIRES = ("package_that_is_not_installed",)

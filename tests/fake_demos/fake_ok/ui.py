@@ -1,17 +1,20 @@
 import gradio as gr
 
+from shared import ui
+from shared.controls import Text
 from shared.gpu import GPU_EVENT
-from shared.i18n import ui_text
-from shared.validation import check_text
+
+BOX = Text("fake_ok.box", max_chars=10)
 
 
+@ui.handler
 def echo(text):
-    return check_text(text, 10)
+    return BOX.check(text)
 
 
 def build():
-    box = gr.Textbox(label=ui_text("fake_ok.box"))
+    box = ui.component(BOX)
     out = gr.Textbox()
     upload = gr.File()
     box.submit(echo, box, out, api_name="echo", **GPU_EVENT)
-    upload.upload(lambda f: None, upload, None, api_name="fake_upload", api_visibility="private")
+    upload.upload(ui.handler(lambda f: None), upload, None, api_name="fake_upload", api_visibility="private")
