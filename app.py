@@ -103,8 +103,10 @@ def _unavailable(key: str, detail: str) -> None:
     gr.Markdown(detail)
 
 
-def _lecture_map(sections: dict[str, list[Demo]], labels: dict, open_tab) -> None:
-    """Every topic of the lecture with a line about it; a click opens its tab."""
+def _lecture_map(sections: dict[str, list[Demo]], labels: dict) -> list[tuple[gr.Button, Demo]]:
+    """Every topic of the lecture with a line about it; returns each topic's button, which the
+    navigation wires to open its tab."""
+    buttons = []
     gr.Markdown(ui_text("suite.map.intro"))
     for section, members in sections.items():
         gr.Markdown(ui_text(SECTION_TITLES.key(section)), elem_classes="lab-map-section")
@@ -116,7 +118,8 @@ def _lecture_map(sections: dict[str, list[Demo]], labels: dict, open_tab) -> Non
                                        elem_id=f"lab-map-{demo.name}")
                     if i18n.has(demo_key(demo.name, "teaser")):
                         gr.Markdown(ui_text(demo_key(demo.name, "teaser")))
-                open_tab(button, demo)
+                buttons.append((button, demo))
+    return buttons
 
 
 def build_app(names: list[str] | None = None, *, header: bool = True) -> gr.Blocks:
@@ -151,26 +154,24 @@ def build_app(names: list[str] | None = None, *, header: bool = True) -> gr.Bloc
 def _navigation(app: gr.Blocks, sections: dict[str, list[Demo]], labels: dict) -> None:
     """The lecture map and a tab per section, each holding its demos' tabs; deep links."""
     inner: dict[str, gr.Tabs] = {}
-    pending: list[tuple[gr.Button, Demo]] = []
     # Every tab stays visible (wrapping onto a second row) rather than hiding in a "…" menu:
     # a lecture hall should see the whole course at a glance.
     with gr.Tabs(overflow_behavior="wrap", elem_id="lab-sections") as outer:
         with gr.Tab(ui_text("suite.map"), id=MAP_TAB):
-            _lecture_map(sections, labels, lambda button, demo: pending.append((button, demo)))
+            map_buttons = _lecture_map(sections, labels)
         for section, members in sections.items():
             with gr.Tab(ui_text(SECTION_TITLES.key(section)), id=section):
                 with gr.Tabs(overflow_behavior="wrap") as inner[section]:
                     for demo in members:
                         with gr.Tab(labels[demo.name], id=demo.name):
                             _build_tab(demo)
-    where = {demo.name: section for section, members in sections.items() for demo in members}
+    for button, demo in map_buttons:
+        button.click(ui.handler(lambda section=demo.section, name=demo.name: (gr.Tabs(selected=section),
+                                                                               gr.Tabs(selected=name))),
+                     None, [outer, inner[demo.section]], api_name=f"map_open_{demo.name}",
+                     api_visibility="private", queue=False, show_progress="hidden")
 
-    for button, demo in pending:
-        section = where[demo.name]
-        button.click(ui.handler(lambda section=section, name=demo.name: (gr.Tabs(selected=section),
-                                                                          gr.Tabs(selected=name))),
-                     None, [outer, inner[section]], api_name=f"map_open_{demo.name}", api_visibility="private",
-                     queue=False, show_progress="hidden")
+    where = {demo.name: demo.section for members in sections.values() for demo in members}
 
     targets = [outer, *inner.values()]
 

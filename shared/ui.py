@@ -255,23 +255,25 @@ def digit_sketchpad(label: gr.i18n.I18nData, **extra) -> gr.Sketchpad:
         buttons=["fullscreen"], elem_classes=[SKETCHPAD_CLASS], **extra)
 
 
-def digit_upload(label: gr.i18n.I18nData, **extra) -> gr.Image:
-    """An upload box for a photo of a digit (also from the clipboard or the webcam)."""
-    return gr.Image(label=label, type="filepath", sources=["upload", "clipboard", "webcam"], buttons=[], **extra)
-
-
-def digit_input_tabs(demo: str, examples_dir: Path, *, sketch_height: int | None = None,
-                     upload_height: int = 300) -> tuple[gr.Sketchpad, gr.Image]:
-    """Two tabs, "draw" and "upload" (with the tab's example digits), built inside the caller's
-    layout; returns ``(sketchpad, upload)``."""
+def digit_input_tabs(demo: str, examples_dir: Path | None, *, sketch_height: int | None = None,
+                     upload_height: int = 300, opened: gr.State | None = None) -> tuple[gr.Sketchpad, gr.Image]:
+    """Two tabs, "draw" and "upload" (with the tab's example digits, where it has an
+    ``examples_dir``), built inside the caller's layout; returns ``(sketchpad, upload)``. With
+    ``opened``, that state follows which of the two tabs is open ("draw" or "upload")."""
     with gr.Tabs():
-        with gr.Tab(ui_text(widget_key(demo, "digit.draw")), id=f"{demo}-draw"):
+        with gr.Tab(ui_text(widget_key(demo, "digit.draw")), id=f"{demo}-draw") as draw_tab:
             sketch = digit_sketchpad(ui_text(widget_key(demo, "digit.sketchpad")), height=sketch_height)
-        with gr.Tab(ui_text(widget_key(demo, "digit.upload_tab")), id=f"{demo}-upload"):
-            upload = digit_upload(ui_text(widget_key(demo, "digit.upload")), height=upload_height)
-            gr.Examples(examples=[[str(p)] for p in sorted(Path(examples_dir).glob("*.png"))], inputs=[upload],
-                        label=ui_text(widget_key(demo, "digit.examples")), examples_per_page=12,
-                        api_name=f"{demo}_load_example", api_visibility="private")
+        with gr.Tab(ui_text(widget_key(demo, "digit.upload_tab")), id=f"{demo}-upload") as upload_tab:
+            upload = gr.Image(label=ui_text(widget_key(demo, "digit.upload")), type="filepath",
+                              sources=["upload", "clipboard", "webcam"], buttons=[], height=upload_height)
+            if examples_dir is not None:
+                gr.Examples(examples=[[str(p)] for p in sorted(Path(examples_dir).glob("*.png"))], inputs=[upload],
+                            label=ui_text(widget_key(demo, "digit.examples")), examples_per_page=12,
+                            api_name=f"{demo}_load_example", api_visibility="private")
+    if opened is not None:
+        for tab, name in ((draw_tab, "draw"), (upload_tab, "upload")):
+            tab.select(handler(lambda name=name: name), None, opened, api_name=f"{demo}_pick_{name}",
+                       api_visibility="private", queue=False, show_progress="hidden")
     return sketch, upload
 
 

@@ -50,7 +50,7 @@ from shared.digit_input import digit_from_upload
 from shared.digit_pictures import digit_image, to_uint8
 from shared.errors import LabError
 from shared.gpu import GPU_EVENT, gpu
-from shared.i18n import decimal_mark, message, number, widget_key
+from shared.i18n import decimal_mark, message, number
 from shared.run_control import StopSignals, session_of
 from shared.ui import ui_text
 from shared.validation import open_image, uploaded_path
@@ -80,15 +80,7 @@ def _build_digits() -> None:
             start = ui.component(START)
             mnist_index = ui.component(MNIST_INDEX)
             digit_tab = gr.State("draw")
-            with gr.Tabs():
-                with gr.Tab(ui_text(widget_key(DEMO, "digit.draw")), id="deep_dream-draw") as draw_tab:
-                    sketch = ui.digit_sketchpad(ui_text(widget_key(DEMO, "digit.sketchpad")))
-                with gr.Tab(ui_text(widget_key(DEMO, "digit.upload_tab")), id="deep_dream-upload") as upload_tab:
-                    upload = ui.digit_upload(ui_text(widget_key(DEMO, "digit.upload")), height=260)
-            draw_tab.select(ui.handler(lambda: "draw"), None, digit_tab, api_name="deep_dream_pick_draw",
-                            api_visibility="private", queue=False, show_progress="hidden")
-            upload_tab.select(ui.handler(lambda: "upload"), None, digit_tab, api_name="deep_dream_pick_upload",
-                              api_visibility="private", queue=False, show_progress="hidden")
+            sketch, upload = ui.digit_input_tabs(DEMO, None, upload_height=260, opened=digit_tab)
             with ui.advanced(demo=DEMO, open=True):
                 settings = [ui.component(control) for control in (STEPS, STEP_SIZE, JITTER, BLUR, L2, SEED)]
             visualize_button = gr.Button(ui_text("deep_dream.visualize"), variant="primary")
