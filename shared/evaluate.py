@@ -1,4 +1,4 @@
-"""Evaluate every model the suite trains itself on the MNIST test set.
+"""Evaluate every model the suite trains itself, on its test set (MNIST, or a demo's own data).
 
     python -m shared.evaluate                      # one JSON object per line, one per model
     python -m shared.evaluate --demos mnist_cnn    # only some demos
@@ -10,6 +10,9 @@ A demo takes part by having a module ``<demo>/evaluate.py`` with
   and its metrics (e.g. ``"test_accuracy"``); the images are uint8 (N, 28, 28);
 - optionally ``samples(n, seed)`` for generative models: an array of ``n`` generated images,
   or a dict ``{model name: array}``. With ``--samples DIR`` each is saved to ``DIR/<model>.npy``.
+
+A demo whose models learn from other data says so with ``DATASET = "<name>"`` in that module and
+has ``evaluate(limit=None) -> list[dict]`` instead: it reads its own test set (``--limit`` clips of it).
 
 Only JSON goes to standard output, so ``python -m shared.evaluate > results.jsonl`` works;
 progress and failures go to standard error. The exit status is 1 if any demo failed.
@@ -55,9 +58,9 @@ def write_samples(demo: str, module: ModuleType, directory: Path, n: int, seed: 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m shared.evaluate",
-                                     description="Evaluate the suite's own models on the MNIST test set.")
+                                     description="Evaluate the suite's own models on their test sets.")
     parser.add_argument("--demos", default="", help="comma-separated demos (default: every installed one)")
-    parser.add_argument("--limit", type=int, default=None, help="use only the first N test images (a quick check)")
+    parser.add_argument("--limit", type=int, default=None, help="use only N test items (a quick check)")
     parser.add_argument("--samples", type=Path, default=None, metavar="DIR",
                         help="also write generated images of generative demos to DIR/<model>.npy")
     parser.add_argument("--n-samples", type=int, default=10000, help="images per generative model (with --samples)")
@@ -73,14 +76,19 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"unknown demo(s): {', '.join(unknown)}; installed: {', '.join(installed)}", file=sys.stderr)
         return 2
-    test_images, test_labels = load_mnist("test")
-    if args.limit is not None:
-        test_images, test_labels = test_images[:args.limit], test_labels[:args.limit]
     failed = False
+    mnist_test = None
     for demo, module in evaluation_modules(names).items():
         started = time.perf_counter()
         try:
-            for result in module.evaluate(test_images, test_labels):
+            if getattr(module, "DATASET", "mnist") == "mnist":
+                if mnist_test is None:  # read once, and only when a demo needs it
+                    images, labels = load_mnist("test")
+                    mnist_test = (images[:args.limit], labels[:args.limit]) if args.limit else (images, labels)
+                results = module.evaluate(*mnist_test)
+            else:
+                results = module.evaluate(limit=args.limit)
+            for result in results:
                 print(json.dumps(result), flush=True)
             if args.samples is not None and hasattr(module, "samples"):
                 for path in write_samples(demo, module, args.samples, args.n_samples, args.seed):

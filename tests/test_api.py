@@ -24,6 +24,7 @@ OTHER_DIGIT = REPO / "spaces" / "mnist_cnn" / "examples" / "mnist_test_0001_digi
 PHOTO = REPO / "spaces" / "deep_dream" / "examples" / "coffee.jpg"
 PAINTING = REPO / "spaces" / "style_transfer" / "examples" / "style_van_gogh_starry_night.jpg"
 SONG = REPO / "spaces" / "audio_separation" / "examples" / "Kevin_MacLeod_-_Vibe_Ace.ogg"
+SPOKEN_DIGIT = REPO / "spaces" / "spoken_digits" / "examples" / "7_jackson_0.wav"
 CONVERSATION = [{"role": "user", "content": [{"type": "text", "text": "What is a neural network?"}]},
                 {"role": "assistant", "content": [{"type": "text", "text": "A function with many weights."}]}]
 
@@ -37,6 +38,7 @@ REQUIRED = {
     ("/style_transfer", "style"): PAINTING,
     ("/separate", "audio_path"): SONG,
     ("/mnist_classify", "image"): DIGIT,
+    ("/spoken_digit_classify", "audio"): SPOKEN_DIGIT,
     ("/class_visualize", "sketch"): None,  # nothing drawn: the documented start (noise) needs no picture
     ("/class_visualize", "upload"): None,
     ("/deep_dream_fool", "sketch"): None,

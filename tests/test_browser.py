@@ -146,6 +146,24 @@ def test_a_digit_drawn_straight_away_is_recognised(browser, app_url, locale):
     context.close()
 
 
+@pytest.mark.parametrize("locale", ["pl-PL", "en-US"])
+def test_a_spoken_example_is_recognised_and_shown(browser, app_url, locale):
+    """Pick a recording among the spoken-digit examples: the answer (one-hot), the stages of the
+    preprocessing and the first layer's filters appear, with no error."""
+    context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(f"{app_url}?tab=spoken_digits")
+    is_selected(page, "spoken_digits")
+    page.get_by_text("3_nicolas_0.wav").first.click()
+    try:
+        page.get_by_text("[0 0 0 1 0 0 0 0 0 0] → 3").first.wait_for(timeout=60000)
+        page.locator("img[src*='.png']").nth(2).wait_for(timeout=30000)  # the pictures of the analysis
+    finally:
+        page.screenshot(path=str(SCREENSHOTS / f"{locale}-spoken-digit.png"), full_page=True)
+    assert page.get_by_test_id("toast-body").count() == 0
+    context.close()
+
+
 def test_class_visualisation_starts_from_the_drawing(browser, app_url):
     """The drawing reaches an event that takes the sketchpad as one of its inputs, unprocessed
     (there the browser sends the drawing as files; only the sketchpad's own change events carry

@@ -1,0 +1,307 @@
+"""The spoken-digits tab's compute: data split, preprocessing, models, augmentation, the MFCC
+baseline and the pictures' numbers, each against the library or the formula it stands for;
+and the shipped weights on the dataset's own test split."""
+
+from __future__ import annotations
+
+import json
+
+import librosa
+import numpy as np
+import pytest
+import soundfile
+import torch
+from conftest import register_texts
+from scipy.signal import freqz
+
+from shared.errors import LabError
+from shared.mnist_training import file_sha256
+from spoken_digits import analysis, augment, data, evaluate, mfcc_baseline, predict, train
+from spoken_digits.model import M5, LogMel, MelCNN, SlideNet
+from spoken_digits.preprocess import LENGTH, SAMPLE_RATE, prepare, prepare_clip, to_mono
+
+register_texts("spoken_digits")
+
+RECORDINGS = data.list_recordings()
+
+
+def clip(digit: int, speaker: str = "jackson", index: int = 0) -> np.ndarray:
+    return data.read_clip(data.recordings_dir() / f"{digit}_{speaker}_{index}.wav")
+
+
+def tone(seconds: float, rate: int = SAMPLE_RATE, hz: float = 220.0) -> np.ndarray:
+    """A vowel-like tone that swells and fades, as a spoken word's loudness does."""
+    t = np.arange(int(seconds * rate)) / rate
+    return (np.sin(2 * np.pi * hz * t) * np.sin(np.pi * t / seconds) ** 2).astype(np.float32)
+
+
+# ---------------------------------------------------------------- the dataset and its two splits
+
+def test_the_dataset_has_six_speakers_saying_each_digit_fifty_times():
+    assert len(RECORDINGS) == 3000
+    assert {r.speaker for r in RECORDINGS} == set(data.SPEAKERS)
+    counts = {(r.speaker, r.digit) for r in RECORDINGS}
+    assert len(counts) == 60 and all(r.index < 50 for r in RECORDINGS)
+
+
+def test_the_official_split_puts_recordings_0_to_4_in_the_test_set():
+    training, testing = data.official_split(RECORDINGS)
+    assert len(training) == 2700 and len(testing) == 300
+    assert {r.index for r in testing} == set(range(5)) and min(r.index for r in training) == 5
+    assert {(r.speaker, r.digit) for r in testing} == {(r.speaker, r.digit) for r in training}  # speakers shared
+
+
+def test_leave_one_speaker_out_holds_every_clip_of_that_speaker_out():
+    training, testing = data.speaker_split(RECORDINGS, "nicolas")
+    assert len(testing) == 500 and {r.speaker for r in testing} == {"nicolas"}
+    assert "nicolas" not in {r.speaker for r in training} and len(training) == 2500
+
+
+def test_a_missing_dataset_folder_is_a_message(tmp_path):
+    with pytest.raises(LabError) as raised:
+        data.list_recordings(tmp_path / "nowhere")
+    assert raised.value.key == "spoken_digits.data_missing"
+
+
+# ---------------------------------------------------------------- preprocessing
+
+def test_a_48_khz_stereo_recording_reaches_the_network_as_an_8_khz_one_does():
+    said = clip(3)
+    at_48k = librosa.resample(said, orig_sr=SAMPLE_RATE, target_sr=48000)
+    stereo = np.stack([at_48k, 0.5 * at_48k], axis=1)
+    prepared = prepare(stereo, 48000)
+    assert prepared.model_input.shape == (LENGTH,) and prepared.model_input.dtype == np.float32
+    assert np.max(np.abs(prepared.model_input)) == pytest.approx(1.0)
+    direct = prepare_clip(said)
+    # the same word, once through a 48 kHz round trip: nearly the same input (trimming may move a few samples)
+    spoken = np.abs(direct) > 0.05
+    correlation = max(np.dot(np.roll(prepared.model_input, k), direct) for k in range(-40, 41))
+    assert correlation / np.dot(direct, direct) > 0.9 and spoken.sum() > 500
+
+
+def test_the_tab_prepares_a_clip_exactly_as_training_did():
+    said = clip(8, "lucas", 3)
+    np.testing.assert_array_equal(prepare(said, SAMPLE_RATE).model_input, prepare_clip(said))
+
+
+def test_the_word_is_centred_and_a_long_one_cropped_to_its_middle_second():
+    short = prepare(tone(0.4), SAMPLE_RATE)
+    loud = np.flatnonzero(np.abs(short.model_input) > 0.01)
+    assert abs((loud[0] + loud[-1]) / 2 - LENGTH / 2) < 80 and not short.cropped
+    long = prepare(tone(3.0), SAMPLE_RATE)
+    assert long.model_input.shape == (LENGTH,) and long.cropped
+
+
+@pytest.mark.parametrize("dtype", [np.int16, np.int32, np.uint8, np.float64])
+def test_pcm_of_any_width_becomes_the_same_float_signal(dtype):
+    signal = 0.5 * np.sin(np.linspace(0, 20, 1000))
+    if np.dtype(dtype).kind == "f":
+        samples = signal.astype(dtype)
+    else:
+        info = np.iinfo(dtype)
+        half = 2.0 ** (8 * np.dtype(dtype).itemsize - 1)
+        samples = np.round(signal * half + (half if info.min == 0 else 0)).astype(dtype)
+    np.testing.assert_allclose(to_mono(samples), signal, atol=1 / 100)
+
+
+@pytest.mark.parametrize("samples,rate,key", [
+    (np.zeros(8000, np.float32), 8000, "spoken_digits.silence"),
+    (np.zeros(0, np.float32), 8000, "spoken_digits.empty"),
+    (np.full(8000, np.nan, np.float32), 8000, "spoken_digits.not_audio"),
+    (tone(0.05), 8000, "spoken_digits.too_short"),
+    (tone(0.1, rate=48000), 48000, "spoken_digits.too_short"),  # 0.1 s in all: less once the fades are trimmed
+    (tone(11.0, rate=8000), 8000, "spoken_digits.too_long"),
+    (tone(30.0, rate=16000), 16000, "spoken_digits.too_long"),
+    (np.random.default_rng(0).standard_normal(16000).astype(np.float32) * 0.3, 8000, "spoken_digits.noise"),
+    (np.array(["a", "b"]), 8000, "spoken_digits.not_audio"),
+])
+def test_what_is_no_spoken_digit_is_refused_with_its_reason(samples, rate, key):
+    with pytest.raises(LabError) as raised:
+        prepare(samples, rate)
+    assert raised.value.key == key
+
+
+def test_a_clipped_recording_is_prepared_and_marked():
+    clipped = np.clip(clip(4) * 8, -0.3, 0.3)  # cut flat well below full scale
+    prepared = prepare(clipped, SAMPLE_RATE)
+    assert np.max(np.abs(prepared.model_input)) == pytest.approx(1.0) and prepared.clipped
+    assert not prepare(clip(4), SAMPLE_RATE).clipped
+
+
+@pytest.mark.parametrize("digit,speaker", [(4, "jackson"), (7, "george"), (2, "theo"), (9, "lucas")])
+def test_mild_clipping_does_not_change_the_answer(digit, speaker):
+    said = clip(digit, speaker)
+    louder = np.clip(1.5 * said / np.abs(said).max(), -1, 1)
+    model = predict.load("m5")
+    assert predict.probabilities(model, prepare(louder, SAMPLE_RATE).model_input).argmax() == digit
+
+
+# ---------------------------------------------------------------- the networks
+
+def test_the_slide_model_has_the_parameters_keras_would_count():
+    flat = 64 * (((8000 - 2) // 2 - 2) // 2)  # conv 'valid' → 7998, pool → 3999, conv → 3997, pool → 1998
+    assert flat == 127_872
+    body = (3 * 1 * 32 + 32) + (3 * 32 * 64 + 64) + (flat * 128 + 128)
+    assert sum(p.numel() for p in SlideNet("sigmoid").parameters()) == body + 128 + 1 == 16_374_209
+    assert sum(p.numel() for p in SlideNet("softmax").parameters()) == body + 128 * 10 + 10 == 16_375_370
+
+
+def test_the_raw_waveform_network_is_well_under_a_million_weights_and_sees_the_whole_second():
+    model = M5().eval()
+    assert sum(p.numel() for p in model.parameters()) < 1_000_000
+    assert model(torch.zeros(2, LENGTH)).shape == (2, 10)
+    # global average pooling: the answer barely depends on where in the second the word is
+    word = torch.from_numpy(prepare_clip(clip(5)))[None]
+    with torch.no_grad():
+        moved = torch.roll(word, 400, dims=1)
+        assert torch.allclose(model(word).softmax(1), model(moved).softmax(1), atol=0.05)
+
+
+def test_the_keras_binary_cross_entropy_equals_torch_for_targets_0_and_1():
+    logits = torch.tensor([[-2.0], [0.3], [4.0], [1.0]])
+    labels = torch.tensor([0, 1, 1, 0])
+    expected = torch.nn.functional.binary_cross_entropy_with_logits(logits[:, 0], labels.float())
+    assert torch.allclose(train.loss_of("slide_sigmoid", logits, labels), expected, atol=1e-6)
+
+
+def test_a_single_sigmoid_output_can_only_answer_0_or_1():
+    assert set(predict.classes_from_logits(torch.randn(500, 1) * 10).tolist()) == {0, 1}
+    assert predict.classes_from_logits(torch.eye(10)).tolist() == list(range(10))
+
+
+def test_the_spectrogram_network_computes_librosas_mel_spectrogram():
+    waveform = prepare_clip(clip(6, "theo", 1))
+    ours = LogMel()(torch.from_numpy(waveform)[None])[0].numpy()
+    theirs = librosa.feature.melspectrogram(y=waveform, sr=SAMPLE_RATE, n_fft=256, hop_length=80, n_mels=40,
+                                            window="hann", center=True, pad_mode="reflect", power=2.0)
+    np.testing.assert_allclose(ours, np.log(theirs + 1e-6), atol=1e-3)
+    assert MelCNN()(torch.from_numpy(waveform)[None]).shape == (1, 10)
+
+
+# ---------------------------------------------------------------- augmentation
+
+def test_augmentation_is_reproducible_and_ends_at_peak_one():
+    batch = torch.from_numpy(np.stack([prepare_clip(clip(d)) for d in range(4)]))
+    first = augment.augment(batch, torch.Generator().manual_seed(1))
+    again = augment.augment(batch, torch.Generator().manual_seed(1))
+    other = augment.augment(batch, torch.Generator().manual_seed(2))
+    assert torch.equal(first, again) and not torch.allclose(first, other)
+    assert torch.allclose(first.abs().amax(dim=1), torch.ones(4))
+
+
+def test_a_faster_voice_is_a_shorter_word():
+    word = torch.from_numpy(prepare_clip(clip(9)))[None]
+    generator = torch.Generator().manual_seed(0)
+    factor = 1 + 0.15 * (2 * torch.rand(1, generator=torch.Generator().manual_seed(0)).item() - 1)
+    changed = augment.change_speed(word, generator)
+
+    def length(x):
+        loud = torch.nonzero(x[0].abs() > 0.05)
+        return int(loud[-1] - loud[0])
+
+    assert length(changed) == pytest.approx(length(word) / factor, rel=0.03)
+
+
+def test_noise_is_added_at_the_signal_to_noise_ratio_asked_for():
+    word = torch.from_numpy(prepare_clip(clip(2)))[None].repeat(64, 1)
+    noisy = augment.add_noise(word, torch.Generator().manual_seed(0), probability=1.0, snr_db=(20.0, 20.0))
+    snr = 10 * torch.log10(word.pow(2).mean(1) / (noisy - word).pow(2).mean(1))
+    assert snr.mean().item() == pytest.approx(20.0, abs=0.3)
+
+
+def test_a_room_echoes_a_click_after_it_and_the_echo_dies_away():
+    click = torch.zeros(1, LENGTH)
+    click[0, 1000] = 1.0
+    wet = augment.reverberate(click, torch.Generator().manual_seed(0), probability=1.0)[0]
+    assert wet[:1000].abs().max() < 1e-5  # nothing before the sound: the room is causal
+    assert wet[1000] > 0  # the direct sound comes first
+    early, late = wet[1000:1500].pow(2).sum(), wet[2500:3000].pow(2).sum()
+    assert early > 10 * late > 0  # decaying: 60 dB down at the reverberation time (0.05-0.4 s)
+
+
+# ---------------------------------------------------------------- the classical baseline and the pictures' numbers
+
+def test_the_mfcc_baseline_gives_scikit_learns_own_decision_function():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    chosen = RECORDINGS[::15]
+    waveforms = np.stack([prepare_clip(data.read_clip(r.path)) for r in chosen])
+    labels = np.array([r.digit for r in chosen])
+    tensors = mfcc_baseline.fit(waveforms, labels, seed=0)
+    features = np.stack([np.concatenate([m.mean(1), m.std(1)]) for m in (
+        librosa.feature.mfcc(y=w, sr=SAMPLE_RATE, n_mfcc=20, n_fft=256, hop_length=80, n_mels=40) for w in waveforms)])
+    scaler = StandardScaler().fit(features)
+    reference = LogisticRegression(C=1.0, max_iter=2000, random_state=0).fit(scaler.transform(features), labels)
+    np.testing.assert_allclose(mfcc_baseline.logits(tensors, waveforms).numpy(),
+                               reference.decision_function(scaler.transform(features)), rtol=1e-4, atol=1e-3)
+
+
+def test_filter_frequency_responses_equal_scipys_freqz():
+    kernels = np.random.default_rng(0).standard_normal((5, 80))
+    frequencies, decibels = analysis.filter_responses(kernels, n_fft=512)
+    responses = [np.abs(freqz(k, worN=np.linspace(0, SAMPLE_RATE / 2, 257), fs=SAMPLE_RATE)[1]) for k in kernels]
+    peaks = [int(np.argmax(r)) for r in responses]
+    for row, index in zip(decibels, np.argsort(peaks, kind="stable"), strict=True):
+        expected = 20 * np.log10(responses[index] / responses[index].max() + 1e-6)
+        np.testing.assert_allclose(row, expected, atol=1e-6)
+    np.testing.assert_allclose(frequencies, np.linspace(0, 4000, 257))
+
+
+def test_scores_count_a_confusion_matrix_as_scikit_learn_does():
+    from sklearn.metrics import confusion_matrix
+
+    rng = np.random.default_rng(0)
+    labels, predicted = rng.integers(0, 10, 200), rng.integers(0, 10, 200)
+    speakers = np.array(["a", "b"] * 100)
+    result = evaluate.scores(predicted, labels, speakers)
+    np.testing.assert_array_equal(result["confusion"], confusion_matrix(labels, predicted, labels=range(10)))
+    assert result["per_speaker"]["a"] == pytest.approx(np.mean(predicted[::2] == labels[::2]))
+    assert result["accuracy"] == pytest.approx(np.mean(predicted == labels))
+
+
+# ---------------------------------------------------------------- the shipped models
+
+def test_the_shipped_raw_waveform_network_recognises_the_official_test_split():
+    _, testing = data.official_split(RECORDINGS)
+    chosen = testing[::3]  # 100 of the 300 test clips, every speaker and digit
+    waveforms = np.stack([prepare_clip(data.read_clip(r.path)) for r in chosen])
+    predicted = predict.logits(predict.load("m5"), waveforms).argmax(1).numpy()
+    assert np.mean(predicted == [r.digit for r in chosen]) >= 0.99
+
+
+def test_the_shipped_files_are_the_ones_metrics_json_describes():
+    metrics = json.loads((predict.WEIGHTS_DIR / "metrics.json").read_text())
+    assert not metrics["quick"]
+    for name in predict.MODELS:
+        record = metrics["models"][name]
+        assert file_sha256(predict.WEIGHTS_DIR / record["weights_file"]) == record["weights_sha256"]
+        assert record["official"]["accuracy"] >= 0.9 and "loso" in record
+    assert metrics["models"]["m5"]["official"]["accuracy"] >= 0.99
+    for name in ("slide_sigmoid", "slide_softmax"):
+        assert metrics["models"][name]["parameters"] > 16_000_000  # recorded, not shipped
+
+
+def test_an_analysis_shows_every_layer_over_time(tmp_path):
+    result = analysis.analyse(clip(7)[:, None].repeat(2, axis=1), SAMPLE_RATE, "m5")
+    assert result.probabilities.shape == (10,) and result.probabilities.sum() == pytest.approx(1.0, abs=1e-5)
+    assert [a.shape for a in result.activations] == [(64, 125), (64, 31), (128, 7), (128, 7)]
+    assert analysis.analyse(clip(7), SAMPLE_RATE, "mfcc_logreg").activations == []
+
+
+def test_training_runs_end_to_end_on_a_subset(tmp_path):
+    train.main(["--quick", "--models", "m5,mfcc_logreg", "--out", str(tmp_path), "--threads", "1"])
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert metrics["quick"] and set(metrics["models"]) == {"m5", "mfcc_logreg"}
+    assert len(metrics["models"]["m5"]["official"]["history"]) == 1
+    model = predict.load.__wrapped__("m5", tmp_path)
+    assert isinstance(model, M5)
+    written = soundfile.info(str(data.recordings_dir() / "0_george_0.wav"))
+    assert written.samplerate == SAMPLE_RATE
+
+
+def test_the_first_layer_learned_band_pass_filters_mostly_below_1_khz():
+    """What the tab's text says of the shipped network's first layer."""
+    kernels = analysis.first_layer_kernels("m5")
+    peaks = np.fft.rfftfreq(512, 1 / SAMPLE_RATE)[np.abs(np.fft.rfft(kernels, 512, axis=1)).argmax(axis=1)]
+    assert kernels.shape == (64, 80) and np.mean(peaks < 1000) > 0.5
