@@ -432,3 +432,120 @@ def test_the_server_running_out_of_memory_gets_a_message_and_its_memory_back(mon
         tab.separate(clip, "hpss", "all", True, 20, 0, 1, 1.0, "wav", request=None, progress=no_progress)
     assert raised.value.message == i18n.message("audio_separation.error.memory")
     assert held[0]() is None  # the failed run's arrays went with its frames
+
+
+# --- against the libraries themselves ------------------------------------------------------------------------
+
+def varied_stereo(seconds=1.2, seed=0):
+    """Two different channels: tones, noise and clicks, so that nothing cancels or hides a mix-up."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * RATE)) / RATE
+    left = 0.3 * np.sin(2 * np.pi * 220 * t) + 0.05 * rng.standard_normal(len(t))
+    right = 0.2 * np.sin(2 * np.pi * 330 * t) + 0.1 * np.sign(np.sin(2 * np.pi * 3 * t)) + 0.02
+    return np.stack([left, right]).astype(np.float32)
+
+
+def demucs_reference(model, mix, shifts, seed):
+    """What Demucs' own Separator (demucs.api.separate_tensor) computes: standardise the mix by its
+    mono mean and std, apply_model with the tab's overlap and the model's own segment, scale back."""
+    import random
+
+    from demucs.apply import apply_model
+
+    wav = torch.from_numpy(mix)
+    mono = wav.mean(0)
+    mean, std = mono.mean(), mono.std() + 1e-8
+    random.seed(seed)  # the random time shifts of shifts > 0
+    with torch.no_grad():
+        out = apply_model(model, ((wav - mean) / std)[None], shifts=shifts, split=True, overlap=0.25,
+                          device="cpu", progress=False, num_workers=0)[0]
+    return {name: (out[i] * std + mean).numpy() for i, name in enumerate(model.sources)}
+
+
+@pytest.mark.parametrize("shifts", [0, 2])
+def test_demucs_path_equals_demucs_apply_model(tmp_path, shifts):
+    import random
+
+    model = deep.load_model(str(export_tiny_demucs(tmp_path / "four")))
+    for member in model.models:
+        member.segment = 0.5  # a 1.2 s clip in overlapping chunks, cross-faded as on a long song
+    mix = varied_stereo()
+    expected = demucs_reference(model, mix, shifts, seed=3)
+    random.seed(3)
+    ours = deep.separate(model, mix, RATE, device="cpu", shifts=shifts)
+    assert list(ours) == list(model.sources)
+    for name in model.sources:
+        assert np.abs(expected[name]).max() > 1e-3
+        np.testing.assert_allclose(ours[name], expected[name], atol=1e-5, rtol=1e-5, err_msg=name)
+
+
+def test_the_tab_s_demucs_run_equals_apply_model_on_its_mix(tiny_models, tmp_path):
+    import random
+
+    clip = write_wav(tmp_path / "song.wav", varied_stereo(1.0))
+    model = models.load("audio_separation", deep.load_model)
+    random.seed(5)
+    result = separation.run(str(clip), "htdemucs", shifts=1)
+    expected = demucs_reference(model, result.mix, shifts=1, seed=5)
+    for name in model.sources:
+        np.testing.assert_allclose(result.stems[name], expected[name], atol=1e-5, rtol=1e-5, err_msg=name)
+
+
+@pytest.mark.parametrize("margin", [1.0, 3.0])
+def test_hpss_equals_librosa_effects_hpss(margin):
+    import librosa
+
+    tones, clicks = tones_and_clicks(1.5)
+    mono = (tones[0] + clicks[0]).astype(np.float32)
+    harmonic, percussive = librosa.effects.hpss(mono, kernel_size=31, margin=margin, n_fft=classical.N_FFT,
+                                                hop_length=classical.HOP)
+    # one channel, and two identical ones (the masks come from the channels' average)
+    for mix in (mono[None], np.stack([mono, mono])):
+        parts = classical.harmonic_percussive(mix, RATE, margin=margin)
+        for channel in range(mix.shape[0]):
+            np.testing.assert_allclose(parts["harmonic"][channel], harmonic, atol=1e-5)
+            np.testing.assert_allclose(parts["percussive"][channel], percussive, atol=1e-5)
+
+
+def test_mel_spectrogram_equals_librosa_s_mel_filters_on_the_power_stft():
+    import librosa
+
+    mix = varied_stereo(1.5)
+    power = np.abs(librosa.stft(librosa.to_mono(mix), n_fft=spectrogram.N_FFT, hop_length=spectrogram.HOP)) ** 2
+    filters = librosa.filters.mel(sr=RATE, n_fft=spectrogram.N_FFT, n_mels=spectrogram.N_MELS, fmax=RATE / 2)
+    expected = filters @ power
+    ours = spectrogram.mel_power(mix, RATE)
+    assert ours.shape == (spectrogram.N_MELS, 1 + mix.shape[-1] // spectrogram.HOP)
+    np.testing.assert_allclose(ours, expected, rtol=1e-4, atol=1e-6 * expected.max())
+
+
+def assert_files_add_up(result):
+    """The saved mix, stems and residual share one gain (turned down together if any would clip):
+    read back, the stems and the residual still add up to the mix, to 16-bit steps."""
+    mix_path, stem_paths, residual_path, notes = separation.save(result, "wav", "song")
+    read_back = [sf.read(str(path), dtype="float32")[0].T for path in (*stem_paths.values(), residual_path)]
+    mix_file = sf.read(str(mix_path), dtype="float32")[0].T
+    np.testing.assert_allclose(sum(read_back), mix_file, atol=len(read_back) / 32768)
+    peak = max(np.abs(s).max() for s in (result.mix, result.residual, *result.stems.values()))
+    gain = 0.99 / peak if peak > 0.999 else 1.0
+    np.testing.assert_allclose(mix_file, result.mix * gain, atol=1 / 32768)
+    assert bool(notes) == (gain < 1.0)
+
+
+@pytest.mark.parametrize("method, stems", [("hpss", "all"), ("repet", "all"), ("htdemucs", "all"),
+                                           ("htdemucs", "vocals")])
+def test_the_stems_and_the_residual_add_up_to_the_mix_in_memory_and_in_the_files(tiny_models, tmp_path, method,
+                                                                                  stems):
+    mix = varied_stereo(1.0)
+    clip = write_wav(tmp_path / "song.wav", 0.9 * mix / np.abs(mix).max())
+    result = separation.run(str(clip), method, stems=stems, shifts=0, hpss_margin=2.0)
+    np.testing.assert_allclose(sum(result.stems.values()) + result.residual, result.mix, atol=1e-5)
+    assert_files_add_up(result)
+
+
+def test_stems_louder_than_full_scale_turn_every_file_down_together():
+    mix = 0.5 * varied_stereo(0.5)
+    loud = 3.0 * np.roll(mix, 100, axis=1)  # two stems far above full scale that cancel in the sum
+    result = separation.Separation("hpss", RATE, mix, {"harmonic": loud, "percussive": mix - 1.2 * loud}, 0.0, 0.5)
+    assert np.abs(result.residual).max() > 0.1
+    assert_files_add_up(result)

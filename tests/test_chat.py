@@ -4,7 +4,7 @@ from itertools import pairwise
 
 import pytest
 import tiny_text_models
-from conftest import register_texts
+from conftest import local_models, register_texts
 from gradio_client import Client
 
 from chat import chat_model, conversation, ui
@@ -123,3 +123,33 @@ def test_chat_endpoint(client_url):
         with pytest.raises(Exception) as caught:
             polish.predict(*args, api_name="/chat")
         assert fragment in str(caught.value)
+
+
+@pytest.fixture(scope="module")
+def sharp_chat_lm(tmp_path_factory):
+    """A tiny chat model whose greedy reply is not empty (see save_tiny_chat_model), as the tab's model."""
+    folder = tiny_text_models.save_tiny_chat_model(tmp_path_factory.mktemp("sharp_chat"), initializer_range=0.2)
+    with local_models(chat=folder):
+        yield chat_model.get("chat")
+
+
+def test_the_streamed_greedy_reply_is_what_generate_writes_in_one_go(sharp_chat_lm):
+    import torch
+
+    model, tokenizer = sharp_chat_lm
+
+    system, question, new = "Be brief.", "Tell me about cats", 20
+    history = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]
+    messages = [{"role": "system", "content": system}, *history, {"role": "user", "content": question}]
+    prompt = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_dict=True)["input_ids"]
+    reference = model.generate(torch.tensor([prompt]), attention_mask=torch.ones(1, len(prompt), dtype=torch.long),
+                               do_sample=False, max_new_tokens=new, pad_token_id=tokenizer.pad_token_id)
+    expected = tokenizer.decode(reference[0, len(prompt):], skip_special_tokens=True)
+    assert len(expected) > 10  # a reply long enough to come in several pieces
+    replies = [h[-1]["content"] for h, _, _ in ui.chat(question, history, system, "chat", 0.0, 0.9, new)]
+    assert replies[-1] == expected and len(replies) >= 3
+    assert all(later.startswith(earlier) for earlier, later in pairwise(replies))
+    # "regenerate" answers the same question from the same history: the same greedy reply
+    final = list(ui.chat_regenerate([*history, {"role": "user", "content": question},
+                                     {"role": "assistant", "content": "old answer"}], system, "chat", 0.0, 0.9, new))
+    assert final[-1][0][-1]["content"] == expected

@@ -381,3 +381,78 @@ def test_the_shared_classifier_still_has_gradients_after_the_cnn_tab_loaded_it_i
         digit_classifier.shipped_model()  # as the CNN tab's first prediction does
     run = cv.visualize_class(digit_classifier.shipped_model(), cv.noise_start(0), target=4, steps=3, step_size=0.1)
     assert run.images.shape == (4, 28, 28)
+
+
+# ------------------------------------------------------------------ against a finite-difference gradient
+
+def central_differences(f, x, eps=1e-6):
+    """∂f/∂x for every entry of the float64 tensor ``x``, f evaluated on a batch of nudged copies."""
+    flat = x.reshape(-1)
+    nudges = torch.eye(flat.numel(), dtype=x.dtype) * eps
+    up, down = (flat + nudges).reshape(-1, *x.shape), (flat - nudges).reshape(-1, *x.shape)
+    with torch.no_grad():
+        return ((f(up) - f(down)) / (2 * eps)).reshape(x.shape)
+
+
+@pytest.mark.parametrize("jitter, l2_decay", [(0, 0.0), (2, 0.05)])
+def test_a_class_visualisation_step_follows_the_finite_difference_gradient(jitter, l2_decay):
+    import copy
+
+    torch.manual_seed(1)
+    model = MnistCNN(conv1_channels=4, conv2_channels=8, dense_units=16).eval().requires_grad_(False)
+    start = np.random.default_rng(0).uniform(0.3, 0.7, size=(28, 28)).astype(np.float32)
+    step_size, target, seed = 0.1, 4, 3
+    run = cv.visualize_class(model, start, target, steps=1, step_size=step_size, jitter=jitter, l2_decay=l2_decay,
+                             seed=seed)
+    # the shift the run drew: the first draw of its seeded generator
+    dy, dx = (torch.randint(-jitter, jitter + 1, (2,), generator=torch.Generator().manual_seed(seed)).tolist()
+              if jitter else (0, 0))
+    exact = copy.deepcopy(model).double()
+
+    def log_p(pictures):  # (N, 28, 28) → log p(target), the picture shifted as in the run
+        from shared.digit_classifier import normalise
+
+        shifted = torch.roll(pictures, shifts=(dy, dx), dims=(1, 2))
+        return torch.log_softmax(exact(normalise(shifted)), dim=1)[:, target]
+
+    gradient = central_differences(log_p, torch.as_tensor(start, dtype=torch.float64))
+    expected = ((torch.as_tensor(start, dtype=torch.float64) + step_size * gradient / gradient.abs().max())
+                * (1 - l2_decay)).clamp(0, 1)
+    assert float((expected - torch.as_tensor(start, dtype=torch.float64)).abs().max()) > 0.05
+    np.testing.assert_allclose(run.images[1], expected.numpy(), atol=2e-5)
+
+
+@pytest.mark.parametrize("jitter", [0, 3])
+def test_a_deep_dream_step_follows_the_finite_difference_gradient(googlenet, jitter):
+    import copy
+
+    from deep_dream.dream import _ascent_step
+
+    exact = copy.deepcopy(googlenet).double()
+    layer, step_size, seed = "inception3b", 0.01, 5
+    pixels = torch.as_tensor(np.random.default_rng(2).uniform(0.3, 0.7, size=(1, 3, 12, 12)))
+    moved, objective = _ascent_step(exact, pixels, layer, step_size, jitter, torch.Generator().manual_seed(seed))
+    dy, dx = (torch.randint(-jitter, jitter + 1, (2,), generator=torch.Generator().manual_seed(seed)).tolist()
+              if jitter else (0, 0))
+
+    class Caught(Exception):
+        pass
+
+    def catch(module, args, out):
+        raise Caught(out)
+
+    def mean_square(pictures):  # the layer's output, caught by a hook while the network runs (and ended there)
+        hook = getattr(exact, layer).register_forward_hook(catch)
+        try:
+            exact((torch.roll(pictures.reshape(-1, 3, 12, 12), shifts=(dy, dx), dims=(2, 3)) - 0.5) / 0.5)
+        except Caught as caught:
+            return caught.args[0].pow(2).flatten(1).mean(1)
+        finally:
+            hook.remove()
+        raise AssertionError(f"{layer} never ran")
+
+    gradient = central_differences(mean_square, pixels[0])[None]
+    expected = (pixels + step_size * gradient / gradient.abs().mean()).clamp(0, 1)
+    assert objective == pytest.approx(float(mean_square(pixels)), rel=1e-9)
+    assert float((expected - pixels).abs().max()) > 0.005
+    torch.testing.assert_close(moved, expected, atol=1e-6, rtol=0)

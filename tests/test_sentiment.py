@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 import tiny_text_models
 import torch
-from conftest import register_texts
+from conftest import local_models, register_texts
 from gradio_client import Client
 
 from sentiment import batch, classifier
-from shared import i18n
+from shared import i18n, models
 from shared.errors import LabError
 
 register_texts("sentiment")
@@ -138,3 +138,64 @@ def test_sentiment_endpoint(client_url):
         with pytest.raises(Exception) as caught:
             polish.predict(*args, api_name="/sentiment")
         assert fragment in str(caught.value)
+
+
+# --- against transformers' own pipeline, on checkpoints whose labels come in any order --------------------
+
+TEXTS = ["I really love this hardware!!!", "This was a horrible night.", "Ala ma kota.", "Nie polecam, było okropnie."]
+
+
+def pipeline_probabilities(model, tokenizer, texts):
+    """transformers' text-classification pipeline on the same model: every label's score, by name."""
+    from transformers import pipeline
+
+    classify = pipeline("text-classification", model=model, tokenizer=tokenizer, top_k=None, device="cpu")
+    return [{result["label"].lower(): result["score"] for result in row} for row in classify(texts)]
+
+
+@pytest.mark.parametrize("labels", [("positive", "negative", "neutral"), ("Neutral", "Positive", "Negative"),
+                                    ("negative", "neutral", "positive")])
+def test_probabilities_equal_the_pipeline_whatever_the_label_order(tmp_path, labels):
+    folder = tiny_text_models.save_tiny_sentiment_model(tmp_path / "m", labels=labels)
+    model, tokenizer = classifier.load_classifier(str(folder))
+    ours = classifier.probabilities(model, tokenizer, TEXTS)
+    reference = pipeline_probabilities(model, tokenizer, TEXTS)
+    expected = np.array([[row[name] for name in classifier.CLASSES] for row in reference])
+    assert np.abs(expected - expected[:, [1, 2, 0]]).max() > 1e-3  # the classes differ: a mix-up would show
+    assert np.allclose(ours, expected, atol=1e-5)
+    # the explanation reads the same probabilities: its first row is the text minus its first word
+    attribution = classifier.word_attribution(model, tokenizer, TEXTS[0])
+    without_first = pipeline_probabilities(model, tokenizer, [TEXTS[0].split(" ", 1)[1]])[0]
+    assert np.allclose(attribution.push[0], expected[0] - [without_first[c] for c in classifier.CLASSES], atol=1e-5)
+
+
+def test_generic_labels_take_the_documented_order_of_the_default_model(tmp_path):
+    folder = tiny_text_models.save_tiny_sentiment_model(tmp_path / "m", labels=("LABEL_0", "LABEL_1", "LABEL_2"))
+    with local_models(sentiment_en=folder, sentiment_pl=folder):
+        model, tokenizer = classifier.get("en")
+        # cardiffnlp/twitter-roberta-base-sentiment-latest: 0 negative, 1 neutral, 2 positive
+        assert model.config.id2label == {0: "negative", 1: "neutral", 2: "positive"}
+        with torch.no_grad():
+            logits = model(**tokenizer(TEXTS, padding=True, return_tensors="pt")).logits
+        assert np.allclose(classifier.probabilities(model, tokenizer, TEXTS), torch.softmax(logits, -1).numpy(),
+                           atol=1e-5)
+        reference = pipeline_probabilities(model, tokenizer, TEXTS)
+        assert np.allclose(classifier.probabilities(model, tokenizer, TEXTS),
+                           [[row[name] for name in classifier.CLASSES] for row in reference], atol=1e-5)
+        # the Polish model's card documents no index order: a generically labelled copy is refused
+        with pytest.raises(models.ModelUnavailable):
+            classifier.get("pl")
+    # without the registry key nothing is guessed either
+    with pytest.raises(ValueError):
+        classifier.load_classifier(str(folder))
+
+
+def test_the_batch_and_the_api_answer_with_the_pipeline_s_numbers(tmp_path):
+    folder = tiny_text_models.save_tiny_sentiment_model(tmp_path / "m", labels=("positive", "negative", "neutral"))
+    with local_models(sentiment_en=folder, sentiment_pl=folder):
+        model, tokenizer = classifier.get("en")
+        reference = pipeline_probabilities(model, tokenizer, TEXTS)
+        expected = np.array([[row[name] for name in classifier.CLASSES] for row in reference])
+        result = batch.classify_lines("\n".join(TEXTS), "auto")
+        assert np.allclose(result.probabilities, expected, atol=1e-5)
+        assert np.allclose(classifier.sentiment_of(TEXTS[2], "en"), expected[2], atol=1e-5)

@@ -220,3 +220,60 @@ def test_bad_input_gets_clear_messages(client, serve_app, tmp_path, declared_hug
     polish = Client(serve_app(["style_transfer"]), headers={"Accept-Language": "pl"}, verbose=False)
     with pytest.raises(Exception, match="Najpierw wybierz obraz ze stylem"):
         transfer(polish, style=None)
+
+
+# --- against an independent formula -----------------------------------------------------------------------------
+
+# Where each layer of the paper sits in torchvision's VGG-19 ``features`` (configuration "E"): the ReLU
+# after that convolution.
+VGG19_INDEX = {"conv1_1": 1, "conv2_1": 6, "conv3_1": 11, "conv4_1": 20, "conv4_2": 22, "conv5_1": 29}
+
+
+def reference_activations(features, image):
+    """ImageNet-normalised picture through ``features`` module by module, the layers picked by index."""
+    x = torch.as_tensor(image).permute(2, 0, 1)[None]
+    mean, std = torch.tensor([0.485, 0.456, 0.406]), torch.tensor([0.229, 0.224, 0.225])
+    x = (x - mean.view(1, 3, 1, 1)) / std.view(1, 3, 1, 1)
+    found = {}
+    with torch.no_grad():
+        for index, module in enumerate(features[:max(VGG19_INDEX.values()) + 1]):
+            x = module(x)
+            found.update({name: x[0] for name, i in VGG19_INDEX.items() if i == index})
+    return found
+
+
+def reference_gram(activation):
+    """(C, H, W) → (C, C): the channels' products summed over positions, over C·H·W."""
+    channels, height, width = activation.shape
+    return torch.einsum("chw,dhw->cd", activation, activation) / (channels * height * width)
+
+
+def test_gram_matrices_shown_equal_einsum_on_the_vgg_activations(features):
+    content = small(CONTENT, 40)
+    expected = reference_activations(features, content)
+    for layer in STYLE_LAYERS:
+        shown = gram_matrices(features, {"content": content}, layer)["content"]
+        reference = reference_gram(expected[layer]).numpy()
+        assert np.abs(reference).max() > 0
+        np.testing.assert_allclose(shown, reference, rtol=1e-4, atol=1e-6 * np.abs(reference).max(), err_msg=layer)
+
+
+def test_the_losses_recorded_equal_the_formula_of_the_paper(features):
+    content, style = small(CONTENT, 40), small(STYLE, 40)
+    content_weight, style_weight, layer_weights = 2.0, 1e4, (1.0, 0.5, 0.0, 2.0, 1.0)
+    final = list(optimise(features, content, style, content_weight=content_weight, style_weight=style_weight,
+                          layer_weights=layer_weights, passes=3, chunk=3))[-1]
+    targets, styles = reference_activations(features, content), reference_activations(features, style)
+
+    def losses(image):
+        outputs = reference_activations(features, image)
+        content_loss = content_weight * ((outputs[CONTENT_LAYER] - targets[CONTENT_LAYER]) ** 2).mean()
+        style_loss = style_weight * sum(
+            w * ((reference_gram(outputs[layer]) - reference_gram(styles[layer])) ** 2).mean()
+            for layer, w in zip(STYLE_LAYERS, layer_weights, strict=True))
+        return float(content_loss), float(style_loss)
+
+    start, end = losses(content), losses(final.image)  # the first pass is the content photo, the last the result
+    assert end[0] > 0 and start[1] > 0 and end != start
+    assert (final.content_losses[0], final.style_losses[0]) == pytest.approx(start, rel=1e-4, abs=1e-9)
+    assert (final.content_losses[-1], final.style_losses[-1]) == pytest.approx(end, rel=1e-4)

@@ -12,7 +12,7 @@ from gradio_client import Client
 
 from shared import i18n, models
 from shared.errors import LabError
-from shared.llm_stream import stream_generate
+from shared.llm_stream import sampling_settings, stream_generate
 from text_generation import language_model, next_token, ui
 
 register_texts("text_generation")
@@ -255,7 +255,67 @@ def test_add_appends_one_token_and_undo_takes_it_back(lm):
 
 
 def test_sampling_settings_are_greedy_at_temperature_zero():
-    from shared.llm_stream import sampling_settings
-
     assert sampling_settings(0.0, top_k=5, top_p=0.9) == {"do_sample": False}
     assert sampling_settings(0.7, top_p=0.9) == {"do_sample": True, "temperature": 0.7, "top_p": 0.9}
+
+
+# --- against transformers' own generate ------------------------------------------------------------------------
+
+SETTINGS = [(0.7, 0, 1.0), (1.5, 20, 1.0), (0.8, 0, 0.6), (0.7, 20, 0.5), (1.2, 100, 0.3)]
+
+
+def generate_step_scores(model, ids, temperature, top_k, top_p):
+    """The processed scores of generate's first sampled token, with the arguments the Generate button passes."""
+    out = model.generate(torch.tensor([ids]), attention_mask=torch.ones(1, len(ids), dtype=torch.long),
+                         max_new_tokens=1, output_scores=True, return_dict_in_generate=True,
+                         pad_token_id=model.config.eos_token_id,
+                         **sampling_settings(temperature, top_k=top_k, top_p=top_p))
+    return out.scores[0][0].float()
+
+
+@pytest.mark.parametrize("temperature, top_k, top_p", SETTINGS)
+def test_after_sampling_is_the_distribution_generate_draws_from(lm, temperature, top_k, top_p):
+    model, tokenizer = lm
+    ids = next_token.encode_prompt(tokenizer, "Ala ma", 32).ids
+    expected = torch.softmax(generate_step_scores(model, ids, temperature, top_k, top_p), dim=-1)
+    d = next_token.next_tokens(model, tokenizer, ids, temperature=temperature, top_k=top_k, top_p=top_p)
+    assert (d.sampling_full - d.raw_full).abs().max() > 1e-4  # the settings do change the distribution
+    assert torch.equal(d.sampling_full > 0, expected > 0)  # the same tokens are left to draw from
+    assert torch.allclose(d.sampling_full, expected, atol=1e-6)
+    # what the API and the page's table show are these numbers, for the top of the raw distribution
+    rows = ui.next_tokens_api("Ala ma", "text_generation", temperature, top_k, top_p, 10)["tokens"]
+    assert [r["id"] for r in rows] == d.ids
+    assert [r["probability_after_sampling"] for r in rows] == pytest.approx([float(expected[i]) for i in d.ids],
+                                                                             abs=1e-6)
+
+
+def test_greedy_steps_are_generate_s_greedy_continuation_token_for_token(lm):
+    model, tokenizer = lm
+    prompt = next_token.encode_prompt(tokenizer, "Ala ma", 32).ids
+    new = 12
+    reference = model.generate(torch.tensor([prompt]), attention_mask=torch.ones(1, len(prompt), dtype=torch.long),
+                               do_sample=False, max_new_tokens=new, pad_token_id=model.config.eos_token_id)
+    expected = reference[0, len(prompt):].tolist()
+    assert len(expected) == new and len(set(expected)) > 2  # no early end, and not one token repeated
+    ids = list(prompt)
+    for _ in range(new):  # the sampling settings must not matter to a greedy step
+        d = next_token.next_tokens(model, tokenizer, ids, temperature=1.3, top_k=5, top_p=0.5)
+        ids.append(next_token.step(tokenizer, d, "greedy", seed=0).id)
+    assert ids[len(prompt):] == expected
+    # the tab's "Add" button on text: the same tokens, as text
+    text = "Ala ma"
+    for _ in range(new):
+        text = ui.step_text(text, "text_generation", 0.7, 20, 0.9, 0, "greedy")["text"]
+    assert text == "Ala ma" + tokenizer.decode(expected)
+
+
+def test_the_generate_button_streams_what_generate_writes_in_one_go(lm):
+    model, tokenizer = lm
+    prompt = next_token.encode_prompt(tokenizer, "Ala ma", 32).ids
+    for temperature, top_k, top_p, seed in ((0.0, 50, 1.0, 0), (0.9, 20, 0.8, 7)):
+        streamed = list(ui.generate_text("Ala ma", "text_generation", temperature, top_k, top_p, seed, 15))[-1][0]
+        torch.manual_seed(seed)
+        reference = model.generate(torch.tensor([prompt]), attention_mask=torch.ones(1, len(prompt), dtype=torch.long),
+                                   max_new_tokens=15, pad_token_id=model.config.eos_token_id,
+                                   **sampling_settings(temperature, top_k=top_k, top_p=top_p))
+        assert streamed == "Ala ma" + tokenizer.decode(reference[0, len(prompt):], skip_special_tokens=True)

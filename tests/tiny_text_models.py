@@ -54,8 +54,11 @@ def save_tiny_gpt2(folder: Path, n_positions: int = 64) -> Path:
     return folder
 
 
-def save_tiny_chat_model(folder: Path) -> Path:
-    """A two-layer Qwen2 (the class of the default chat model) with a chat template."""
+def save_tiny_chat_model(folder: Path, initializer_range: float = 0.02) -> Path:
+    """A two-layer Qwen2 (the class of the default chat model) with a chat template.
+
+    A larger ``initializer_range`` gives sharper next-token distributions: with the default, greedy
+    decoding repeats the last special token of the prompt (tied embeddings), an empty reply."""
     from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -69,7 +72,7 @@ def save_tiny_chat_model(folder: Path) -> Path:
     config = Qwen2Config(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
                          num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=1024,
                          eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
-                         tie_word_embeddings=True)
+                         tie_word_embeddings=True, initializer_range=initializer_range)
     Qwen2ForCausalLM(config).save_pretrained(folder)
     return folder
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -17,6 +18,19 @@ from shared import models
 CLASSES = ("negative", "neutral", "positive")
 LANGUAGES = ("pl", "en")
 MODEL_KEYS = {"pl": "sentiment_pl", "en": "sentiment_en"}
+# The output order of each default model, for a checkpoint of it whose config names its labels
+# only generically (``LABEL_0``, ``LABEL_1``, ``LABEL_2``, as an export or a re-upload may).
+# Checkpoints with real names are always read by those names (``class_order``), in any order.
+# - sentiment_en, cardiffnlp/twitter-roberta-base-sentiment-latest: its config.json names
+#   id2label {0: "negative", 1: "neutral", 2: "positive"}, and its model card (first commit,
+#   3f3ed66, "Labels: 0 -> Negative; 1 -> Neutral; 2 -> Positive") documents the same order.
+# - sentiment_pl, bardsai/twitter-sentiment-pl-base: its model card says "The model will give
+#   you a three labels: positive, negative and neutral" (named ones: its pipeline example prints
+#   'positive') but documents no index order, so a generically labelled copy of it is
+#   refused rather than guessed. (A third-party evaluation script records its config as
+#   {0: "positive", 1: "neutral", 2: "negative"}: not the order of CLASSES, and not a source.)
+GENERIC_LABEL_ORDER = {"sentiment_en": ("negative", "neutral", "positive")}
+_GENERIC_LABEL = re.compile(r"label_\d+")
 MAX_TOKENS = 256  # longer texts are cut: tweets and reviews, what these models were trained on
 BATCH = 32
 # A word whose removal moves no class by at least this much pushes nowhere in particular.
@@ -36,8 +50,11 @@ def guess_language(text: str) -> str:
     return "pl" if words and polish / len(words) >= 0.15 else "en"
 
 
-def load_classifier(ident: str):
-    """(model, tokenizer) from a Hub id or a local folder: half precision on a GPU, eval mode."""
+def load_classifier(ident: str, key: str | None = None):
+    """(model, tokenizer) from a Hub id or a local folder: half precision on a GPU, eval mode.
+
+    ``key`` (the registry key it is loaded for) names generic labels by ``GENERIC_LABEL_ORDER``.
+    """
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     from shared.device import pick_device, pick_dtype
@@ -45,12 +62,24 @@ def load_classifier(ident: str):
     device = pick_device()
     tokenizer = AutoTokenizer.from_pretrained(ident)
     model = AutoModelForSequenceClassification.from_pretrained(ident, dtype=pick_dtype(device)).to(device).eval()
+    name_generic_labels(model, key)
     class_order(model)  # refuse a checkpoint whose labels are not the three sentiment classes
     return model, tokenizer
 
 
 def get(language: str):
-    return models.load(MODEL_KEYS[language], load_classifier)
+    key = MODEL_KEYS[language]
+    return models.load(key, partial(load_classifier, key=key))
+
+
+def name_generic_labels(model, key: str | None) -> None:
+    """Give ``LABEL_<i>`` outputs the names their model documents (``GENERIC_LABEL_ORDER``), in the
+    config itself, so that everything reading the config (this module, a pipeline) sees them."""
+    names = [str(model.config.id2label[i]) for i in sorted(model.config.id2label)]
+    documented = GENERIC_LABEL_ORDER.get(key or "")
+    if documented and len(names) == len(documented) and all(_GENERIC_LABEL.fullmatch(n.lower()) for n in names):
+        model.config.id2label = dict(enumerate(documented))
+        model.config.label2id = {name: i for i, name in enumerate(documented)}
 
 
 def sentiment_of(text: str, language: str) -> np.ndarray:
