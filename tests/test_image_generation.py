@@ -6,23 +6,37 @@ out; the models' environment variables point at them, so the production loaders 
 
 from __future__ import annotations
 
+import functools
+import json
 import math
+import os
 import random
+import subprocess
+import sys
 import threading
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
 import gradio as gr
 import numpy as np
 import pytest
 import torch
 from conftest import local_models, register_texts
+from diffusers import (
+    DDIMScheduler,
+    DPMSolverMultistepScheduler,
+    EulerAncestralDiscreteScheduler,
+    EulerDiscreteScheduler,
+    StableDiffusionPipeline,
+)
 from gradio_client import Client
 from image_generation_tiny import build_pipeline_folder, build_safety_folder
 from PIL import Image, ImageOps
 
 from image_generation import loading, safety
-from image_generation.controls import HEIGHT, NUM_IMAGES, STEPS, WIDTH
-from image_generation.denoise import Progress, frame_steps
+from image_generation.controls import HEIGHT, NUM_IMAGES, SCHEDULER, STEPS, WIDTH
+from image_generation.denoise import Progress, denoise, frame_steps, predicted_original
 from image_generation.generate import Outcome, check_request, check_sweep, generate, sweep
 from image_generation.tokens import CUT, KEPT, SPECIAL, token_view
 from shared import i18n, models
@@ -122,6 +136,146 @@ def test_every_scheduler_runs(tiny, name, model):
     assert pixels(outcome.images[0]).std() > 0
 
 
+# --- against diffusers' own StableDiffusionPipeline.__call__ --------------------------------------
+#
+# The reference is the pipeline loaded by diffusers itself from the same tiny folders, its
+# scheduler swapped the documented way (``pipe.scheduler = X.from_config(config)``), each image
+# seeded by its own CPU generator. Both run on this CPU in float32 with the same weights, so the
+# same arithmetic in the same order: the final latents and images must be identical (tolerance
+# 0). The x̂₀ previews are decoded two pictures per VAE call here (the latent and x̂₀ of a step
+# together) and one at a time in the reference, which moves the float rounding by up to one
+# grey level: tolerance 1 of 255 (a wrong x̂₀ is off by tens).
+
+REFERENCE_SCHEDULERS = {"default": None, "euler": EulerDiscreteScheduler,
+                        "euler_ancestral": EulerAncestralDiscreteScheduler, "dpm++_2m": DPMSolverMultistepScheduler,
+                        "ddim": DDIMScheduler}
+OWN_X0 = (DDIMScheduler, EulerDiscreteScheduler, EulerAncestralDiscreteScheduler)  # step returns pred_original_sample
+PREVIEW_TOLERANCE = 1  # grey levels of 255, see above
+
+
+@pytest.fixture(scope="module")
+def reference(tiny):
+    """diffusers' StableDiffusionPipeline of each model, loaded by diffusers from the same folder,
+    with its own scheduler's class and configuration."""
+    pipes = {}
+    for model, folder in (("sd-1.5", tiny["sd15"]), ("sd-turbo", tiny["turbo"])):
+        pipe = StableDiffusionPipeline.from_pretrained(folder, safety_checker=None, feature_extractor=None,
+                                                       requires_safety_checker=False)
+        pipe.set_progress_bar_config(disable=True)
+        pipes[model] = (pipe, type(pipe.scheduler), pipe.scheduler.config)
+    return pipes
+
+
+@dataclass
+class Reference:
+    images: list[Image.Image]
+    latents: torch.Tensor  # the final ones, which the images are decoded from
+    predicted: list[Image.Image]  # x̂₀ of the first image after each step, decoded
+
+
+def reference_run(reference, model, scheduler, *, prompt, negative_prompt, steps, guidance, seed, width, height,
+                  num_images=1) -> Reference:
+    """The reference's images, and the x̂₀ of every step: the scheduler's own pred_original_sample
+    where its step returns one, else DDIM's (its formula needs only ᾱ at the step's timestep)."""
+    pipe, own_class, config = reference[model]
+    pipe.scheduler = (REFERENCE_SCHEDULERS[scheduler] or own_class).from_config(config)
+    ddim = DDIMScheduler.from_config(config, clip_sample=False, thresholding=False)
+    ddim.set_timesteps(steps)
+    x0, latents = [], {}
+    real_step = pipe.scheduler.step
+
+    @functools.wraps(real_step)  # the pipeline reads the step's signature (eta, generator)
+    def recording_step(model_output, timestep, sample, **kwargs):
+        output = real_step(model_output, timestep, sample, **kwargs)
+        if isinstance(pipe.scheduler, OWN_X0):
+            x0.append(output[1])  # (prev_sample, pred_original_sample)
+        else:
+            x0.append(ddim.step(model_output, timestep, sample).pred_original_sample)
+        return output
+
+    def keep_latents(pipeline, i, t, tensors):
+        latents["last"] = tensors["latents"]
+        return {}
+
+    pipe.scheduler.step = recording_step
+    images = pipe(prompt, negative_prompt=negative_prompt or None, num_inference_steps=steps, guidance_scale=guidance,
+                  height=height, width=width, num_images_per_prompt=num_images,
+                  generator=[torch.Generator("cpu").manual_seed(seed + i) for i in range(num_images)],
+                  callback_on_step_end=keep_latents).images
+    with torch.no_grad():
+        predicted = [pipe.image_processor.postprocess(
+            pipe.vae.decode(x[:1] / pipe.vae.config.scaling_factor, return_dict=False)[0], output_type="pil")[0]
+            for x in x0]
+    return Reference(images, latents["last"], predicted)
+
+
+def test_the_reference_covers_every_scheduler_the_tab_offers():
+    assert set(REFERENCE_SCHEDULERS) == set(SCHEDULER.choices) == set(loading.SCHEDULERS)
+
+
+@pytest.mark.parametrize("guidance", [0.0, 7.5])
+@pytest.mark.parametrize("name", list(REFERENCE_SCHEDULERS))
+def test_images_and_predictions_are_those_of_the_diffusers_pipeline(tiny, reference, name, guidance):
+    """The denoising run of the tab (at 64×64 pixels, below the page's sizes, to stay quick) against
+    the pipeline's: every scheduler of the tab (SD 1.5's own is PNDM), without and with guidance."""
+    settings = dict(prompt="a photo of a red cat", negative_prompt="blurry", steps=3, guidance=guidance, seed=11,
+                    width=64, height=64, num_images=2)
+    pipe = loading.load_pipeline("sd-1.5")
+    events = list(denoise(pipe, loading.make_scheduler(pipe, name), max_frames=10, preview_downscale=1, **settings))
+    ours, progress = events[-1], events[:-1]
+    theirs = reference_run(reference, "sd-1.5", name, **settings)
+    torch.testing.assert_close(ours.latents, theirs.latents, rtol=0, atol=0)
+    assert len(ours.images) == len(theirs.images) == 2
+    for mine, expected in zip(ours.images, theirs.images, strict=True):
+        assert np.array_equal(pixels(mine), pixels(expected)), "the final images are the pipeline's, exactly"
+    assert [f.step for f in ours.frames] == list(range(len(theirs.predicted) + 1)), "a frame at every step"
+    assert [p.step for p in progress] == list(range(1, len(theirs.predicted) + 1))
+    for frame in ours.frames[1:]:
+        gap = np.abs(pixels(frame.predicted) - pixels(theirs.predicted[frame.step - 1])).max()
+        assert gap <= PREVIEW_TOLERANCE, f"x̂₀ after step {frame.step} differs by {gap} grey levels"
+    # the seeds are per image: the second one is not the first again
+    assert np.abs(pixels(ours.images[0]) - pixels(ours.images[1])).max() > 0
+
+
+def preset(device: str) -> dict:
+    """The tab's defaults on ``device``, as loading.py picks them there (a fresh interpreter
+    with LAB_DEVICE set: by_hardware decides when the module is imported)."""
+    root = Path(__file__).resolve().parents[1]
+    code = ("import json; from image_generation import loading as l; p = l.PRESETS[l.DEFAULT_MODEL]; "
+            "print(json.dumps(dict(model=p.choice, steps=p.default_steps, guidance=p.guidance, "
+            "frames=l.FILMSTRIP_FRAMES, downscale=l.PREVIEW_DOWNSCALE)))")
+    env = {**os.environ, "LAB_DEVICE": device,
+           "PYTHONPATH": os.pathsep.join([str(root / "spaces"), str(root), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True,
+                          check=True, timeout=60)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_cpu_and_gpu_presets_run_the_same_pipeline_call(tiny, reference):
+    cpu, gpu = preset("cpu"), preset("cuda")
+    assert cpu["model"] == "sd-turbo" and gpu["model"] == "sd-1.5", "two different presets"
+    for settings in (cpu, gpu):
+        req = request(settings["model"], steps=settings["steps"], guidance=settings["guidance"], seed=4)
+        outcome, progress = run(req, max_frames=settings["frames"], preview_downscale=settings["downscale"])
+        theirs = reference_run(reference, req.model, req.scheduler, prompt=req.prompt, negative_prompt="",
+                               steps=req.steps, guidance=req.guidance, seed=req.seed, width=req.width,
+                               height=req.height)
+        assert np.array_equal(pixels(outcome.images[0]), pixels(theirs.images[0])), settings
+        assert len(outcome.frames) <= settings["frames"] and outcome.frames[-1].step == progress[-1].total
+
+
+@pytest.mark.parametrize("prediction", ["epsilon", "v_prediction", "sample"])
+def test_predicted_original_is_ddims_for_every_kind_of_prediction(prediction):
+    ddim = DDIMScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", clip_sample=False,
+                         prediction_type=prediction)
+    ddim.set_timesteps(10)
+    generator = torch.Generator().manual_seed(0)
+    sample, output = torch.randn(2, 4, 8, 8, generator=generator), torch.randn(2, 4, 8, 8, generator=generator)
+    for t in ddim.timesteps[[0, 4, 9]]:
+        expected = ddim.step(output, t, sample).pred_original_sample
+        torch.testing.assert_close(predicted_original(ddim, sample, output, t), expected, atol=1e-5, rtol=1e-5)
+
+
 # --- Stop ------------------------------------------------------------------------------------
 
 def test_stop_between_steps_keeps_the_predicted_image(tiny):
@@ -133,6 +287,21 @@ def test_stop_between_steps_keeps_the_predicted_image(tiny):
     outcome = list(events)[-1]
     assert outcome.interrupted and outcome.steps_done == 1 and outcome.steps_total == 5
     assert len(outcome.images) == 1 and outcome.images[0].size == (256, 256), "what was made is kept"
+
+
+def test_a_run_left_early_ends_its_thread(tiny):
+    """Gradio closes the generator of a cancelled event: the pipeline's thread must end too."""
+    pipe = loading.load_pipeline("sd-1.5")
+    scheduler = loading.make_scheduler(pipe, "ddim")
+    events = denoise(pipe, scheduler, prompt="a cat", negative_prompt="", steps=20, guidance=5.0, seed=1, width=64,
+                     height=64, max_frames=0)
+    assert next(events).step == 1
+    assert "step" in vars(scheduler), "watched while it runs"
+    running = [t for t in threading.enumerate() if t.name == "image-generation"]
+    assert len(running) == 1
+    events.close()
+    assert not running[0].is_alive()
+    assert "step" not in vars(scheduler), "the scheduler's own step method is back"
 
 
 def test_stop_before_the_first_step_makes_nothing(tiny):

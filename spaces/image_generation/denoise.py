@@ -1,22 +1,30 @@
-"""The denoising loop of Stable Diffusion, written out step by step so that each step can be shown.
+"""Stable Diffusion's denoising, run by diffusers' own ``StableDiffusionPipeline.__call__``,
+watched step by step so that each step can be shown.
 
-It follows ``StableDiffusionPipeline.__call__`` of diffusers and uses the pipeline's parts
-(text encoder, UNet, VAE, scheduler), with three additions for teaching:
+The pipeline's ``callback_on_step_end`` runs after every step and adds what the tab teaches:
 
 - every few steps the current latent is decoded into a picture (how noisy it still is), and
-  so is the *predicted final image*: what the UNet's noise estimate says the clean picture is;
-- a ``threading.Event`` stops the loop between two steps (the Stop button), and what was made
-  so far is kept;
-- each image of a batch has its own seed (``seed``, ``seed + 1``, …), so any one of them can be
-  made again alone.
+  so is the *predicted final image* x̂₀: what the UNet's noise estimate says the clean picture is;
+- a ``threading.Event`` stops the run between two steps (the Stop button, through the
+  pipeline's own ``_interrupt``), and what was made so far is kept;
+- each image of a batch has its own seed (``seed``, ``seed + 1``, …, one ``torch.Generator``
+  each), so any one of them can be made again alone.
+
+The callback is handed the latents but not the UNet's noise estimate, so x̂₀ is read from the
+scheduler's step itself (``StepWatch``): its own ``pred_original_sample`` where it returns
+one (DDIM, Euler, Euler ancestral), else computed from the step's input and noise estimate
+(``predicted_original``: PNDM, DPM++ 2M). ``__call__`` does not return between steps, so it
+runs in a thread, in lockstep with the generator that reports its steps (``in_steps``).
 """
 
 from __future__ import annotations
 
-import inspect
+import copy
+import functools
 import math
+import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 
 import torch
@@ -46,6 +54,7 @@ class Result:
     steps_done: int = 0
     steps_total: int = 0
     interrupted: bool = False
+    latents: torch.Tensor | None = None  # what the images were decoded from (the last x̂₀ when stopped)
 
 
 def frame_steps(total: int, max_frames: int) -> set[int]:
@@ -57,62 +66,137 @@ def frame_steps(total: int, max_frames: int) -> set[int]:
 def denoise(pipe, scheduler, *, prompt: str, negative_prompt: str, steps: int, guidance: float, seed: int,
             width: int, height: int, num_images: int = 1, max_frames: int = 8, preview_downscale: int = 1,
             stop: threading.Event | None = None) -> Iterator[Progress | Result]:
-    """Yield a ``Progress`` after every step, then the ``Result``."""
-    device = pipe._execution_device
-    # Classifier-free guidance needs a second UNet pass per step (without the prompt); a scale
-    # of 1 or less gives the plain conditional prediction, which is how SD-Turbo is meant to run.
-    guided = guidance > 1.0
+    """Yield a ``Progress`` after every step, then the ``Result``.
+
+    ``pipe`` is a ``StableDiffusionPipeline``, ``scheduler`` a fresh scheduler for this run
+    (``loading.make_scheduler``). A guidance scale of 1 or less gives the plain conditional
+    prediction (no second UNet pass), which is how SD-Turbo is meant to run.
+    """
     seeds = [seed + i for i in range(num_images)]
-    # No grad mode is held across a yield: Gradio may resume this generator in another thread.
-    with torch.no_grad():
-        prompt_embeds, negative_embeds = pipe.encode_prompt(
-            prompt, device, num_images, guided, negative_prompt or None)
-        embeds = torch.cat([negative_embeds, prompt_embeds]) if guided else prompt_embeds
-        scheduler.set_timesteps(steps, device=device)
-        timesteps = scheduler.timesteps
-        latents = _starting_noise(pipe, scheduler, seeds, width, height, embeds.dtype, device)
-        step_kwargs = _step_kwargs(scheduler, seeds)
-        wanted = frame_steps(len(timesteps), max_frames - 1) if max_frames > 0 else set()
-        frames = []
-        if max_frames > 0:
-            noise_image = _decode_preview(pipe, [_as_noisy_image(scheduler, latents[:1], timesteps[0])],
-                                          preview_downscale)[0]
-            frames.append(Frame(0, float(timesteps[0]), noise_image, None))
+    if stop is not None and stop.is_set():  # stopped before the first step: nothing to make
+        scheduler.set_timesteps(steps)
+        yield Result(images=[], seeds=[], steps_total=len(scheduler.timesteps))
+        return
+    # A copy of the pipeline object shares the networks but has its own scheduler and its own
+    # interrupt flag, so two runs never stop or reschedule each other.
+    run = copy.copy(pipe)
+    run.scheduler = scheduler
+    watched = StepWatch(scheduler)
+    frames: list[Frame] = []
+    wanted: set[int] = set()
+    done = total = 0
 
-    predicted = None
-    done = 0
-    for i, t in enumerate(timesteps):
-        if stop is not None and stop.is_set():
-            break
-        with torch.no_grad():
-            model_input = torch.cat([latents] * 2) if guided else latents
-            model_input = scheduler.scale_model_input(model_input, t)
-            noise_pred = pipe.unet(model_input, t, encoder_hidden_states=embeds, return_dict=False)[0]
-            if guided:
-                noise_uncond, noise_text = noise_pred.chunk(2)
-                noise_pred = noise_uncond + guidance * (noise_text - noise_uncond)
-            noisy = model_input.chunk(2)[1] if guided else model_input
-            predicted = predicted_original(scheduler, noisy, noise_pred, t)
-            latents = scheduler.step(noise_pred, t, latents, **step_kwargs, return_dict=False)[0]
-            done = i + 1
-            if done in wanted and done < len(timesteps):
-                latent_image, predicted_image = _decode_preview(
-                    pipe, [_as_noisy_image(scheduler, latents[:1], timesteps[done]), predicted[:1]],
-                    preview_downscale)
-                frames.append(Frame(done, float(t), latent_image, predicted_image))
-        yield Progress(done, len(timesteps))
+    def work(hand_over: Callable[[Progress], bool]) -> torch.Tensor:
+        def on_step_end(pipeline, i: int, t, tensors: dict) -> dict:
+            nonlocal done, total
+            done, total = i + 1, len(scheduler.timesteps)
+            if max_frames > 0:
+                if i == 0:
+                    wanted.update(frame_steps(total, max_frames - 1))
+                    noise = _decode_preview(pipeline, [watched.first_input[:1]], preview_downscale)[0]
+                    frames.append(Frame(0, float(t), noise, None))
+                if done in wanted and done < total:
+                    latent = _as_noisy_image(scheduler, tensors["latents"][:1], scheduler.timesteps[done])
+                    latent_image, predicted_image = _decode_preview(pipeline, [latent, watched.predicted[:1]],
+                                                                    preview_downscale)
+                    frames.append(Frame(done, float(t), latent_image, predicted_image))
+            if not hand_over(Progress(done, total)) or (stop is not None and stop.is_set()):
+                pipeline._interrupt = True  # the pipeline's own Stop: it skips the remaining steps
+            return {}
 
-    interrupted = done < len(timesteps)
+        return run(prompt, negative_prompt=negative_prompt or None, num_inference_steps=steps,
+                   guidance_scale=guidance, height=height, width=width, num_images_per_prompt=num_images,
+                   # CPU generators: the same seed gives the same noise on every machine.
+                   generator=[torch.Generator("cpu").manual_seed(s) for s in seeds],
+                   output_type="latent", return_dict=False, callback_on_step_end=on_step_end)[0]
+
+    try:
+        latents = yield from in_steps(work)
+    finally:
+        watched.release()
+    interrupted = done < total
     images = []
     with torch.no_grad():
         if done > 0:
             # Stopped early, the best picture so far is the UNet's last prediction of the clean image.
-            images = _decode(pipe, predicted if interrupted else latents)
+            latents = watched.predicted if interrupted else latents
+            images = _decode(pipe, latents)
             if not interrupted and max_frames > 0:
-                predicted_image = _decode_preview(pipe, [predicted[:1]], preview_downscale)[0]
-                frames.append(Frame(done, float(timesteps[-1]), images[0], predicted_image))
-    yield Result(images=images, seeds=seeds[: len(images)], frames=frames, steps_done=done,
-                 steps_total=len(timesteps), interrupted=interrupted)
+                predicted_image = _decode_preview(pipe, [watched.predicted[:1]], preview_downscale)[0]
+                frames.append(Frame(done, float(scheduler.timesteps[-1]), images[0], predicted_image))
+    yield Result(images=images, seeds=seeds[: len(images)], frames=frames, steps_done=done, steps_total=total,
+                 interrupted=interrupted, latents=latents if images else None)
+
+
+class StepWatch:
+    """Watches ``scheduler.step`` as the pipeline calls it, changing nothing it computes: keeps
+    the first input (the starting noise) and the x̂₀ of the latest step. ``release()`` gives
+    the scheduler its own method back."""
+
+    def __init__(self, scheduler):
+        self.scheduler = scheduler
+        self.first_input: torch.Tensor | None = None
+        self.predicted: torch.Tensor | None = None
+        original = scheduler.step
+
+        # functools.wraps keeps the signature, which the pipeline inspects (does step take eta, generator?).
+        @functools.wraps(original)
+        def step(model_output, timestep, sample, *args, return_dict: bool = True, **kwargs):
+            # The UNet's view of the latent (Euler-type schedulers keep it multiplied by √(σ²+1)),
+            # taken before the step moves the scheduler on.
+            noisy = scheduler.scale_model_input(sample, timestep)
+            output = original(model_output, timestep, sample, *args, return_dict=True, **kwargs)
+            own = getattr(output, "pred_original_sample", None)
+            self.predicted = own if own is not None else predicted_original(scheduler, noisy, model_output, timestep)
+            if self.first_input is None:
+                self.first_input = noisy
+            return output if return_dict else output.to_tuple()
+
+        scheduler.step = step
+
+    def release(self) -> None:
+        vars(self.scheduler).pop("step", None)
+
+
+def in_steps(work: Callable[[Callable[[Progress], bool]], object]) -> Generator[Progress, None, object]:
+    """Run ``work(hand_over)`` in a thread, as a generator that returns what ``work`` returns.
+
+    Each ``hand_over(event)`` in the thread yields ``event`` here and waits until the next
+    event is asked for, so the work goes no further than its consumer (a Stop set after one
+    step lands before the next). ``hand_over`` returns False once the consumer has gone (the
+    generator was closed), for the work to end early. An exception inside ``work`` is raised here.
+    """
+    events: queue.Queue = queue.Queue()
+    resume = threading.Semaphore(0)
+    gone = threading.Event()
+
+    def hand_over(event: Progress) -> bool:
+        events.put(("event", event))
+        resume.acquire()
+        return not gone.is_set()
+
+    def target() -> None:
+        try:
+            events.put(("done", work(hand_over)))
+        except BaseException as error:  # handed to the consumer, which owns the error handling
+            events.put(("error", error))
+
+    thread = threading.Thread(target=target, name="image-generation", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = events.get()
+            if kind == "error":
+                raise value
+            if kind == "done":
+                return value
+            yield value
+            resume.release()
+    finally:
+        if thread.is_alive():  # the consumer left early: let the work skip its remaining steps
+            gone.set()
+            resume.release()
+            thread.join()
 
 
 def predicted_original(scheduler, noisy: torch.Tensor, model_output: torch.Tensor, t) -> torch.Tensor:
@@ -141,26 +225,6 @@ def _alpha_bar(scheduler, t: float) -> torch.Tensor:
     high = min(low + 1, len(alphas) - 1)
     weight = t - low
     return (1 - weight) * alphas[low] + weight * alphas[high]
-
-
-def _starting_noise(pipe, scheduler, seeds, width, height, dtype, device) -> torch.Tensor:
-    from diffusers.utils.torch_utils import randn_tensor
-
-    factor = pipe.vae_scale_factor
-    shape = (len(seeds), pipe.unet.config.in_channels, height // factor, width // factor)
-    # CPU generators: the same seed gives the same noise on every machine.
-    generators = [torch.Generator("cpu").manual_seed(s) for s in seeds]
-    return randn_tensor(shape, generator=generators, device=device, dtype=dtype) * scheduler.init_noise_sigma
-
-
-def _step_kwargs(scheduler, seeds) -> dict:
-    accepted = set(inspect.signature(scheduler.step).parameters)
-    kwargs = {}
-    if "generator" in accepted:  # ancestral samplers add fresh noise each step: seed it too
-        kwargs["generator"] = torch.Generator("cpu").manual_seed(seeds[0] + 2**31)
-    if "eta" in accepted:
-        kwargs["eta"] = 0.0
-    return kwargs
 
 
 def _as_noisy_image(scheduler, latents: torch.Tensor, t) -> torch.Tensor:

@@ -3,8 +3,9 @@
 ``check_request`` and ``check_sweep`` check what arrives against the tab's controls
 (``controls.py``) before any work starts; with "randomize" a new seed is drawn there.
 ``generate`` and ``sweep`` then load the models (cached by ``shared.models``), run the
-denoising loop, which a Stop ends between two steps, and pass the pictures through the safety
-checker. ui.py only wires these to the page; the tests call them directly.
+denoising (diffusers' own pipeline, watched step by step in ``denoise.py``), which a Stop ends
+between two steps, and pass the pictures through the safety checker. ui.py only wires these
+to the page; the tests call them directly.
 """
 
 from __future__ import annotations
