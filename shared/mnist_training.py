@@ -127,7 +127,9 @@ def run_record(args: argparse.Namespace, data_checksum: dict[str, str]) -> dict:
 
 
 def read_metrics(path: Path) -> dict:
-    return json.loads(path.read_text()) if path.is_file() else {}
+    """The metrics.json at ``path``; {} when there is none yet (or it was just created empty)."""
+    text = path.read_text() if path.is_file() else ""
+    return json.loads(text) if text.strip() else {}
 
 
 def write_metrics(path: Path, metrics: dict) -> None:

@@ -157,7 +157,7 @@ def test_a_spoken_example_is_recognised_and_shown(browser, app_url, locale):
     page.get_by_text("3_nicolas_0.wav").first.click()
     try:
         page.get_by_text("[0 0 0 1 0 0 0 0 0 0] → 3").first.wait_for(timeout=60000)
-        page.locator("img[src*='.png']").nth(2).wait_for(timeout=30000)  # the pictures of the analysis
+        page.locator("img[src*='.png']").nth(1).wait_for(timeout=30000)  # the stages and the spectrogram
     finally:
         page.screenshot(path=str(SCREENSHOTS / f"{locale}-spoken-digit.png"), full_page=True)
     assert page.get_by_test_id("toast-body").count() == 0

@@ -226,7 +226,7 @@ def add_held_out(record: dict, speaker: str, accuracy: float, seconds: float) ->
 def update_record(folder: Path, name: str, change, fields: dict) -> None:
     """Read metrics.json, replace the record of ``name`` by ``change(record)``, write it back,
     with the file locked: runs in parallel processes add their results one at a time."""
-    with open(folder / "metrics.json.lock", "w") as lock:
+    with open(folder / "metrics.json", "a") as lock:  # the file itself is the lock: no stray lock file
         fcntl.flock(lock, fcntl.LOCK_EX)
         record = read_metrics(folder / "metrics.json").get("models", {}).get(name, {})
         merge_metrics(folder / "metrics.json", {name: change(record)}, fields)

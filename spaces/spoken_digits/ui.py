@@ -1,14 +1,15 @@
 """The "Spoken digits" tab: record or upload a digit on the left, the answer on the right, and below
 what the network hears, what it computes, how good it is, and the lecture's generated code checked.
 
-- ``spoken_digits_analyse``: everything the page shows for one recording (and again when the
-  model is switched);
+- ``spoken_digits_analyse``: the answer for one recording (and again when the model is switched),
+  then ``spoken_digits_pictures``: its pictures;
 - ``spoken_digit_classify``, for API clients: one audio file in, the ten probabilities out (a gr.Label value);
 - the accordions "How good is it" and "The slide's code" draw their pictures when opened.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import gradio as gr
@@ -59,7 +60,9 @@ def build() -> None:
                               label=ui_text("spoken_digits.bars"), height=220)
     with gr.Accordion(ui_text("spoken_digits.hears.heading"), open=True):
         gr.Markdown(ui_text("spoken_digits.hears.explain"))
-        stages = gr.Image(label=ui_text("spoken_digits.stages"), format="png", interactive=False, buttons=[])
+        # no label over the picture: its three panels carry their own titles
+        stages = gr.Image(label=ui_text("spoken_digits.stages"), show_label=False, format="png", interactive=False,
+                          buttons=[])
         spectrogram = gr.Image(label=ui_text("spoken_digits.spectrogram"), format="png", interactive=False,
                                buttons=[])
     with gr.Accordion(ui_text("spoken_digits.inside.heading"), open=False):
@@ -80,13 +83,15 @@ def build() -> None:
         comparison = gr.Markdown()
         curves = gr.Image(label=ui_text("spoken_digits.curves"), format="png", interactive=False, buttons=[])
 
-    outputs = [answer, top3, bars, stages, spectrogram, filters, layers]
-    # preprocess=False: the file's path as sent, so a broken or overlong file gets our message,
-    # not Gradio's own decoding error.
-    analyse = {"fn": analyse_recording, "inputs": [recording, model], "outputs": outputs, "preprocess": False,
-               "show_progress": "minimal", "trigger_mode": "always_last"}
-    recording.change(**analyse, api_name="spoken_digits_analyse", api_visibility="undocumented")
-    model.change(**analyse, api_name="spoken_digits_reanalyse", api_visibility="private")
+    # The answer first (a few milliseconds of compute), then the pictures (matplotlib takes longer).
+    answers = {"fn": analyse_recording, "inputs": [recording, model], "outputs": [answer, top3, bars],
+               "preprocess": False, "show_progress": "minimal", "trigger_mode": "always_last"}
+    drawn = {"fn": draw_recording, "inputs": [recording, model], "outputs": [stages, spectrogram, filters, layers],
+             "preprocess": False, "show_progress": "hidden"}
+    recording.change(**answers, api_name="spoken_digits_analyse", api_visibility="undocumented").success(
+        **drawn, api_name="spoken_digits_pictures", api_visibility="undocumented")
+    model.change(**answers, api_name="spoken_digits_reanalyse", api_visibility="private").success(
+        **drawn, api_name="spoken_digits_redraw", api_visibility="private")
     quality_outputs = [quality_table, confusion, speakers]
     quality.expand(show_quality, inputs=model, outputs=quality_outputs, api_name="spoken_digits_quality",
                    api_visibility="private", preprocess=False)
@@ -100,22 +105,55 @@ def build() -> None:
 @ui.handler
 @single_threaded
 def analyse_recording(file_data: dict | None, model: str):
-    """Everything the page shows for one recording (Gradio's unprocessed FileData) and model."""
+    """The answer for one recording (Gradio's unprocessed FileData) and model: text, top 3, bars."""
+    result = _analysis(file_data, model)
+    if not hasattr(result, "probabilities"):  # no recording, or one with no word in it: a hint
+        return result, None, None
+    probabilities = result.probabilities
+    return (_answer_text(result), {str(d): float(p) for d, p in enumerate(probabilities)},
+            gr.update(value=_probability_table(probabilities), x_title=message("spoken_digits.axis.digit"),
+                      y_title=message("spoken_digits.axis.probability")))
+
+
+@ui.handler
+@single_threaded
+def draw_recording(file_data: dict | None, model: str):
+    """The pictures for the same recording: its stages, spectrogram, the filters, every layer."""
+    from spoken_digits import pictures
+
+    result = _analysis(file_data, model)
+    if not hasattr(result, "probabilities"):
+        return None, None, None, None
+    seconds, hertz = message("spoken_digits.axis.seconds"), message("spoken_digits.axis.hertz")
+    stage_titles = (message("spoken_digits.stage.original", rate=_count(result.prepared.original_rate)),
+                    message("spoken_digits.stage.resampled"), message("spoken_digits.stage.input"))
+    layers = None
+    if result.activations:
+        titles = [message("spoken_digits.layer", index=i + 1, channels=layer.shape[0], steps=layer.shape[1])
+                  for i, layer in enumerate(result.activations)]
+        layers = pictures.activations(result.activations, titles, seconds, 1.0)
+    return (pictures.stages(result.prepared, stage_titles, seconds),
+            pictures.spectrogram(result.prepared.model_input, seconds, hertz),
+            _filters_picture(hertz, message("spoken_digits.axis.filter")),
+            layers)
+
+
+def _analysis(file_data: dict | None, model: str):
+    """The analysis of the recording, or the hint to show instead (a string)."""
     model = MODEL.check(model)
     path = uploaded_path(file_data, invalid="spoken_digits.not_audio")
     if path is None:
-        return message("spoken_digits.hint.empty"), None, None, None, None, None, None
+        return message("spoken_digits.hint.empty")
     from spoken_digits.analysis import analyse
     from spoken_digits.audio_input import read_recording
 
     samples, rate = read_recording(path)
     try:
-        result = analyse(samples, rate, model)
+        return analyse(samples, rate, model)
     except LabError as error:
         if error.key not in HINTS:
             raise
-        return message(error.key, **error.values), None, None, None, None, None, None
-    return _present(result)
+        return message(error.key, **error.values)
 
 
 @single_threaded
@@ -186,30 +224,13 @@ def _count(whole: int) -> str:
     return format(whole, "_d").replace("_", " ")
 
 
-def _present(result) -> tuple:
+@lru_cache(maxsize=4)
+def _filters_picture(hertz_label: str, filter_label: str):
+    """The shipped network's filters never change: drawn once per language."""
     from spoken_digits import analysis, pictures
 
-    probabilities = result.probabilities
-    seconds = message("spoken_digits.axis.seconds")
-    hertz = message("spoken_digits.axis.hertz")
-    stage_titles = (message("spoken_digits.stage.original", rate=_count(result.prepared.original_rate)),
-                    message("spoken_digits.stage.resampled"), message("spoken_digits.stage.input"))
-    layers = None
-    if result.activations:
-        titles = [message("spoken_digits.layer", index=i + 1, channels=layer.shape[0], steps=layer.shape[1])
-                  for i, layer in enumerate(result.activations)]
-        layers = pictures.activations(result.activations, titles, seconds, 1.0)
     frequencies, decibels = analysis.filter_responses(analysis.first_layer_kernels())
-    return (
-        _answer_text(result),
-        ui.label_value({str(d): float(p) for d, p in enumerate(probabilities)}),
-        gr.update(value=_probability_table(probabilities), x_title=message("spoken_digits.axis.digit"),
-                  y_title=message("spoken_digits.axis.probability")),
-        pictures.stages(result.prepared, stage_titles, seconds),
-        pictures.spectrogram(result.prepared.model_input, seconds, hertz),
-        pictures.filters(frequencies, decibels, hertz, message("spoken_digits.axis.filter")),
-        layers,
-    )
+    return pictures.filters(frequencies, decibels, hertz_label, filter_label)
 
 
 def _probability_table(probabilities):
