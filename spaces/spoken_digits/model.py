@@ -25,6 +25,17 @@ LENGTH = 8000
 CLASSES = 10
 
 
+def conv_blocks(x: torch.Tensor, convs: nn.ModuleList, norms: nn.ModuleList, pool) -> list[torch.Tensor]:
+    """Convolution, batch norm and ReLU per block, ``pool`` between blocks; every block's output."""
+    activations = []
+    for i, (conv, norm) in enumerate(zip(convs, norms, strict=True)):
+        x = F.relu(norm(conv(x)))
+        if i < len(convs) - 1:
+            x = pool(x)
+        activations.append(x)
+    return activations
+
+
 class SlideNet(nn.Module):
     def __init__(self, head: str = "softmax", length: int = LENGTH):
         super().__init__()
@@ -67,13 +78,7 @@ class M5(nn.Module):
 
     def features(self, waveform: torch.Tensor) -> list[torch.Tensor]:
         x = F.max_pool1d(F.relu(self.norms[0](self.first(waveform.unsqueeze(1)))), 4)
-        activations = [x]
-        for i, (conv, norm) in enumerate(zip(self.blocks, self.norms[1:], strict=True)):
-            x = F.relu(norm(conv(x)))
-            if i < len(self.blocks) - 1:
-                x = F.max_pool1d(x, 4)
-            activations.append(x)
-        return activations
+        return [x, *conv_blocks(x, self.blocks, self.norms[1:], lambda t: F.max_pool1d(t, 4))]
 
     def forward(self, waveform: torch.Tensor) -> torch.Tensor:
         return self.out(self.features(waveform)[-1].mean(dim=2))
@@ -114,13 +119,7 @@ class MelCNN(nn.Module):
     def features(self, waveform: torch.Tensor) -> list[torch.Tensor]:
         x = self.mel(waveform).unsqueeze(1)
         x = (x - x.mean(dim=(2, 3), keepdim=True)) / (x.std(dim=(2, 3), keepdim=True) + 1e-5)
-        activations = []
-        for i, (conv, norm) in enumerate(zip(self.convs, self.norms, strict=True)):
-            x = F.relu(norm(conv(x)))
-            if i < len(self.convs) - 1:
-                x = F.max_pool2d(x, 2)
-            activations.append(x)
-        return activations
+        return conv_blocks(x, self.convs, self.norms, lambda t: F.max_pool2d(t, 2))
 
     def forward(self, waveform: torch.Tensor) -> torch.Tensor:
         return self.out(self.features(waveform)[-1].mean(dim=(2, 3)))
