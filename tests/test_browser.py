@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -162,6 +163,37 @@ def test_a_spoken_example_is_recognised_and_shown(browser, app_url, locale):
         page.screenshot(path=str(SCREENSHOTS / f"{locale}-spoken-digit.png"), full_page=True)
     assert page.get_by_test_id("toast-body").count() == 0
     context.close()
+
+
+def test_a_digit_said_into_the_microphone_is_heard(browser, app_url, tmp_path):
+    """The microphone path end to end: Chromium's fake capture device plays a recording of a
+    digit (in a loop), the tab records it, and the server can read what the browser sends."""
+    import numpy as np
+    import soundfile
+
+    said, rate = soundfile.read(REPO / "spaces" / "spoken_digits" / "examples" / "8_lucas_0.wav", dtype="int16")
+    played = tmp_path / "microphone.wav"  # the digit, then a second of silence
+    soundfile.write(played, np.concatenate([said, np.zeros(rate, np.int16)]), rate, subtype="PCM_16")
+    microphone = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                  f"--use-file-for-fake-audio-capture={played}"]
+    # a second Chromium of the same Playwright, started with the fake microphone
+    with closing(browser.browser_type.launch(executable_path=CHROMIUM, headless=True,
+                                             args=CHROMIUM_ARGS + microphone)) as listening:
+        context = listening.new_context(locale="en-US", viewport={"width": 1366, "height": 900},
+                                      permissions=["microphone"])
+        page = context.new_page()
+        page.goto(app_url)
+        tab(page, "sound").click(timeout=30000)
+        tab(page, "spoken_digits").click()
+        is_selected(page, "spoken_digits")
+        try:
+            page.get_by_role("button", name="Record", exact=True).first.click(timeout=30000)
+            page.wait_for_timeout(3000)
+            page.get_by_role("button", name="Stop", exact=True).first.click()
+            page.get_by_text("One-hot answer").first.wait_for(timeout=60000)  # read and heard: an answer
+        finally:
+            page.screenshot(path=str(SCREENSHOTS / "en-US-spoken-digit-microphone.png"), full_page=True)
+        assert page.get_by_test_id("toast-body").count() == 0
 
 
 def test_class_visualisation_starts_from_the_drawing(browser, app_url):
