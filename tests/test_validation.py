@@ -166,8 +166,9 @@ def test_image_sizes_are_refused_with_the_counts_and_limits_in_the_message(tmp_p
 
 
 @pytest.mark.parametrize("array, pixels", [
-    (np.array([[0.0, 0.2, 1.0]]), [[0, 51, 255]]),  # floats up to 1 are fractions of white
+    (np.array([[0.0, 0.2, 0.5, 1.0]]), [[0, 51, 127, 255]]),  # floats up to 1 are fractions of white
     (np.array([[0.0, 2.0, 100.0]]), [[0, 2, 100]]),  # above 1 they are already 0-255
+    (np.array([[0.0, 2.0]]), [[0, 2]]),
     (np.array([[-5.0, 300.0, np.nan]]), [[0, 255, 0]]),  # clamped, NaN as 0
     (np.array([[0, 1]], dtype=np.uint8), [[0, 1]]),  # uint8 as it is, even when dark
 ])
