@@ -194,3 +194,26 @@ def test_gan_generate_refuses_bad_seeds_counts_and_digits(serve_app, args, langu
     client = Client(serve_app(DEMOS), headers={"Accept-Language": language}, verbose=False)
     with pytest.raises(Exception, match=expected):
         client.predict(*args, api_name="/gan_generate")
+
+
+def test_real_digits_are_distinct_test_digits_with_their_labels_and_the_discriminators_verdict():
+    images, labels = load_mnist("test")
+    index = {image.tobytes(): i for i, image in enumerate(images)}
+    assert len(index) == len(images)  # no two test digits alike, so a picture names its digit
+    pictures, picked_labels, probabilities = explore.real_digits(3, 500)
+    assert pictures.dtype == np.float32 and picked_labels.dtype == np.int64
+    found = [index[picture.tobytes()] for picture in np.round(pictures * 255).astype(np.uint8)]
+    assert np.allclose(pictures * 255, np.round(pictures * 255), atol=1e-3)  # x / 255 of a uint8 x
+    assert len(set(found)) == 500  # no repeats (drawn with replacement, ~12 pairs would coincide)
+    assert np.array_equal(picked_labels, labels[found])
+    assert np.allclose(probabilities, explore.real_probability(pictures, picked_labels), atol=1e-6)
+    first, again, other = (explore.real_digits(seed, 20)[0] for seed in (5, 5, 6))
+    assert np.array_equal(first, again) and not np.array_equal(first, other)
+
+
+def test_the_loss_history_is_float_columns_and_empty_without_a_recorded_history(monkeypatch):
+    history = explore.loss_history()
+    assert all(column.dtype == np.float64 for column in history.values())
+    assert np.array_equal(history["step"], [row["step"] for row in checkpoint.shipped_metrics()["loss_history"]])
+    monkeypatch.setattr(checkpoint, "shipped_metrics", lambda: {})
+    assert {key: column.size for key, column in explore.loss_history().items()} == dict.fromkeys(history, 0)

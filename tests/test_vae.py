@@ -96,6 +96,60 @@ def test_the_map_turns_clicks_into_latent_points():
     assert picture.size == (latent.MAP_SIDE, latent.MAP_SIDE + 26)
 
 
+def test_encode_gives_the_encoders_mean_and_sigma_for_a_digit_of_any_float_type(test_digits):
+    import torch
+
+    digit = test_digits[0][3] / 255  # float64, as numpy makes it
+    for name in checkpoint.LATENT_DIMS:
+        mean, std = latent.encode(digit, name)
+        with torch.inference_mode():
+            ref_mean, ref_log_variance = checkpoint.shipped_model(name).encode(
+                torch.tensor(digit, dtype=torch.float32)[None])
+        assert np.allclose(mean, ref_mean[0].numpy(), atol=1e-6)
+        assert np.allclose(std ** 2, np.exp(ref_log_variance[0].numpy()), rtol=1e-5)  # σ² is the variance
+
+
+def test_similar_digits_decode_mean_plus_spread_sigma_epsilon(test_digits):
+    digit = test_digits[0][4].astype(np.float32) / 255
+    mean, std = latent.encode(digit, checkpoint.QUALITY_MODEL)
+    epsilon = np.random.default_rng(9).standard_normal((3, mean.size), dtype=np.float32)
+    expected = latent.decode(mean + 1.7 * std * epsilon, checkpoint.QUALITY_MODEL)
+    assert np.allclose(latent.similar(digit, 1.7, 3, 9), expected, atol=1e-5)
+
+
+def test_interpolation_runs_evenly_from_one_digits_mean_to_the_others(test_digits):
+    a, b = (test_digits[0][i].astype(np.float32) / 255 for i in (5, 6))
+    mean_a, mean_b = (latent.encode(d, checkpoint.QUALITY_MODEL)[0] for d in (a, b))
+    strip = latent.interpolate(a, b, 5)
+    expected = latent.decode(np.stack([mean_a + t * (mean_b - mean_a) for t in (0, 0.25, 0.5, 0.75, 1)]),
+                             checkpoint.QUALITY_MODEL)
+    assert np.allclose(strip, expected, atol=1e-5)
+
+
+@pytest.mark.parametrize("x, y", [(150, 450), (100, 37), (598.4, 3.3)])
+def test_a_click_is_the_linear_map_of_the_pixel_rounded_to_two_decimals(x, y):
+    side, span = latent.MAP_SIDE, latent.MAP_SPAN
+    z1, z2 = latent.map_to_latent(x, y)
+    assert (z1, z2) == (round(z1, 2), round(z2, 2))
+    assert abs(z1 - (-span + 2 * span * x / (side - 1))) <= 0.005
+    assert abs(z2 - (span - 2 * span * y / (side - 1))) <= 0.005
+
+
+def test_clicks_beyond_the_bottom_left_corner_clamp_to_it():
+    assert latent.map_to_latent(-4, 5000) == (-latent.MAP_SPAN, -latent.MAP_SPAN)
+
+
+def test_the_map_is_the_decoded_plane_with_the_test_digits_and_the_marker_drawn_on_it():
+    side = latent.MAP_SIDE
+    bare = np.asarray(latent.latent_map(show_points=False))
+    plane = np.asarray(latent.map_background().convert("RGB").resize((side, side), Image.Resampling.NEAREST))
+    assert np.array_equal(bare[:side], plane)  # nothing drawn over the decoded digits
+    assert not np.array_equal(np.asarray(latent.latent_map()), bare)  # the test digits' dots, by default
+    marked = np.asarray(latent.latent_map(np.array([0.0, 0.0]), show_points=False))
+    centre = (side - 1) // 2
+    assert tuple(marked[centre, centre]) == (255, 255, 255) and not np.array_equal(marked, bare)
+
+
 @pytest.mark.parametrize("values, expected", [
     ([0.5, -1.0], "vae_2d"),
     ((0.1,) * 32, "vae_32d"),

@@ -115,3 +115,73 @@ def test_arrays_and_pil_images_are_accepted():
         validation.open_image(np.zeros((2, 2, 2, 2)))
     with raises_with("not an image"):
         validation.open_image(12345)
+
+
+def refusal(check, *args, **kwargs) -> LabError:
+    with pytest.raises(LabError) as raised:
+        check(*args, **kwargs)
+    return raised.value
+
+
+@pytest.mark.parametrize("value, low, high, expected", [
+    (None, 0, 10, "“steps” must be a number."),
+    ("abc", 0, 10, "“steps” must be a number."),
+    (math.nan, 0, 10, "“steps” must be a finite number (not NaN or infinity)."),
+    (11, 0, 10, "“steps” must be between 0 and 10 (got 11)."),
+    (0.25, 0.5, 1.5, "“steps” must be between 0.5 and 1.5 (got 0.25)."),
+    (2**32, 0, 2**32 - 1, "“steps” must be between 0 and 4294967295 (got 4294967296)."),
+])
+def test_a_refused_number_is_named_with_its_limits_and_value(value, low, high, expected):
+    assert str(refusal(validation.check_number, value, "steps", low, high)) == expected
+
+
+def test_the_limits_themselves_are_allowed_and_whole_numbers_come_back_as_int():
+    assert validation.check_number(0, "steps", 0, 10) == 0 and validation.check_number(10, "steps", 0, 10) == 10
+    assert type(validation.check_number(7.0, "steps", 0, 10, integer=True)) is int
+    assert validation.check_text("x" * 10, 10) == "x" * 10  # exactly the limit
+    assert validation.check_finite_array([10.0, -10.0], "z", limit=10).tolist() == [10.0, -10.0]
+    assert validation.check_finite_array([999_999.0], "z").tolist() == [999_999.0]  # the default limit: a million
+
+
+@pytest.mark.parametrize("values, limit, expected", [
+    (["x"], 10, "“z” must be a number."),
+    ([0.0, math.inf], 10, "“z” must be a finite number (not NaN or infinity)."),
+    ([-12.0, 3.0], 10, "“z” must be between -10 and 10 (got 12)."),
+    ([2e6], None, "“z” must be between -1000000 and 1000000 (got 2000000)."),
+])
+def test_a_refused_array_is_named_with_its_limits_and_largest_value(values, limit, expected):
+    kwargs = {} if limit is None else {"limit": limit}
+    assert str(refusal(validation.check_finite_array, values, "z", **kwargs)) == expected
+
+
+def test_image_sizes_are_refused_with_the_counts_and_limits_in_the_message(tmp_path):
+    small = refusal(validation.open_image, Image.new("L", (3, 5)), min_side=4)
+    assert str(small) == "The image is too small (3×5); each side needs at least 4 pixels."
+    large = refusal(validation.open_image, Image.new("L", (1235, 1000)), max_pixels=1_234_567)
+    assert str(large) == "The image is too large (1 235 000 pixels); the limit is 1 234 567 pixels in total."
+    assert validation.open_image(Image.new("L", (30, 20)), max_pixels=600).size == (30, 20)  # exactly the limit
+    wide = save(Image.new("L", (40, 10)), tmp_path / "wide.png")
+    assert refusal(validation.open_image, str(wide), max_pixels=399).values["pixels"] == "400"
+    assert validation.open_image(str(wide), max_pixels=400).size == (40, 10)
+
+
+@pytest.mark.parametrize("array, pixels", [
+    (np.array([[0.0, 0.2, 0.5, 1.0]]), [[0, 51, 127, 255]]),  # floats up to 1 are fractions of white
+    (np.array([[0.0, 2.0, 100.0]]), [[0, 2, 100]]),  # above 1 they are already 0-255
+    (np.array([[0.0, 2.0]]), [[0, 2]]),
+    (np.array([[-5.0, 300.0, np.nan]]), [[0, 255, 0]]),  # clamped, NaN as 0
+    (np.array([[0, 1]], dtype=np.uint8), [[0, 1]]),  # uint8 as it is, even when dark
+])
+def test_arrays_become_8_bit_pictures(array, pixels):
+    image = validation.open_image(array)
+    assert image.mode == "L" and np.asarray(image).tolist() == pixels
+
+
+def test_an_upload_is_its_path_and_anything_else_is_refused_with_the_given_key(tmp_path):
+    assert validation.uploaded_path(None) is None
+    assert refusal(validation.uploaded_path, None, missing="shared.image.missing").key == "shared.image.missing"
+    assert validation.uploaded_path(tmp_path / "a.wav") == str(tmp_path / "a.wav")
+    assert validation.uploaded_path({"path": "/uploads/a.wav", "size": 3}) == "/uploads/a.wav"
+    for bad in ({"path": ""}, {"name": "a.wav"}, 42):
+        assert refusal(validation.uploaded_path, bad).key == "shared.image.not_image"
+    assert refusal(validation.uploaded_path, 42, invalid="spoken_digits.not_audio").key == "spoken_digits.not_audio"
