@@ -286,6 +286,12 @@ def test_the_shipped_files_are_the_ones_metrics_json_describes():
         assert metrics["models"][name]["parameters"] > 16_000_000  # recorded, not shipped
 
 
+def test_the_page_offers_the_shipped_models_in_their_order():
+    from spoken_digits import ui  # its own list: the page is built without importing torch
+
+    assert ui.MODELS == predict.MODELS == ui.MODEL.choices
+
+
 def test_an_analysis_shows_every_layer_over_time(tmp_path):
     result = analysis.analyse(clip(7)[:, None].repeat(2, axis=1), SAMPLE_RATE, "m5")
     assert result.probabilities.shape == (10,) and result.probabilities.sum() == pytest.approx(1.0, abs=1e-5)

@@ -17,6 +17,7 @@ import numpy as np
 import soundfile
 
 from shared.errors import LabError
+from spoken_digits.preprocess import prepare_clip
 
 SAMPLE_RATE = 8000
 SPEAKERS = ("george", "jackson", "lucas", "nicolas", "theo", "yweweler")
@@ -60,6 +61,12 @@ def read_clip(path: Path) -> np.ndarray:
     if rate != SAMPLE_RATE:
         raise ValueError(f"{path}: {rate} Hz, expected {SAMPLE_RATE}")
     return samples.mean(axis=1)
+
+
+def read_prepared(recordings: list[Recording]) -> tuple[np.ndarray, np.ndarray]:
+    """(N, 8000) float32 network inputs, prepared as the tab prepares a recording, and (N,) digits."""
+    clips = np.stack([prepare_clip(read_clip(r.path)) for r in recordings])
+    return clips, np.array([r.digit for r in recordings])
 
 
 def official_split(recordings: list[Recording]) -> tuple[list[Recording], list[Recording]]:

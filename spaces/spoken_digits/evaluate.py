@@ -25,12 +25,10 @@ def evaluate(limit: int | None = None) -> list[dict]:
     """Every shipped model on the official test split (the first ``limit`` clips of it with
     ``limit``), with the leave-one-speaker-out mean that train.py measured beside it."""
     from spoken_digits import data, predict
-    from spoken_digits.preprocess import prepare_clip
 
     _, testing = data.official_split(data.list_recordings())
     testing = testing[::max(1, len(testing) // limit)][:limit] if limit else testing
-    clips = np.stack([prepare_clip(data.read_clip(r.path)) for r in testing])
-    labels = np.array([r.digit for r in testing])
+    clips, labels = data.read_prepared(testing)
     speakers = np.array([r.speaker for r in testing])
     recorded = predict.read_metrics()
     results = []

@@ -16,6 +16,8 @@ head: one logit), and ``config()`` is what its weights file records.
 
 from __future__ import annotations
 
+from functools import partial
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -125,4 +127,6 @@ class MelCNN(nn.Module):
         return self.out(self.features(waveform)[-1].mean(dim=(2, 3)))
 
 
-ARCHITECTURES = {"slide_sigmoid": SlideNet, "slide_softmax": SlideNet, "m5": M5, "mel_cnn": MelCNN}
+# Each name builds its network; a weights file's config (``head`` included) overrides these defaults.
+ARCHITECTURES = {"slide_sigmoid": partial(SlideNet, head="sigmoid"), "slide_softmax": partial(SlideNet, head="softmax"),
+                 "m5": M5, "mel_cnn": MelCNN}

@@ -31,12 +31,10 @@ def classes_from_logits(logits: torch.Tensor) -> np.ndarray:
 def load(name: str, weights_dir: Path = WEIGHTS_DIR):
     """A network (frozen, evaluation mode) or, for ``mfcc_logreg``, its tensors."""
     path = weights_dir / f"{name}.safetensors"
-    if name == "mfcc_logreg":
-        if not path.is_file():
-            raise WeightsMissing(path)
-        return load_file(str(path))
     if not path.is_file():
         raise WeightsMissing(path)
+    if name == "mfcc_logreg":
+        return load_file(str(path))
     return load_model(ARCHITECTURES[read_metadata(path)["architecture"]], path)
 
 

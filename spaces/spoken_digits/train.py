@@ -44,7 +44,6 @@ from spoken_digits.mfcc_baseline import fit as fit_mfcc
 from spoken_digits.mfcc_baseline import logits as mfcc_logits
 from spoken_digits.model import ARCHITECTURES
 from spoken_digits.predict import WEIGHTS_DIR, classes_from_logits
-from spoken_digits.preprocess import prepare_clip
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 QUICK_OUT_DIR = REPO_ROOT / "artifacts" / "spoken_digits_quick"
@@ -80,9 +79,14 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def load_clips(recordings: list[data.Recording]) -> tuple[torch.Tensor, torch.Tensor]:
-    """(N, 8000) prepared waveforms and (N,) digits."""
-    clips = np.stack([prepare_clip(data.read_clip(r.path)) for r in recordings])
-    return torch.from_numpy(clips), torch.tensor([r.digit for r in recordings])
+    """(N, 8000) prepared waveforms and (N,) digits, as tensors."""
+    clips, digits = data.read_prepared(recordings)
+    return torch.from_numpy(clips), torch.from_numpy(digits)
+
+
+def quick_subset(training: list[data.Recording], args: argparse.Namespace) -> list[data.Recording]:
+    """With ``--quick``, ``QUICK_CLIPS`` training clips spread over every speaker and digit."""
+    return training[::len(training) // QUICK_CLIPS][:QUICK_CLIPS] if args.quick else training
 
 
 def loss_of(name: str, logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
@@ -114,8 +118,7 @@ def train_network(name: str, train: tuple, test: tuple, args: argparse.Namespace
     epochs = 1 if args.quick else (args.epochs or epochs)
     torch.manual_seed(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
-    model = ARCHITECTURES[name](head="sigmoid" if name == "slide_sigmoid" else "softmax") \
-        if name.startswith("slide") else ARCHITECTURES[name]()
+    model = ARCHITECTURES[name]()
     clips, labels = train
     batches = math.ceil(len(clips) / args.batch_size)
     if name.startswith("slide"):
@@ -175,8 +178,7 @@ def main(argv=None) -> None:
 def official(name: str, recordings: list[data.Recording], args: argparse.Namespace) -> dict:
     """Train on the official training split, test on its test split, save the weights of a shipped model."""
     training, testing = data.official_split(recordings)
-    if args.quick:
-        training = training[::len(training) // QUICK_CLIPS][:QUICK_CLIPS]
+    training = quick_subset(training, args)
     test = load_clips(testing)
     started = time.perf_counter()
     model, history, predicted = run(name, load_clips(training), test, args, f"{name} (official split)")
@@ -202,8 +204,7 @@ def held_out_speaker(name: str, recordings: list[data.Recording], speaker: str,
                      args: argparse.Namespace) -> tuple[float, float]:
     """(accuracy on all of ``speaker``'s clips after training on the other five, training seconds)."""
     training, testing = data.speaker_split(recordings, speaker)
-    if args.quick:
-        training = training[::len(training) // QUICK_CLIPS][:QUICK_CLIPS]
+    training = quick_subset(training, args)
     test = load_clips(testing)
     started = time.perf_counter()
     _, _, predicted = run(name, load_clips(training), test, args, f"{name} (without {speaker})")
