@@ -31,12 +31,14 @@ import os
 
 import gradio as gr
 
-from shared import demos, i18n, ui
+from shared import demos, i18n, server, ui
 from shared.demos import SECTIONS, Demo
 from shared.texts import Family, TextsError, demo_key
 from shared.ui import ui_text
 
-QUEUE_MAX_SIZE = 32
+# The queue's size as Gradio holds it; shared.server's door turns jobs away first (at
+# server.QUEUE_LIMIT), in the visitor's language, and caps what one visitor may queue.
+QUEUE_MAX_SIZE = server.GRADIO_QUEUE_SIZE
 MAX_FILE_SIZE = "50mb"
 # Light CPU events (a sketch being classified) serve several people at once; every event
 # that needs the GPU is registered with **shared.gpu.GPU_EVENT instead (one at a time).
@@ -250,6 +252,7 @@ def launch_kwargs() -> dict:
         css=CSS,
         js=page_js(),
         footer_links=["api", "settings"],
+        app_kwargs=server.launch_settings(),
     )
 
 

@@ -11,6 +11,7 @@ straight to the library's ``from_pretrained``, where a directory and a Hub id wo
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import threading
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from shared.gpu import free_gpu_memory
 from shared.i18n import Text, message
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -71,10 +73,23 @@ class ModelUnavailable(LabError):
     """A pretrained model could not be loaded; the message says which and why, translated."""
 
     def __init__(self, key: str, ident: str, cause: BaseException):
-        reason = "shared.model.offline" if _looks_offline(cause) else "shared.model.failed"
-        super().__init__("shared.model.unavailable", model=ident,
-                         reason=Text(reason, {"detail": cause.__class__.__name__}))
+        super().__init__("shared.model.unavailable", model=ident, reason=failure_reason(cause))
         self.model_key, self.ident, self.cause = key, ident, cause
+
+
+def failure_reason(exc: BaseException) -> Text:
+    """Why a model did not load, as a sentence for the visitor (the exception itself goes to the
+    log): no network, not enough memory, files missing or damaged, or something else."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    if _looks_offline(exc):
+        return Text("shared.model.offline")
+    if names & {"MemoryError", "OutOfMemoryError"}:
+        return Text("shared.model.failed", {"detail": Text("shared.model.reason.memory")})
+    if names & {"FileNotFoundError", "EntryNotFoundError", "NotADirectoryError"}:
+        return Text("shared.model.failed", {"detail": Text("shared.model.reason.missing_files")})
+    if names & {"SafetensorError", "UnicodeDecodeError", "JSONDecodeError", "HeaderTooLarge"}:
+        return Text("shared.model.failed", {"detail": Text("shared.model.reason.damaged")})
+    return Text("shared.model.failed", {"detail": Text("shared.model.reason.other")})
 
 
 def _looks_offline(exc: BaseException) -> bool:
@@ -89,7 +104,7 @@ def _looks_offline(exc: BaseException) -> bool:
 
 
 _cache: dict[tuple[str, str], object] = {}
-_failures: dict[str, str] = {}
+_failures: dict[str, Text] = {}
 _lock = threading.Lock()
 _key_locks: dict[str, threading.Lock] = {}
 
@@ -112,7 +127,8 @@ def load(key: str, loader: Callable[[str], T], ident: str | None = None) -> T:
         try:
             model = loader(ident)
         except Exception as exc:
-            _failures[key] = f"{ident}: {exc.__class__.__name__}"
+            log.warning("model %s (%s) could not be loaded", key, ident, exc_info=True)
+            _failures[key] = failure_reason(exc)
             raise ModelUnavailable(key, ident, exc) from exc
         _failures.pop(key, None)
         _cache[(key, ident)] = model
@@ -131,7 +147,8 @@ def is_loaded(key: str, ident: str | None = None) -> bool:
     return (key, ident) in _cache
 
 
-def last_failure(key: str) -> str | None:
+def last_failure(key: str) -> Text | None:
+    """Why the last attempt to load ``key`` failed (a reason to translate), if it did."""
     return _failures.get(key)
 
 
@@ -153,7 +170,7 @@ def status_markdown(key: str, ident: str | None = None) -> str:
     if is_loaded(key, ident):
         state = message("shared.model.loaded")
     elif last_failure(key):
-        state = message("shared.model.failed_before", detail=last_failure(key))
+        state = message("shared.model.failed_before", reason=last_failure(key))
     else:
         state = message("shared.model.not_loaded")
     return message("shared.model.status", model=link, state=state)

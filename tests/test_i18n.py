@@ -35,10 +35,9 @@ def test_message_fills_placeholders_in_the_chosen_language():
 
 
 def test_a_text_inside_a_message_is_translated_in_the_same_language():
-    reason = i18n.Text("shared.model.failed", {"detail": "ValueError"})
+    reason = i18n.Text("shared.model.failed", {"detail": i18n.Text("shared.model.reason.memory")})
     polish = i18n.message("shared.model.unavailable", language="pl", model="m", reason=reason)
-    assert polish == ("Nie udało się wczytać modelu m: wczytywanie nie powiodło się (ValueError). "
-                      "Szczegóły w logu serwera.")
+    assert polish == "Nie udało się wczytać modelu m: serwerowi brakuje na niego pamięci. Szczegóły są w logu serwera."
 
 
 def test_message_outside_a_request_is_english():

@@ -1,5 +1,7 @@
 """The model registry: one place for every id, overridable, loaded once, failing clearly."""
 
+import re
+
 import huggingface_hub
 import pytest
 import torch
@@ -80,6 +82,31 @@ def test_choosing_another_model_releases_the_previous(tmp_path):
     models.release("chat")
 
 
+# What an exception class's name looks like in a message: OSError, LocalEntryNotFoundError, URLError…
+CLASS_NAME = re.compile(r"[A-Z][A-Za-z]*(Error|Exception)\b|\(\w+\)")
+
+
+@pytest.mark.parametrize(("raised", "english", "polish"), [
+    (MemoryError(), "does not have enough memory", "brakuje na niego pamięci"),
+    (FileNotFoundError("model.safetensors"), "files are missing", "brakuje części jego plików"),
+    (RuntimeError("size mismatch for conv1.weight"), "something went wrong", "coś poszło nie tak"),
+])
+def test_a_failed_load_says_why_in_words_in_both_languages(raised, english, polish):
+    def failing(ident):
+        raise raised
+
+    models.release("chat")
+    with pytest.raises(models.ModelUnavailable) as caught:
+        models.load("chat", failing)
+    assert english in caught.value.text("en") and polish in caught.value.text("pl")
+    assert "log" in caught.value.text("en")
+    for language in ("en", "pl"):
+        assert not CLASS_NAME.search(caught.value.text(language)), caught.value.text(language)
+    assert english in models.status_markdown("chat")
+    assert models.load("chat", lambda ident: {"ok": ident})["ok"]  # not cached: the next request tries again
+    models.release("chat")
+
+
 def test_an_offline_hub_download_becomes_a_clear_translated_error(monkeypatch):
     monkeypatch.setenv("LAB_MODEL_TEXT_GENERATION", "nobody/not-cached-anywhere")
     models.release("text_generation")
@@ -87,6 +114,7 @@ def test_an_offline_hub_download_becomes_a_clear_translated_error(monkeypatch):
         models.load("text_generation", hub_weights)
     text = str(caught.value)
     assert "nobody/not-cached-anywhere" in text and "no network connection" in text
+    assert not CLASS_NAME.search(text) and not CLASS_NAME.search(models.status_markdown("text_generation"))
     assert "could not be loaded" in models.status_markdown("text_generation")
     # the failure is not cached: a working loader succeeds on the next request
     assert models.load("text_generation", lambda ident: {"ok": ident})["ok"] == "nobody/not-cached-anywhere"
@@ -99,4 +127,5 @@ def test_a_broken_checkpoint_is_reported_as_a_failed_load(tmp_path, monkeypatch)
     monkeypatch.setenv("LAB_MODEL_CHAT", str(tmp_path))
     with pytest.raises(models.ModelUnavailable) as caught:
         models.load("chat", hub_weights)
-    assert "loading failed" in str(caught.value)
+    assert "damaged or in an unexpected format" in str(caught.value)
+    assert not CLASS_NAME.search(str(caught.value)) and not CLASS_NAME.search(models.status_markdown("chat"))

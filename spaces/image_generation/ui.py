@@ -147,9 +147,10 @@ def build() -> None:
                  trigger_mode="always_last")
     gr.on(triggers=[prompt.change, model.change], fn=show_tokens, inputs=[model, prompt],
           outputs=[tokens, tokens_summary], api_name="image_generation_tokens", show_progress="hidden",
-          trigger_mode="always_last")
+          trigger_mode="always_last", preprocess=False)  # the raw values reach show_tokens' own checks
     model.change(switch_model, inputs=[model, sweep_kind], outputs=[steps, guidance, sweep_values, model_status],
-                 api_name="image_generation_model", api_visibility="private", show_progress="hidden")
+                 api_name="image_generation_model", api_visibility="private", show_progress="hidden",
+                 preprocess=False)
     sweep_kind.change(sweep_placeholder, inputs=[model, sweep_kind], outputs=sweep_values,
                       api_name="image_generation_sweep_kind", api_visibility="private", show_progress="hidden",
                       queue=False)
@@ -261,7 +262,8 @@ def run_sweep(model, prompt, negative, steps, guidance, seed, randomize, width, 
 def show_tokens(model, prompt):
     """The prompt's tokens, marked read / cut off, and a one-line summary (never an error toast
     while typing: a model that cannot load is reported in the summary)."""
-    if not isinstance(prompt, str) or not prompt.strip() or model not in MODEL.choices:
+    model = MODEL.check(model)  # only an API call sends another: refused in words
+    if not isinstance(prompt, str) or not prompt.strip():
         return None, message("image_generation.tokens.empty")
     try:
         view = token_view(loading.load_tokenizer(model), prompt[:PROMPT.max_chars])
