@@ -24,11 +24,9 @@ from pathlib import Path
 
 import httpx
 import psutil
+from bench_startup import free_port, rss_bytes
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from bench_startup import free_port, rss_bytes  # noqa: E402
 
 # The light calls of the soak: the endpoint's first input as it sends it.
 PAYLOADS = {"vae_decode": [[0.1, -0.1]], "gan_generate": [7, 16]}

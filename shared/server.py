@@ -5,16 +5,21 @@ both.
 
 At the door (``Gate``, plain ASGI, so event streams pass through untouched):
 
-- A job joins the queue (``POST /gradio_api/queue/join``) only if there is room: the whole queue
-  holds ``QUEUE_LIMIT`` jobs, one visitor (a session) ``JOBS_PER_SESSION`` at once, and one address
-  ``JOBS_PER_ADDRESS`` (a script that makes a new session per call), so one client cannot fill the
-  queue for everyone. A refused job gets HTTP 429 with a ``Retry-After`` and a sentence in the
-  request's language (the browser shows it in its error box; Gradio's own 503 would show a fixed
-  English line).
+- A job joins the queue (``POST /gradio_api/queue/join``) only if there is room: one visitor (a
+  session) has at most ``JOBS_PER_SESSION`` jobs waiting or running, so one client cannot fill
+  the queue for everyone; events that run one at a time (the GPU's, a live training) have at most
+  ``SERIAL_WAITING`` jobs waiting, since each may take a minute; and the whole queue holds
+  ``QUEUE_LIMIT`` waiting jobs, enough for a lecture hall's light calls all at once. There is no
+  cap per address: a lecture hall behind one router is one address. A refused job gets HTTP 429
+  with a ``Retry-After`` and a sentence in the request's language (the browser shows it in its
+  error box; Gradio's own 503 would show a fixed English line).
 - Its values must be what the event's components take (a file where a file goes, a conversation
-  where a conversation goes): Gradio checks that too, but after the job has queued, and answers an
-  empty error. Here the job is refused at once with HTTP 422, in the form Gradio gives its own
-  validators' answers (``gradio_client`` raises ``ValidationError`` with our sentence).
+  where a conversation goes), and an uploaded picture may not declare more pixels than the lab
+  takes (``shared.validation.MAX_IMAGE_PIXELS``, read from the file's header): Gradio checks the
+  first after the job has queued, decodes the picture for events that let it (the sketchpads), and
+  answers either with an empty error. Here the job is refused at once with HTTP 422, in the form
+  Gradio gives its own validators' answers (``gradio_client`` raises ``ValidationError`` with our
+  sentence).
 - Every response says ``X-Content-Type-Options: nosniff``: a browser takes a served file for what
   its type says (an HTML page uploaded as ``.png`` stays a picture that fails to show).
 
@@ -25,21 +30,25 @@ from __future__ import annotations
 
 import json
 from contextlib import asynccontextmanager
+from pathlib import Path
 
+import gradio as gr
 from starlette.middleware import Middleware
 
 from shared import i18n, sessions
+from shared.errors import LabError
+from shared.validation import check_declared_size
 
 JOIN_PATH = "/gradio_api/queue/join"
-# The page's queue: what waits or runs at once, across every tab. Gradio's own limit is set a
-# little higher (``GRADIO_QUEUE_SIZE``), so that this door, which answers in the visitor's
-# language, is always the one that says no.
-QUEUE_LIMIT = 32
-GRADIO_QUEUE_SIZE = QUEUE_LIMIT + 8
+# Jobs waiting across every tab: a few hundred light calls (a sketch to classify) take a second or
+# two to serve. Gradio's own limit is set a little higher (``GRADIO_QUEUE_SIZE``), so that this
+# door, which answers in the visitor's language, is always the one that says no.
+QUEUE_LIMIT = 256
+GRADIO_QUEUE_SIZE = QUEUE_LIMIT + 16
+# Jobs waiting for an event group that runs one job at a time (concurrency limit 1).
+SERIAL_WAITING = 32
 # A visitor's page runs one job per tab in use; four at once is more than a person clicks.
 JOBS_PER_SESSION = 4
-# One address may be a lecture hall behind one router, so it may take most of the queue, not all.
-JOBS_PER_ADDRESS = 24
 RETRY_AFTER_SECONDS = 5
 MAX_JOIN_BYTES = 64 * 2**20  # a join carries values and file references, never the files
 
@@ -77,7 +86,7 @@ class Gate:
             return
         body = await _read_body(receive)
         language = i18n.language_from_header(_header(scope, b"accept-language"))
-        refusal = None if body is None else refuse(scope["app"], body, _client_host(scope), language)
+        refusal = None if body is None else refuse(scope["app"], body, language)
         if body is None:
             refusal = 413, {"detail": i18n.message("shared.request.too_large", language)}
         if refusal is not None:
@@ -86,7 +95,7 @@ class Gate:
         await self.app(scope, _replay(body, receive), send_nosniff)
 
 
-def refuse(app, body: bytes, host: str | None, language: str) -> tuple[int, dict] | None:
+def refuse(app, body: bytes, language: str) -> tuple[int, dict] | None:
     """Why this join is turned away (status and JSON answer), or None to let it in."""
     try:
         join = json.loads(body)
@@ -97,37 +106,67 @@ def refuse(app, body: bytes, host: str | None, language: str) -> tuple[int, dict
     if not isinstance(data, list):
         return 422, {"detail": [_invalid(language, "shared.request.not_a_list", None)]}
     queue = app.get_blocks()._queue
-    waiting = list(queue.event_ids_to_events.values())
-    if len(queue) >= QUEUE_LIMIT:
-        return 429, {"detail": i18n.message("shared.request.queue_full", language)}
-    if session is not None and sum(event.session_hash == session for event in waiting) >= JOBS_PER_SESSION:
+    if session is not None and sum(event.session_hash == session
+                                   for event in list(queue.event_ids_to_events.values())) >= JOBS_PER_SESSION:
         return 429, {"detail": i18n.message("shared.request.too_many_jobs", language, limit=JOBS_PER_SESSION)}
-    if host is not None and sum(_event_host(event) == host for event in waiting) >= JOBS_PER_ADDRESS:
-        return 429, {"detail": i18n.message("shared.request.too_many_jobs", language, limit=JOBS_PER_ADDRESS)}
-    problems = unreadable_values(fn, data, language)
+    if len(queue) >= QUEUE_LIMIT or (_runs_one_at_a_time(queue, fn) and _waiting(queue, fn) >= SERIAL_WAITING):
+        return 429, {"detail": i18n.message("shared.request.queue_full", language)}
+    problems = unreadable_values(fn, data, language, Path(app.uploaded_file_dir))
     return (422, {"detail": problems}) if problems else None
 
 
-def unreadable_values(fn, data: list, language: str) -> list[dict]:
+def unreadable_values(fn, data: list, language: str, uploads: Path) -> list[dict]:
     """Gradio's validator answer (one entry per input) where some value is not what its component
-    reads: the check Gradio makes on a value after it has queued (its ``data_model``), made here."""
+    reads (the check Gradio makes after the job has queued, on its ``data_model``) or is a picture
+    too large to take; an empty list when every value is fine."""
     if len(data) < len(fn.inputs):
         return [_invalid(language, "shared.request.missing_values", None, needed=len(fn.inputs), got=len(data))]
     answers, failed = [], False
     for position, (component, value) in enumerate(zip(fn.inputs, data, strict=False)):
-        model = None if getattr(component, "stateful", False) else getattr(component, "data_model", None)
-        readable = True
-        if model is not None and value is not None:
-            try:
-                model.model_validate(value, context={"validate_meta": True})
-            except ValueError:  # pydantic's ValidationError is one
-                readable = False
-        failed |= not readable
         name = _parameter_name(fn, position)
-        answers.append({"__type__": "validate", "is_valid": readable, "parameter_name": name,
-                        "message": "" if readable else i18n.message(
-                            "shared.request.unreadable", language, name=_label(component, language) or name)})
+        problem = _problem(component, value, uploads)
+        failed |= problem is not None
+        text = "" if problem is None else problem.text(language) if isinstance(problem, LabError) else \
+            i18n.message(problem, language, name=_label(component, language) or name)
+        answers.append({"__type__": "validate", "is_valid": problem is None, "parameter_name": name, "message": text})
     return answers if failed else []
+
+
+def _problem(component, value, uploads: Path) -> str | LabError | None:
+    """What is wrong with one value: a text key, a refusal with its own values, or None."""
+    model = None if getattr(component, "stateful", False) else getattr(component, "data_model", None)
+    if model is None or value is None:
+        return None
+    try:
+        model.model_validate(value, context={"validate_meta": True})
+    except ValueError:  # pydantic's ValidationError is one
+        return "shared.request.unreadable"
+    if isinstance(component, (gr.Image, gr.ImageEditor)):
+        for path in _uploaded_files(value, uploads):
+            try:
+                check_declared_size(path)
+            except LabError as refused:
+                return refused
+    return None
+
+
+def _uploaded_files(value, uploads: Path) -> list[Path]:
+    """The files a value names (a picture, or a sketch's layers) that are this server's uploads;
+    any other path is Gradio's to refuse."""
+    found = []
+    if isinstance(value, dict):
+        path = value.get("path")
+        if isinstance(path, str):
+            resolved = Path(path).resolve()
+            if resolved.is_relative_to(uploads.resolve()) and resolved.is_file():
+                found.append(resolved)
+        for inner in value.values():
+            if isinstance(inner, (dict, list)):
+                found += _uploaded_files(inner, uploads)
+    elif isinstance(value, list):
+        for inner in value:
+            found += _uploaded_files(inner, uploads)
+    return found
 
 
 def _invalid(language: str, key: str, name: str | None, **values) -> dict:
@@ -149,14 +188,16 @@ def _label(component, language: str) -> str | None:
     return label if isinstance(label, str) and label else None
 
 
-def _event_host(event) -> str | None:
-    client = getattr(getattr(event, "request", None), "client", None)
-    return getattr(client, "host", None)
+def _runs_one_at_a_time(queue, fn) -> bool:
+    limit = fn.concurrency_limit
+    if limit == "default":
+        limit = queue.default_concurrency_limit
+    return limit == 1
 
 
-def _client_host(scope) -> str | None:
-    client = scope.get("client")
-    return client[0] if client else None
+def _waiting(queue, fn) -> int:
+    group = queue.event_queue_per_concurrency_id.get(fn.concurrency_id)
+    return 0 if group is None else len(group.queue)
 
 
 def _header(scope, name: bytes) -> str | None:

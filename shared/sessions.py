@@ -24,6 +24,7 @@ import copy
 import datetime
 import os
 from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass
 from typing import Any
 
 from gradio.blocks import BlocksConfig
@@ -40,44 +41,44 @@ SWEEP_EVERY_SECONDS = 60
 
 
 class Overlay(MutableMapping):
-    """A dict that reads through to ``base`` and keeps its own changes: what was set, and what was
-    deleted from the base. ``base`` is shared and never written."""
+    """A dict that reads through to ``base`` and keeps its own changes; it iterates in the order a
+    copy of ``base`` changed the same way would. ``base`` is shared and never written."""
 
-    __slots__ = ("_base", "_own", "_deleted")
+    __slots__ = ("_base", "_own", "_hidden")
 
     def __init__(self, base: dict):
         self._base = base
         self._own: dict = {}
-        self._deleted: set = set()
+        # Keys of the base not found at their place in it: deleted, or deleted and set again
+        # (which, as in a dict, puts them last).
+        self._hidden: set = set()
 
     def __getitem__(self, key):
         if key in self._own:
             return self._own[key]
-        if key in self._deleted:
+        if key in self._hidden:
             raise KeyError(key)
         return self._base[key]
 
     def __setitem__(self, key, value) -> None:
         self._own[key] = value
-        self._deleted.discard(key)
 
     def __delitem__(self, key) -> None:
         if key not in self:
             raise KeyError(key)
         self._own.pop(key, None)
         if key in self._base:
-            self._deleted.add(key)
+            self._hidden.add(key)
 
     def __contains__(self, key) -> bool:
-        return key in self._own or (key in self._base and key not in self._deleted)
+        return key in self._own or (key in self._base and key not in self._hidden)
 
     def __iter__(self) -> Iterator:
-        # The order of a copied dict: the base's keys where they were, then the new ones.
         for key in self._base:
-            if key not in self._deleted:
+            if key not in self._hidden:
                 yield key
         for key in self._own:
-            if key not in self._base:
+            if key not in self._base or key in self._hidden:
                 yield key
 
     def __len__(self) -> int:
@@ -85,11 +86,11 @@ class Overlay(MutableMapping):
 
     def __copy__(self) -> Overlay:
         twin = Overlay(self._base)
-        twin._own, twin._deleted = dict(self._own), set(self._deleted)
+        twin._own, twin._hidden = dict(self._own), set(self._hidden)
         return twin
 
     def __repr__(self) -> str:
-        return f"Overlay({len(self._own)} own, {len(self._deleted)} deleted, over {len(self._base)})"
+        return f"Overlay({len(self._own)} own, {len(self._hidden)} hidden, over {len(self._base)})"
 
 
 def overlay_config(page: BlocksConfig) -> BlocksConfig:
@@ -103,6 +104,19 @@ def overlay_config(page: BlocksConfig) -> BlocksConfig:
     return config
 
 
+@dataclass(frozen=True)
+class PageKeys:
+    """The blocks a new session would have configured (``SessionState.__init__``'s choice), in order."""
+
+    order: tuple
+    keys: frozenset
+
+    @classmethod
+    def of(cls, blocks) -> PageKeys:
+        order = tuple(key for key in blocks.default_config.blocks if key in blocks.blocks)
+        return cls(order, frozenset(order))
+
+
 class ConfigOnDemand(dict):
     """``SessionState.config_values``: a block's configuration, made the first time it is read.
 
@@ -110,36 +124,38 @@ class ConfigOnDemand(dict):
     one, and only a walk over all of them (``items()``, which a deep link makes) makes the rest.
     """
 
-    def __init__(self, session: SessionState, keys: frozenset):
+    def __init__(self, session: SessionState, page: PageKeys):
         super().__init__()
         self._session = session
-        self._keys = keys
+        self._page = page
 
     def __missing__(self, key):
-        if key not in self._keys:
+        if key not in self._page.keys:
             raise KeyError(key)
         value = self._session.blocks_config.config_for_block(key, [], self._session.blocks_config.blocks[key])
         self[key] = value
         return value
 
-    def _make_all(self) -> None:
-        for key in self._keys:
+    def _in_page_order(self) -> dict:
+        """Every configuration, made where missing, in the page's order (Gradio's own)."""
+        for key in self._page.order:
             if not dict.__contains__(self, key) and key in self._session.blocks_config.blocks:
                 self[key]  # noqa: B018 (makes it)
+        ordered = {key: dict.__getitem__(self, key) for key in self._page.order if dict.__contains__(self, key)}
+        ordered.update((key, value) for key, value in dict.items(self) if key not in ordered)
+        return ordered
 
     def items(self):
-        self._make_all()
-        return super().items()
+        return self._in_page_order().items()
 
     def values(self):
-        self._make_all()
-        return super().values()
+        return self._in_page_order().values()
 
 
 class LeanSessionState(SessionState):
     """Gradio's ``SessionState`` (same attributes, same answers) that starts with nothing of its own."""
 
-    def __init__(self, blocks, page_keys: frozenset):
+    def __init__(self, blocks, page_keys: PageKeys):
         # SessionState.__init__, minus its two copies of the whole page.
         self.blocks_config = overlay_config(blocks.default_config)
         self.config_values = ConfigOnDemand(self, page_keys)
@@ -161,8 +177,7 @@ class LeanStateHolder(StateHolder):
     def set_blocks(self, blocks) -> None:
         super().set_blocks(blocks)
         self.capacity = min(self.capacity, self.lean_capacity)
-        # The blocks a new session would have configured (SessionState.__init__'s own choice).
-        self._page_keys = frozenset(key for key in blocks.default_config.blocks if key in blocks.blocks)
+        self._page_keys = PageKeys.of(blocks)
 
     def __getitem__(self, session_id: str) -> SessionState:
         if session_id not in self.session_data:

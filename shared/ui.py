@@ -187,6 +187,10 @@ def check_within_page(control: Number, value: object, warning: str) -> int | flo
 
 ADVANCED_CLASS = "lab-advanced"
 
+# What a tab keeps in a gr.State (a filmstrip, the last run, a chosen digit) is let go an hour
+# after it was last set; Gradio's clean-up (``delete_cache``'s hourly pass) frees it.
+STATE_SECONDS = 3600
+
 
 def advanced(label_key: str | None = None, *, demo: str | None = None, open: bool = False) -> gr.Accordion:
     """An accordion of settings that projector mode folds (``with advanced(...):``); its label is

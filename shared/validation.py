@@ -92,6 +92,21 @@ def open_image(source: object, *, min_side: int = 1, max_pixels: int = MAX_IMAGE
     return image
 
 
+def check_declared_size(path: Path, max_pixels: int = MAX_IMAGE_PIXELS) -> None:
+    """Refuse a picture file whose header declares more than ``max_pixels`` (nothing is decoded);
+    a file that is no picture passes, for whoever opens it to say so."""
+    try:
+        with Image.open(path) as lazy:
+            width, height = lazy.size
+    except Image.DecompressionBombError as bomb:
+        declared = re.search(r"\((\d+) pixels\)", str(bomb))
+        _check_pixels(int(declared.group(1)) if declared else max_pixels + 1, max_pixels)
+        return
+    except (OSError, SyntaxError, ValueError):
+        return
+    _check_pixels(width * height, max_pixels)
+
+
 def _open_file(path: Path, max_pixels: int) -> Image.Image:
     try:
         with Image.open(path) as lazy:  # reads the header only

@@ -271,3 +271,33 @@ def test_projector_mode_enlarges_the_type_and_folds_the_advanced_settings(browse
     page.goto(f"{app_url}?projector=1")  # a lecturer's bookmark starts in projector mode
     page.wait_for_function("() => document.body.classList.contains('lab-projector')", timeout=15000)
     context.close()
+
+
+@pytest.mark.parametrize("locale", ["pl-PL", "en-US"])
+def test_a_refused_job_is_explained_in_the_pages_language(browser, monkeypatch, locale):
+    """When the door turns a job away (here: a queue with no room at all), the page's error box
+    shows the door's sentence in the visitor's language, not Gradio's English "busy" line."""
+    import gradio as gr
+
+    import app
+    from shared import i18n, server
+
+    with gr.Blocks() as blocks:
+        word, shout = gr.Textbox(value="hello"), gr.Textbox()
+        gr.Button("Shout it", elem_id="shout").click(str.upper, word, shout, api_name="go")
+    blocks.queue(max_size=app.QUEUE_MAX_SIZE, api_open=False)
+    blocks.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True,
+                  **app.launch_kwargs())
+    monkeypatch.setattr(server, "QUEUE_LIMIT", 0)
+    context = browser.new_context(locale=locale)
+    try:
+        page = context.new_page()
+        page.goto(blocks.local_url)
+        page.locator("#shout").click()
+        toast = page.get_by_test_id("toast-body").first
+        toast.wait_for(timeout=30000)
+        assert i18n.message("shared.request.queue_full", locale[:2]) in toast.inner_text()
+        page.screenshot(path=str(SCREENSHOTS / f"{locale}-queue-full.png"))
+    finally:
+        context.close()
+        blocks.close()

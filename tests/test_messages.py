@@ -20,11 +20,14 @@ import time
 
 import gradio as gr
 import pytest
-from conftest import local_models
-from gradio_client import Client
+from conftest import local_models, write_declared_png
+from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError, ValidationError
 from test_api import arguments
 from tiny_models import every_model
+
+from shared import i18n
+from shared.validation import MAX_IMAGE_PIXELS
 
 LANGUAGES = ("pl", "en")
 # What Python looks like in a message: <class 'int'>, "(type: …)", "ValueError", a traceback, or
@@ -160,3 +163,25 @@ def test_every_refusal_of_an_undocumented_event_is_a_sentence_in_the_callers_lan
             found += [f"input {position} ({type(component).__name__}) {kind}: {problem}"
                       for problem in problems_with(answers)]
     assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_chat_history_in_the_older_form_is_refused_in_words(clients, language):
+    """``{"role", "content": "text"}``, as Gradio 4 sent it, is not what Gradio 6's chat takes."""
+    older = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]
+    kind, texts = outcome(clients[language], "/chat", {"user_message": "And now?", "history": older})
+    assert kind == "refused" and texts
+    label = i18n.message("chat.chatbot", language)
+    assert texts == [i18n.message("shared.request.unreadable", language, name=label)]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_drawing_that_declares_a_huge_canvas_gets_the_too_large_message(clients, tmp_path, language):
+    """The sketch events leave the drawing to Gradio's own decoding: the door reads the header first."""
+    huge = tmp_path / "huge.png"
+    write_declared_png(huge, 6000, 6000)
+    drawing = {"background": None, "layers": [], "composite": handle_file(str(huge)), "id": None}
+    kind, texts = outcome(clients[language], "/mnist_sketch", [drawing])
+    limit = f"{MAX_IMAGE_PIXELS:,}".replace(",", " ")
+    assert (kind, texts) == ("refused", [i18n.message("shared.image.too_large", language, pixels="36 000 000",
+                                                      limit=limit)])

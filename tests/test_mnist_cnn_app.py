@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from conftest import register_texts
 from gradio_client import Client, handle_file
-from gradio_client.exceptions import AppError
+from gradio_client.exceptions import ValidationError
 from PIL import Image
 
 import mnist_cnn
@@ -194,7 +194,7 @@ def test_the_sketchpad_does_not_decode_a_huge_canvas(app_url, tmp_path):
 def test_a_posted_sketch_of_a_huge_canvas_is_refused_and_the_server_stays_up(clients, tmp_path):
     huge = tmp_path / "huge_sketch.png"
     huge.write_bytes(png_declaring(9_000, 9_000))
-    with pytest.raises(AppError):
+    with pytest.raises(ValidationError, match="The image is too large"):  # the door reads the header
         clients["en"].predict({"background": None, "layers": [], "composite": handle_file(huge), "id": None},
                               api_name="/mnist_sketch")
     canvas = np.zeros((400, 400, 4), dtype=np.uint8)

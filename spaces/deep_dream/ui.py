@@ -79,7 +79,7 @@ def _build_digits() -> None:
             target = ui.component(TARGET)
             start = ui.component(START)
             mnist_index = ui.component(MNIST_INDEX)
-            digit_tab = gr.State("draw")
+            digit_tab = gr.State("draw", time_to_live=ui.STATE_SECONDS)
             sketch, upload = ui.digit_input_tabs(DEMO, None, upload_height=260, opened=digit_tab)
             with ui.advanced(demo=DEMO, open=True):
                 settings = [ui.component(control) for control in (STEPS, STEP_SIZE, JITTER, BLUR, L2, SEED)]
@@ -98,7 +98,7 @@ def _build_digits() -> None:
                                 height=220)
             with gr.Accordion(ui_text("deep_dream.numbers"), open=False):
                 numbers = gr.JSON(label=ui_text("deep_dream.numbers"))
-    trajectory = gr.State(None)
+    trajectory = gr.State(None, time_to_live=ui.STATE_SECONDS)
 
     gr.Markdown(ui_text("deep_dream.fool.explain"))
     with gr.Row(equal_height=False):

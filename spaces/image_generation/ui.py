@@ -95,7 +95,7 @@ def build() -> None:
 
     with gr.Accordion(ui_text("image_generation.filmstrip.heading"), open=True):
         gr.Markdown(ui_text("image_generation.filmstrip.explain"))
-        frames = gr.State([])
+        frames = gr.State([], time_to_live=ui.STATE_SECONDS)
         # Not a setting but a scrubber over the frames of the last run: its range follows the run
         # (fit_frame_slider), and show_frame takes the nearest frame.
         frame = gr.Slider(0, 1, value=0, step=1, label=ui_text("image_generation.frame"), interactive=True)

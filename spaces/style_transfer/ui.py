@@ -99,7 +99,7 @@ def build() -> None:
                                   buttons=[], min_width=160)
             gram_result = gr.Image(label=ui_text("style_transfer.gram.result"), format="png", interactive=False,
                                    buttons=[], min_width=160)
-    last_run = gr.State(None)
+    last_run = gr.State(None, time_to_live=ui.STATE_SECONDS)
 
     event = run.click(
         style_transfer, inputs=[content, style, content_weight, style_weight, *layer_weights, passes, side, gram_layer],

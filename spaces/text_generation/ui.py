@@ -52,7 +52,7 @@ STOP = StopSignals("text_generation")
 
 
 def build() -> None:
-    history = gr.State([])
+    history = gr.State([], time_to_live=ui.STATE_SECONDS)
     stats = gr.Markdown(render=False)  # shown in the right column, filled by Generate (wired in the left one)
     with gr.Row(equal_height=False):
         with gr.Column(scale=4, min_width=320):

@@ -46,8 +46,8 @@ LIVE_SECONDS = live_training.seconds_control(30)
 
 
 def build() -> None:
-    digit_state = gr.State(None)
-    second_state = gr.State(None)
+    digit_state = gr.State(None, time_to_live=ui.STATE_SECONDS)
+    second_state = gr.State(None, time_to_live=ui.STATE_SECONDS)
     with gr.Row(equal_height=False):
         with gr.Column(scale=5, min_width=320):
             sketch, upload = ui.digit_input_tabs("vae", EXAMPLES_DIR)
