@@ -22,6 +22,7 @@ on an idle machine of this kind, and >= 50 % of the bare app's rate in the same 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import secrets
@@ -103,33 +104,48 @@ def call(http: httpx.Client, base: str, index: int, data: list, session: str) ->
     raise RuntimeError("the stream ended without an answer")
 
 
-def run_clients(base: str, index: int, data: list, clients: int, seconds: float) -> dict:
-    """``clients`` threads, each its own session, calling for ``seconds``."""
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    stop_at = time.monotonic() + seconds
+class Tally:
+    """The latencies and errors of calls made from several threads."""
 
-    def client() -> None:
-        session = secrets.token_hex(8)
-        with httpx.Client(timeout=120) as http:
-            while time.monotonic() < stop_at:
-                started = time.perf_counter()
-                try:
-                    call(http, base, index, data, session)
-                    with lock:
-                        latencies.append(time.perf_counter() - started)
-                except Exception as failure:  # counted and shown, the run goes on
-                    with lock:
-                        errors.append(str(failure))
+    def __init__(self):
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+        self.lock = threading.Lock()
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+    def time(self, make_call) -> None:
+        started = time.perf_counter()
+        try:
+            make_call()
+        except Exception as failure:  # counted and shown, the run goes on
+            with self.lock:
+                self.errors.append(str(failure))
+            return
+        with self.lock:
+            self.latencies.append(time.perf_counter() - started)
+
+
+def in_threads(workers: list, tally: Tally) -> dict:
+    """Run each worker in its own thread, all at once; the tally's summary over the wall time."""
+    threads = [threading.Thread(target=worker) for worker in workers]
     began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return summary(latencies, errors, time.perf_counter() - began)
+    return summary(tally, time.perf_counter() - began)
+
+
+def run_clients(base: str, index: int, data: list, clients: int, seconds: float) -> dict:
+    """``clients`` threads, each its own session, calling for ``seconds``."""
+    tally, stop_at = Tally(), time.monotonic() + seconds
+
+    def client() -> None:
+        session = secrets.token_hex(8)
+        with httpx.Client(timeout=120) as http:
+            while time.monotonic() < stop_at:
+                tally.time(lambda: call(http, base, index, data, session))
+
+    return in_threads([client] * clients, tally)
 
 
 def run_gradio_clients(base: str, clients: int, seconds: float) -> dict:
@@ -137,66 +153,35 @@ def run_gradio_clients(base: str, clients: int, seconds: float) -> dict:
     (``handle_file``), as an API user's script does."""
     from gradio_client import Client, handle_file
 
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
+    tally = Tally()
     connected = [Client(base, verbose=False) for _ in range(clients)]
     stop_at = time.monotonic() + seconds
 
     def client(connection) -> None:
         while time.monotonic() < stop_at:
-            started = time.perf_counter()
-            try:
-                connection.predict(handle_file(str(DIGIT)), api_name="/mnist_classify")
-                with lock:
-                    latencies.append(time.perf_counter() - started)
-            except Exception as failure:
-                with lock:
-                    errors.append(str(failure))
+            tally.time(lambda: connection.predict(handle_file(str(DIGIT)), api_name="/mnist_classify"))
 
-    threads = [threading.Thread(target=client, args=(connection,)) for connection in connected]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return summary(latencies, errors, time.perf_counter() - began)
+    return in_threads([functools.partial(client, connection) for connection in connected], tally)
 
 
 def run_burst(base: str, index: int, data: list, clients: int) -> dict:
     """``clients`` new sessions calling once, all released at the same moment."""
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(clients)
+    tally, barrier = Tally(), threading.Barrier(clients)
 
     def client() -> None:
-        with httpx.Client(timeout=300, limits=httpx.Limits(max_connections=4)) as http:
+        with httpx.Client(timeout=300) as http:
             barrier.wait()
-            started = time.perf_counter()
-            try:
-                call(http, base, index, data, secrets.token_hex(8))
-                with lock:
-                    latencies.append(time.perf_counter() - started)
-            except Exception as failure:
-                with lock:
-                    errors.append(str(failure))
+            tally.time(lambda: call(http, base, index, data, secrets.token_hex(8)))
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return summary(latencies, errors, time.perf_counter() - began)
+    return in_threads([client] * clients, tally)
 
 
-def summary(latencies: list[float], errors: list[str], seconds: float) -> dict:
-    ordered = sorted(latencies)
+def summary(tally: Tally, seconds: float) -> dict:
+    ordered = sorted(tally.latencies)
     p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] if ordered else float("nan")
-    return {"calls": len(latencies), "errors": len(errors), "calls_per_s": len(latencies) / seconds,
+    return {"calls": len(ordered), "errors": len(tally.errors), "calls_per_s": len(ordered) / seconds,
             "p50_ms": 1000 * statistics.median(ordered) if ordered else float("nan"), "p95_ms": 1000 * p95,
-            "first_error": errors[0] if errors else None}
+            "first_error": tally.errors[0] if tally.errors else None}
 
 
 def line(name: str, result: dict) -> str:

@@ -14,6 +14,7 @@ import random
 import secrets
 import threading
 import time
+from contextlib import contextmanager
 
 import gradio as gr
 import httpx
@@ -152,51 +153,47 @@ def join(blocks, name: str, data: list, session: str, language: str = "en") -> h
                       json={"data": data, "fn_index": index_of(blocks, name), "session_hash": session})
 
 
-def wait_until_idle(blocks, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while blocks._queue.event_ids_to_events and time.monotonic() < deadline:
-        time.sleep(0.05)
+@contextmanager
+def slow_jobs_held(gated):
+    """The ``slow`` jobs joined inside the block wait until it ends; then the queue empties."""
+    blocks, release = gated
+    release.clear()
+    try:
+        yield blocks
+    finally:
+        release.set()
+        deadline = time.monotonic() + 60
+        while blocks._queue.event_ids_to_events and time.monotonic() < deadline:
+            time.sleep(0.05)
     assert not blocks._queue.event_ids_to_events
 
 
 def test_one_visitor_cannot_fill_the_queue_and_another_still_gets_through(gated):
-    blocks, release = gated
-    release.clear()
     flooder = secrets.token_hex(8)
-    answers = [join(blocks, "slow", [f"job {n}"], flooder, "pl") for n in range(server.JOBS_PER_SESSION + 3)]
-    assert [a.status_code for a in answers] == [200] * server.JOBS_PER_SESSION + [429] * 3
-    refused = answers[-1]
-    assert refused.json()["detail"] == i18n.message("shared.request.too_many_jobs", "pl",
-                                                    limit=server.JOBS_PER_SESSION)
-    assert int(refused.headers["retry-after"]) > 0
-    other = Client(blocks.local_url, verbose=False)
-    assert other.predict("hello", api_name="/fast") == "HELLO"  # while the flood still waits
-    release.set()
-    wait_until_idle(blocks)
+    with slow_jobs_held(gated) as blocks:
+        answers = [join(blocks, "slow", [f"job {n}"], flooder, "pl") for n in range(server.JOBS_PER_SESSION + 3)]
+        assert [a.status_code for a in answers] == [200] * server.JOBS_PER_SESSION + [429] * 3
+        refused = answers[-1]
+        assert refused.json()["detail"] == i18n.message("shared.request.too_many_jobs", "pl",
+                                                        limit=server.JOBS_PER_SESSION)
+        assert int(refused.headers["retry-after"]) > 0
+        other = Client(blocks.local_url, verbose=False)
+        assert other.predict("hello", api_name="/fast") == "HELLO"  # while the flood still waits
 
 
-def test_an_event_that_runs_one_at_a_time_queues_at_most_its_share_and_others_still_run(gated, monkeypatch):
-    blocks, release = gated
-    release.clear()
-    monkeypatch.setattr(server, "SERIAL_WAITING", 3)
-    answers = [join(blocks, "slow", ["x"], secrets.token_hex(8), "pl") for _ in range(6)]
-    # one runs, three wait: the fifth (a new visitor each time) finds that event's queue full
-    assert [a.status_code for a in answers] == [200] * 4 + [429] * 2
-    assert answers[-1].json()["detail"] == i18n.message("shared.request.queue_full", "pl")
-    assert Client(blocks.local_url, verbose=False).predict("light", api_name="/fast") == "LIGHT"
-    release.set()
-    wait_until_idle(blocks)
-
-
-def test_a_full_queue_is_said_in_the_visitors_language(gated, monkeypatch):
-    blocks, release = gated
-    release.clear()
-    monkeypatch.setattr(server, "QUEUE_LIMIT", 2)
-    answers = [join(blocks, "slow", ["x"], secrets.token_hex(8), "en") for _ in range(5)]
-    assert [a.status_code for a in answers] == [200] * 3 + [429] * 2  # one runs, two wait
-    assert answers[-1].json()["detail"] == i18n.message("shared.request.queue_full", "en")
-    release.set()
-    wait_until_idle(blocks)
+@pytest.mark.parametrize(("limit", "language", "accepted"), [
+    ("SERIAL_WAITING", "pl", 4),  # one runs, three wait: that event's queue is full for a new visitor
+    ("QUEUE_LIMIT", "en", 4),  # one runs, three wait: the whole queue is full
+])
+def test_a_full_queue_is_said_in_the_visitors_language_and_other_events_still_run(gated, monkeypatch, limit,
+                                                                                   language, accepted):
+    monkeypatch.setattr(server, limit, 3)
+    with slow_jobs_held(gated) as blocks:
+        answers = [join(blocks, "slow", ["x"], secrets.token_hex(8), language) for _ in range(accepted + 2)]
+        assert [a.status_code for a in answers] == [200] * accepted + [429] * 2
+        assert answers[-1].json()["detail"] == i18n.message("shared.request.queue_full", language)
+        if limit == "SERIAL_WAITING":
+            assert Client(blocks.local_url, verbose=False).predict("light", api_name="/fast") == "LIGHT"
 
 
 def test_gradios_own_limit_is_above_the_doors_so_the_door_always_answers():
