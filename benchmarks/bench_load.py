@@ -214,12 +214,13 @@ def main() -> None:
         run_clients(bare_base, bare_index, bare_data, 2, 2)  # warm-up
         results["bare mnist_classify"] = run_clients(bare_base, bare_index, bare_data, args.clients, args.seconds)
         results["bare gradio_client"] = run_gradio_clients(bare_base, args.clients, args.seconds)
-        results["suite gradio_client"] = run_gradio_clients(suite_base, args.clients, args.seconds)
         for family in args.families.split(","):
             data, index = payload(suite_base, FAMILIES[family]), endpoint_index(suite_base, family)
             run_clients(suite_base, index, data, 2, 2)  # warm-up: the model loads on first use
             results[family] = run_clients(suite_base, index, data, args.clients, args.seconds)
         index = endpoint_index(suite_base, "mnist_classify")
+        run_clients(suite_base, index, payload(suite_base, FAMILIES["mnist_classify"]), 2, 2)  # loaded
+        results["suite gradio_client"] = run_gradio_clients(suite_base, args.clients, args.seconds)
         results["burst"] = run_burst(suite_base, index, payload(suite_base, FAMILIES["mnist_classify"]), args.burst)
     finally:
         for process in (suite, bare):
