@@ -1,0 +1,141 @@
+"""The playground's compute (branch work for issue #15): the datasets, the network, training."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from playground import datasets
+from playground.network import FEATURES, Playground, expand
+from playground.training import Settings, Training
+from shared.errors import LabError
+
+
+@pytest.mark.parametrize("kind", datasets.KINDS)
+def test_every_picture_is_seeded_on_the_canvas_and_shares_its_classes_evenly(kind):
+    classes = 2 if kind == "xor" else 3
+    first = datasets.generate(kind, 300, classes=classes, noise=0.2, seed=4)
+    again = datasets.generate(kind, 300, classes=classes, noise=0.2, seed=4)
+    other = datasets.generate(kind, 300, classes=classes, noise=0.2, seed=5)
+    assert np.array_equal(first.xy, again.xy) and not np.array_equal(first.xy, other.xy)
+    assert first.xy.shape == (300, 2) and np.all(np.abs(first.xy) <= datasets.CANVAS)
+    counts = np.bincount(first.labels, minlength=classes)
+    assert len(counts) == classes and counts.max() - counts.min() <= (60 if kind == "xor" else 1)
+
+
+def test_the_pictures_are_what_their_names_say():
+    circle = datasets.generate("circle", 400, classes=2, seed=0)
+    radius = np.linalg.norm(circle.xy, axis=1)
+    assert radius[circle.labels == 0].max() < radius[circle.labels == 1].min()  # an inner disc, an outer ring
+    xor = datasets.generate("xor", 400, seed=0)
+    assert np.array_equal(xor.labels, (xor.xy[:, 0] * xor.xy[:, 1] < 0).astype(int))
+    blobs = datasets.generate("gauss", 400, classes=2, seed=0)
+    means = [blobs.xy[blobs.labels == c].mean(axis=0) for c in (0, 1)]
+    assert np.allclose(means[0], [2, 2], atol=0.3) and np.allclose(means[1], [-2, -2], atol=0.3)
+    spiral = datasets.generate("spiral", 400, classes=2, seed=0)
+    assert np.linalg.norm(spiral.xy, axis=1).max() == pytest.approx(datasets.RADIUS, abs=0.05)
+
+
+def test_xor_has_two_classes_only():
+    with pytest.raises(LabError) as refused:
+        datasets.generate("xor", 100, classes=3)
+    assert refused.value.key == "playground.data.xor_two_classes"
+
+
+def test_a_split_keeps_every_point_once():
+    points = datasets.generate("gauss", 101, seed=1)
+    train, test = datasets.split(points, 0.5, seed=2)
+    assert len(train.labels) + len(test.labels) == 101 and len(train.labels) == 50
+    together = np.concatenate([train.xy, test.xy])
+    assert sorted(map(tuple, together)) == sorted(map(tuple, points.xy))
+
+
+@pytest.mark.parametrize(("xy", "labels", "key"), [
+    ([[0, 0], [7, 0]], [0, 1], "playground.data.off_canvas"),
+    ([], [], "playground.data.empty"),
+    ([[0, 0], [1, 1]], [1, 1], "playground.data.one_class"),
+    (np.zeros((10**6, 2)), np.arange(10**6) % 2, "playground.data.too_many"),
+    ([[0, float("nan")], [1, 1]], [0, 1], "playground.data.not_finite"),
+    ([[0, 0], [1, 1]], [0, 1.5], "playground.data.bad_label"),
+    ([[0, 0], [1, 1]], [0, 7], "playground.data.bad_label"),
+    ([[0, 0, 0]], [0], "playground.data.not_points"),
+    ("hello", [0], "playground.data.not_points"),
+])
+def test_points_from_a_person_or_a_client_are_checked(xy, labels, key):
+    with pytest.raises(LabError) as refused:
+        datasets.check_points(xy, labels)
+    assert refused.value.key == key
+
+
+def test_points_come_from_csv_with_or_without_a_header():
+    points = datasets.read_csv("x,y,label\n1,2,0\n-1.5,0.5,1\n\n3,3,2\n")
+    assert points.classes == 3 and points.xy.tolist() == [[1, 2], [-1.5, 0.5], [3, 3]]
+    with pytest.raises(LabError) as refused:
+        datasets.read_csv("1,2\n3,4,1\n")
+    assert refused.value.key == "playground.data.bad_csv"
+
+
+def test_the_features_are_the_seven_formulas():
+    xy = torch.tensor([[0.5, -2.0], [3.0, 1.0]])
+    expanded = expand(xy, tuple(FEATURES))
+    x, y = xy[:, 0], xy[:, 1]
+    expected = torch.stack([x, y, x**2, y**2, x * y, torch.sin(x), torch.sin(y)], dim=1)
+    assert torch.allclose(expanded, expected)
+
+
+def test_every_neuron_is_what_the_network_computes_on_its_way():
+    torch.manual_seed(0)
+    model = Playground(("x", "y", "xy"), (5, 3), "relu", 4)
+    xy = torch.randn(7, 2)
+    layers = model.neurons(xy)
+    assert [tuple(t.shape) for t in layers] == [(7, 3), (7, 5), (7, 3)]
+    assert torch.allclose(model.output(layers[-1]), model(xy))
+    assert torch.all(layers[1] >= 0)  # after the ReLU
+    assert Playground(("x", "y"), (), "tanh", 2)(xy).shape == (7, 2)  # no hidden layer: logistic regression
+
+
+def test_the_two_losses_and_the_penalties_are_their_formulas():
+    train = datasets.generate("gauss", 40, classes=3, seed=0)
+    logits = torch.randn(40, 3)
+    labels = torch.from_numpy(train.labels)
+    cross = Training(train, train, Settings(loss="cross_entropy"))
+    probabilities = logits.softmax(dim=1)
+    assert torch.allclose(cross._loss(logits, labels), -probabilities[torch.arange(40), labels].log().mean())
+    squared = Training(train, train, Settings(loss="squared"))
+    one_hot = torch.eye(3)[labels]
+    assert torch.allclose(squared._loss(logits, labels), ((probabilities - one_hot) ** 2).sum(dim=1).mean())
+    penalised = Training(train, train, Settings(l1=0.1, l2=0.01))
+    weights = [m.weight for m in penalised.model.modules() if isinstance(m, torch.nn.Linear)]
+    expected = 0.1 * sum(w.abs().sum() for w in weights) + 0.01 * sum((w**2).sum() for w in weights)
+    assert torch.allclose(penalised._penalty(), expected)
+    assert float(cross._penalty()) == 0.0
+
+
+def test_the_spiral_is_learnt_to_95_percent_with_the_defaults_in_2000_steps():
+    points = datasets.generate("spiral", 500, seed=0)
+    train, test = datasets.split(points, 0.5, seed=0)
+    run = Training(train, test)
+    before = run.accuracy(test)
+    run.step(2000)
+    assert before < 0.7 and run.accuracy(test) >= 0.95
+    assert run.record.steps == [0, 2000] and run.record.test_loss[-1] < run.record.test_loss[0]
+
+
+def test_a_run_with_the_same_settings_repeats_exactly():
+    points = datasets.generate("circle", 200, seed=3)
+    train, test = datasets.split(points, seed=3)
+    runs = [Training(train, test, Settings(seed=9)) for _ in range(2)]
+    for run in runs:
+        for _ in range(5):
+            run.step(10)
+    assert runs[0].record.train_loss == runs[1].record.train_loss
+
+
+def test_the_decision_grid_is_the_network_on_the_canvas_top_row_first():
+    points = datasets.generate("gauss", 100, seed=0)
+    run = Training(points, points)
+    grid = run.decision_grid(resolution=5)
+    assert grid.shape == (5, 5, 2) and np.allclose(grid.sum(axis=2), 1, atol=1e-5)
+    corner = run.probabilities(np.array([[-datasets.CANVAS, datasets.CANVAS]], dtype=np.float32))[0]
+    assert np.allclose(grid[0, 0], corner, atol=1e-6)  # top-left: x = -6, y = +6
