@@ -139,3 +139,63 @@ def test_the_decision_grid_is_the_network_on_the_canvas_top_row_first():
     assert grid.shape == (5, 5, 2) and np.allclose(grid.sum(axis=2), 1, atol=1e-5)
     corner = run.probabilities(np.array([[-datasets.CANVAS, datasets.CANVAS]], dtype=np.float32))[0]
     assert np.allclose(grid[0, 0], corner, atol=1e-6)  # top-left: x = -6, y = +6
+
+
+# ---------------------------------------------------------------- the gridworld
+
+from playground import gridworld  # noqa: E402
+
+
+def test_the_rules_of_the_grid():
+    grid = gridworld.check_grid(["S.#", ".TG"])
+    assert grid.move((0, 0), 0) == ((0, 0), gridworld.STEP_REWARD, False)  # off the grid: stays
+    assert grid.move((0, 1), 1) == ((0, 1), gridworld.STEP_REWARD, False)  # into the wall: stays
+    assert grid.move((0, 1), 2) == ((1, 1), gridworld.STEP_REWARD - 1, True)  # the trap ends it
+    assert grid.move((1, 1), 1) == ((1, 2), gridworld.STEP_REWARD + 1, True)  # the goal ends it
+
+
+def test_value_iteration_satisfies_bellmans_equation_and_walks_to_the_goal():
+    grid = gridworld.check_grid(gridworld.DEFAULT_GRID)
+    values, policy = gridworld.value_iteration(grid, gamma=0.95)
+    rows, columns = grid.shape
+    for row in range(rows):
+        for column in range(columns):
+            if grid.cells[row][column] in "#GT":
+                continue
+            best = max(reward + (0 if ended else 0.95 * values[landed])
+                       for landed, reward, ended in (grid.move((row, column), a) for a in range(4)))
+            assert values[row, column] == pytest.approx(best, abs=1e-7)
+    path = gridworld.greedy_path(grid, policy)
+    assert grid.at(path[-1]) == "G" and not any(grid.at(cell) == "T" for cell in path)
+
+
+# SARSA learns the values of the exploring walker itself, so it needs gentler steps and less
+# exploration before its greedy way is the shortest.
+@pytest.mark.parametrize(("algorithm", "settings"), [
+    ("q_learning", dict(episodes=1500)),
+    ("sarsa", dict(episodes=2000, alpha=0.1, epsilon=0.05)),
+])
+def test_learning_from_rewards_alone_reaches_the_optimal_way(algorithm, settings):
+    grid = gridworld.check_grid(gridworld.DEFAULT_GRID)
+    optimal, _ = gridworld.value_iteration(grid, gamma=0.95)
+    learnt = gridworld.learn(grid, algorithm=algorithm, seed=0, **settings)
+    path = gridworld.greedy_path(grid, learnt.q.argmax(axis=2))
+    assert grid.at(path[-1]) == "G"
+    # the learnt way is as short as the optimum's: its return equals the start cell's optimal value
+    walked = sum(grid.move(a, int(learnt.q.argmax(axis=2)[a]))[1] * 0.95**i for i, a in enumerate(path[:-1]))
+    assert walked == pytest.approx(optimal[grid.start], abs=1e-9)
+    assert np.mean(learnt.returns[-100:]) > np.mean(learnt.returns[:100])
+
+
+@pytest.mark.parametrize(("rows", "key"), [
+    (["S.", "G"], "playground.grid.not_a_grid"),
+    (["S.X", "..G"], "playground.grid.unknown_cell"),
+    (["..", ".G"], "playground.grid.start_and_goal"),
+    (["S" + "." * 20], "playground.grid.not_a_grid"),
+    ([], "playground.grid.not_a_grid"),
+    (42, "playground.grid.not_a_grid"),
+])
+def test_a_grid_from_a_person_or_a_client_is_checked(rows, key):
+    with pytest.raises(LabError) as refused:
+        gridworld.check_grid(rows)
+    assert refused.value.key == key
