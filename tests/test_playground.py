@@ -199,3 +199,49 @@ def test_a_grid_from_a_person_or_a_client_is_checked(rows, key):
     with pytest.raises(LabError) as refused:
         gridworld.check_grid(rows)
     assert refused.value.key == key
+
+
+# ---------------------------------------------------------------- clustering
+
+from playground import clustering  # noqa: E402
+
+
+def test_kmeans_finds_the_blobs():
+    blobs = datasets.generate("gauss", 400, classes=4, seed=0)
+    states = clustering.kmeans(blobs.xy, 4, seed=0)
+    assert clustering.agreement(states[-1].assignment, blobs.labels) >= 0.9
+    inertias = [state.inertia for state in states]
+    assert all(later <= earlier + 1e-9 for earlier, later in zip(inertias, inertias[1:], strict=False))
+
+
+def test_our_kmeans_ends_where_scikit_learns_ends_from_the_same_centres():
+    from sklearn.cluster import KMeans
+
+    points = datasets.generate("gauss", 300, classes=3, noise=0.4, seed=2).xy.astype(np.float64)
+    first = clustering.start(points, 3, seed=5)
+    ours = clustering.kmeans(points, 3, seed=5)[-1]
+    theirs = KMeans(3, init=first.centres, n_init=1, algorithm="lloyd", tol=0).fit(points)
+    assert np.allclose(ours.centres, theirs.cluster_centers_, atol=1e-9)
+    assert np.array_equal(ours.assignment, theirs.labels_)
+    assert ours.inertia == pytest.approx(theirs.inertia_, rel=1e-9)
+
+
+def test_the_elbow_falls_and_bends_at_the_number_of_blobs():
+    blobs = datasets.generate("gauss", 400, classes=3, seed=1)
+    curve = clustering.elbow(blobs.xy, largest_k=6)
+    assert all(b <= a + 1e-6 for a, b in zip(curve, curve[1:], strict=False))
+    drops = -np.diff(curve)
+    assert drops[1] > 3 * drops[2]  # from 2 to 3 centres a large gain, from 3 to 4 a small one
+
+
+def test_dbscan_separates_the_rings_that_kmeans_cannot():
+    rings = datasets.generate("circle", 600, classes=2, seed=0)
+    by_density = clustering.dbscan(rings.xy, eps=0.7, min_samples=5)
+    by_centres = clustering.kmeans(rings.xy, 2, seed=0)[-1].assignment
+    assert clustering.agreement(by_density, rings.labels) > 0.9 > clustering.agreement(by_centres, rings.labels) + 0.5
+
+
+def test_k_out_of_range_is_refused():
+    with pytest.raises(LabError) as refused:
+        clustering.start(np.zeros((5, 2)), 9)
+    assert refused.value.key == "playground.cluster.bad_k"

@@ -50,10 +50,12 @@ def _share(count: int, classes: int) -> np.ndarray:
 
 
 def _rings(rng, count, classes, noise):
-    # Class c fills a ring of the disc; the rings are separated by empty bands a fifth of their width.
+    # Class 0 fills the middle disc, each next class a ring around it, with an empty band of 0.3 of
+    # a ring's width between them (two classes: as TensorFlow Playground's circle, up to 2.5 and
+    # from 3.25 to 5).
     labels = _share(count, classes)
     width = RADIUS / classes
-    radius = (labels + rng.uniform(0.1, 0.9, count)) * width
+    radius = (labels + rng.uniform(np.where(labels > 0, 0.3, 0.0), 1.0)) * width
     angle = rng.uniform(0, 2 * math.pi, count)
     xy = np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1)
     return xy + rng.uniform(-1, 1, (count, 2)) * noise * RADIUS, labels
