@@ -245,3 +245,46 @@ def test_k_out_of_range_is_refused():
     with pytest.raises(LabError) as refused:
         clustering.start(np.zeros((5, 2)), 9)
     assert refused.value.key == "playground.cluster.bad_k"
+
+
+# ---------------------------------------------------------------- regression
+
+from playground import regression  # noqa: E402
+
+
+def test_too_little_capacity_underfits_and_enough_fits_the_sine():
+    train, held_out = regression.sample("sine", 20, noise=0.05, seed=0)
+    tiny = regression.fit(train, held_out, hidden=(1,), steps=1500)
+    enough = regression.fit(train, held_out, hidden=(16, 16), steps=1500)
+    assert enough.held_out_error[-1] < 0.05 < tiny.held_out_error[-1]
+    assert enough.train_error[-1] < enough.train_error[0]
+
+
+def test_a_large_network_trained_long_on_few_noisy_points_overfits():
+    train, held_out = regression.sample("parabola", 8, noise=0.3, seed=1)
+    long = regression.fit(train, held_out, hidden=(32, 32), steps=4000, record_every=100)
+    best_held_out = min(long.held_out_error)
+    assert long.train_error[-1] < 0.01  # through every point
+    assert long.held_out_error[-1] > 1.5 * best_held_out  # while the held-out error rose again
+
+
+def test_the_drawn_curve_is_the_model():
+    train, held_out = regression.sample("wave", 10, seed=2)
+    result = regression.fit(train, held_out, steps=10)
+    x, y = regression.curve(result.model, resolution=7)
+    with torch.no_grad():
+        assert np.allclose(y, result.model(torch.from_numpy(x)).numpy())
+    assert x[0] == regression.LOW and x[-1] == regression.HIGH
+
+
+@pytest.mark.parametrize(("x", "y", "key"), [
+    ([1.0], [1.0], "playground.regression.too_few"),
+    ([1.0, 9.0], [0, 0], "playground.data.off_canvas"),
+    ([1.0, float("inf")], [0, 0], "playground.data.not_finite"),
+    ([1.0, 2.0], [0], "playground.data.not_points"),
+    (list(range(600)), list(range(600)), "playground.data.too_many"),
+])
+def test_regression_points_are_checked(x, y, key):
+    with pytest.raises(LabError) as refused:
+        regression.check_samples(x, y)
+    assert refused.value.key == key
