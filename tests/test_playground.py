@@ -288,3 +288,39 @@ def test_regression_points_are_checked(x, y, key):
     with pytest.raises(LabError) as refused:
         regression.check_samples(x, y)
     assert refused.value.key == key
+
+
+# ---------------------------------------------------------------- export as code
+
+import os  # noqa: E402
+
+from playground import export  # noqa: E402
+
+
+def trained_run() -> Training:
+    points = datasets.generate("xor", 200, seed=0)
+    train, test = datasets.split(points, seed=0)
+    run = Training(train, test, Settings(features=("x", "y", "xy", "sinx"), hidden=(6, 3), activation="relu"))
+    run.step(200)
+    return run
+
+
+def test_the_pytorch_snippet_runs_and_predicts_what_the_tab_shows():
+    run = trained_run()
+    code = export.pytorch_snippet(run.model, run.settings.activation)
+    namespace: dict = {}
+    exec(compile(code, "<snippet>", "exec"), namespace)  # the snippet as a student would run it
+    points = datasets.generate("xor", 50, seed=7).xy
+    assert np.allclose(namespace["predict"](points), run.probabilities(points), atol=1e-5)
+
+
+def test_the_keras_snippet_runs_on_keras_torch_backend_and_predicts_the_same():
+    os.environ.setdefault("KERAS_BACKEND", "torch")  # Keras 3 on the torch already installed
+    run = trained_run()
+    code = export.keras_snippet(run.model, run.settings.activation)
+    namespace: dict = {}
+    exec(compile(code, "<snippet>", "exec"), namespace)
+    points = datasets.generate("xor", 50, seed=7).xy
+    predicted = namespace["predict"](points)
+    assert np.allclose(np.asarray(predicted), run.probabilities(points), atol=1e-5)
+    assert [layer.units for layer in namespace["model"].layers] == [6, 3, 2]
