@@ -324,3 +324,50 @@ def test_the_keras_snippet_runs_on_keras_torch_backend_and_predicts_the_same():
     predicted = namespace["predict"](points)
     assert np.allclose(np.asarray(predicted), run.probabilities(points), atol=1e-5)
     assert [layer.units for layer in namespace["model"].layers] == [6, 3, 2]
+
+
+# ---------------------------------------------------------------- CartPole
+
+from playground import cartpole, policy  # noqa: E402
+
+
+def test_the_discounted_returns_are_the_sum_of_the_rewards_to_come():
+    returns = cartpole.discounted(4, gamma=0.5)
+    assert np.allclose(returns, [1 + 0.5 + 0.25 + 0.125, 1 + 0.5 + 0.25, 1 + 0.5, 1])
+
+
+def test_one_reinforce_update_is_the_policy_gradient_of_its_episode():
+    """The step REINFORCE takes equals Adam's first step on -Σ log π(a|s)·G (G normalised),
+    with log π from torch.distributions, computed here independently on a copy."""
+    import copy
+
+    torch.manual_seed(3)
+    agent = cartpole.Policy(hidden=8)
+    twin = copy.deepcopy(agent)
+    next(cartpole.reinforce(agent, episodes=1, seed=5))
+    rng = torch.Generator().manual_seed(5)
+    torch.manual_seed(5)
+    episode = cartpole.play(twin, seed=5 * 100_000 + 1, greedy=False, rng=rng)
+    returns = torch.as_tensor(cartpole.discounted(len(episode.actions)), dtype=torch.float32)
+    returns = (returns - returns.mean()) / (returns.std() + 1e-8)
+    logits = twin(torch.from_numpy(episode.observations))
+    log_pi = torch.distributions.Categorical(logits=logits).log_prob(torch.from_numpy(episode.actions))
+    optimiser = torch.optim.Adam(twin.parameters(), lr=cartpole.LEARNING_RATE)
+    (-(log_pi * returns).sum()).backward()
+    optimiser.step()
+    for ours, theirs in zip(agent.parameters(), twin.parameters(), strict=True):
+        assert torch.allclose(ours, theirs, atol=1e-6)
+
+
+def test_training_live_stops_at_its_seconds():
+    progress = list(cartpole.reinforce(cartpole.Policy(), episodes=10**6, seconds=1.0, seed=0))
+    assert progress and progress[-1].elapsed >= 1.0 and progress[-1].elapsed < 5
+    assert [p.episode for p in progress] == list(range(1, len(progress) + 1))
+
+
+def test_the_shipped_agent_solves_cartpole_over_100_seeded_episodes():
+    agent = policy.load()
+    returns = [cartpole.play(agent, seed=seed).total for seed in range(100)]
+    assert np.mean(returns) >= 475
+    observation = np.array([0.0, 0.0, 0.05, 0.0], dtype=np.float32)  # the pole leans right: push right
+    assert policy.act(agent, observation) == 1
