@@ -292,6 +292,7 @@ def test_regression_points_are_checked(x, y, key):
 
 # ---------------------------------------------------------------- export as code
 
+import io  # noqa: E402
 import os  # noqa: E402
 
 from playground import export  # noqa: E402
@@ -371,3 +372,60 @@ def test_the_shipped_agent_solves_cartpole_over_100_seeded_episodes():
     assert np.mean(returns) >= 475
     observation = np.array([0.0, 0.0, 0.05, 0.0], dtype=np.float32)  # the pole leans right: push right
     assert policy.act(agent, observation) == 1
+
+
+# ---------------------------------------------------------------- pictures
+
+from PIL import Image  # noqa: E402
+
+from playground import pictures  # noqa: E402
+
+
+def test_a_click_lands_where_the_point_is_drawn():
+    xy = np.array([[-6.0, 6.0], [6.0, -6.0], [1.5, -2.25]])
+    pixels = pictures.to_pixel(xy)
+    assert np.allclose(pixels[0], [0, 0]) and np.allclose(pixels[1], [pictures.SIDE - 1] * 2)
+    assert np.allclose(pictures.to_canvas(*pixels[2]), xy[2])
+
+
+def test_a_sure_region_has_its_class_colour_and_an_unsure_one_is_pale():
+    probabilities = np.zeros((2, 2, 3))
+    probabilities[0, 0] = [0, 1, 0]  # top-left sure of class 1
+    probabilities[1, 1] = [1 / 3, 1 / 3, 1 / 3]  # bottom-right unsure
+    probabilities[0, 1] = probabilities[1, 0] = [1, 0, 0]
+    small = np.asarray(pictures.regions(probabilities, side=2))
+    sure = 255 - (255 - pictures.PALETTE[1]) * 0.7
+    assert np.allclose(small[0, 0], sure, atol=1)
+    assert small[1, 1].min() > small[0, 0].min()  # paler
+
+
+def test_the_canvas_draws_each_point_in_its_class_colour():
+    points = datasets.Points(np.array([[0.0, 0.0], [3.0, 3.0]], dtype=np.float32), np.array([0, 4]), 5)
+    picture = np.asarray(pictures.canvas(None, points))
+    for (column, row), label in zip(pictures.to_pixel(points.xy), points.labels, strict=True):
+        assert np.allclose(picture[round(row), round(column)], pictures.PALETTE[label], atol=1)
+
+
+def test_the_gridworld_picture_has_black_walls_and_a_cell_per_cell():
+    grid = gridworld.check_grid(gridworld.DEFAULT_GRID)
+    values, policy = gridworld.value_iteration(grid)
+    picture = pictures.values_and_policy(grid, values, policy, cell=20)
+    assert picture.size == (20 * grid.shape[1], 20 * grid.shape[0])
+    wall = next((r, c) for r, row in enumerate(grid.cells) for c, ch in enumerate(row) if ch == "#")
+    assert np.asarray(picture)[wall[0] * 20 + 5, wall[1] * 20 + 5].tolist() == [0, 0, 0]
+
+
+def test_a_leaning_pole_is_drawn_leaning_and_an_episode_becomes_an_animation():
+    upright = np.asarray(pictures.cartpole_frame(np.array([0, 0, 0.0, 0])))
+    leaning = np.asarray(pictures.cartpole_frame(np.array([0, 0, 0.5, 0])))
+    pole = np.all(upright == [202, 152, 101], axis=2)
+    assert pole[:, 240].any()  # straight up from the cart's centre
+    columns = np.nonzero(np.all(leaning == [202, 152, 101], axis=2))[1]
+    assert columns.max() > 280  # towards the right
+    episode = cartpole.play(policy.load(), seed=0)
+    animation = Image.open(io.BytesIO(pictures.cartpole_animation(episode.observations[:40], every=2)))
+    durations = []
+    for frame in range(animation.n_frames):  # identical frames are merged, their times added
+        animation.seek(frame)
+        durations.append(animation.info["duration"])
+    assert 10 <= animation.n_frames <= 20 and sum(durations) == 40 * 20  # 40 steps of 20 ms
