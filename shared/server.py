@@ -5,7 +5,8 @@ both.
 
 At the door (``Gate``, plain ASGI, so event streams pass through untouched):
 
-- A job joins the queue (``POST /gradio_api/queue/join``) only if there is room: one visitor (a
+- A job joins the queue (``POST /gradio_api/queue/join``, or the REST routes ``/gradio_api/call/<name>``
+  and ``/call/v2/<name>`` that curl uses) only if there is room: one visitor (a
   session) has at most ``JOBS_PER_SESSION`` jobs waiting or running, so one client cannot fill
   the queue for everyone; events that run one at a time (the GPU's, a live training) have at most
   ``SERIAL_WAITING`` jobs waiting, since each may take a minute; and the whole queue holds
@@ -19,7 +20,8 @@ At the door (``Gate``, plain ASGI, so event streams pass through untouched):
   first after the job has queued, decodes the picture for events that let it (the sketchpads), and
   answers either with an empty error. Here the job is refused at once with HTTP 422, in the form
   Gradio gives its own validators' answers (``gradio_client`` raises ``ValidationError`` with our
-  sentence).
+  sentence). (The REST routes send values in their own simpler forms, which Gradio converts; there
+  only the room is checked here.)
 - Every response says ``X-Content-Type-Options: nosniff``: a browser takes a served file for what
   its type says (an HTML page uploaded as ``.png`` stays a picture that fails to show).
 
@@ -29,6 +31,7 @@ When the server starts (``lifespan``): the store of sessions is made lean (``sha
 from __future__ import annotations
 
 import json
+import re
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -40,6 +43,7 @@ from shared.errors import LabError
 from shared.validation import check_declared_size
 
 JOIN_PATH = "/gradio_api/queue/join"
+CALL_PATH = re.compile(r"/gradio_api/call/(?:v2/)?([^/]+)/?$")
 # Jobs waiting across every tab: a few hundred light calls (a sketch to classify) take a second or
 # two to serve. Gradio's own limit is set a little higher (``GRADIO_QUEUE_SIZE``), so that this
 # door, which answers in the visitor's language, is always the one that says no.
@@ -81,14 +85,18 @@ class Gate:
                 message = {**message, "headers": [*headers, (b"x-content-type-options", b"nosniff")]}
             await send(message)
 
-        if scope["method"] != "POST" or not scope["path"].endswith(JOIN_PATH):
+        call = CALL_PATH.search(scope["path"]) if scope["method"] == "POST" else None
+        if scope["method"] != "POST" or not (scope["path"].endswith(JOIN_PATH) or call):
             await self.app(scope, receive, send_nosniff)
             return
         body = await _read_body(receive)
         language = i18n.language_from_header(_header(scope, b"accept-language"))
-        refusal = None if body is None else refuse(scope["app"], body, language)
         if body is None:
             refusal = 413, {"detail": i18n.message("shared.request.too_large", language)}
+        elif call:
+            refusal = refuse_call(scope["app"], call.group(1), language)
+        else:
+            refusal = refuse(scope["app"], body, language)
         if refusal is not None:
             await _answer(send_nosniff, *refusal)
             return
@@ -105,14 +113,27 @@ def refuse(app, body: bytes, language: str) -> tuple[int, dict] | None:
         return None  # not a join this door understands: Gradio answers it as it does
     if not isinstance(data, list):
         return 422, {"detail": [_invalid(language, "shared.request.not_a_list", None)]}
+    no_room = _no_room(app, fn, session, language)
+    if no_room is not None:
+        return no_room
+    problems = unreadable_values(fn, data, language, Path(app.uploaded_file_dir))
+    return (422, {"detail": problems}) if problems else None
+
+
+def refuse_call(app, api_name: str, language: str) -> tuple[int, dict] | None:
+    """The REST routes' job: a new session each time, so only the queue's room is checked."""
+    fn = next((fn for fn in app.get_blocks().fns.values() if fn.api_name == api_name), None)
+    return None if fn is None else _no_room(app, fn, None, language)
+
+
+def _no_room(app, fn, session: str | None, language: str) -> tuple[int, dict] | None:
     queue = app.get_blocks()._queue
     if session is not None and sum(event.session_hash == session
                                    for event in list(queue.event_ids_to_events.values())) >= JOBS_PER_SESSION:
         return 429, {"detail": i18n.message("shared.request.too_many_jobs", language, limit=JOBS_PER_SESSION)}
     if len(queue) >= QUEUE_LIMIT or (_runs_one_at_a_time(queue, fn) and _waiting(queue, fn) >= SERIAL_WAITING):
         return 429, {"detail": i18n.message("shared.request.queue_full", language)}
-    problems = unreadable_values(fn, data, language, Path(app.uploaded_file_dir))
-    return (422, {"detail": problems}) if problems else None
+    return None
 
 
 def unreadable_values(fn, data: list, language: str, uploads: Path) -> list[dict]:

@@ -273,3 +273,14 @@ def test_every_state_of_the_suite_expires(suite):
     assert len(states) >= 7
     assert all(state.time_to_live is not None and state.time_to_live <= 3600 for state in states)
     assert suite.delete_cache == (3600, 3600)
+
+
+@pytest.mark.parametrize("route", ["gradio_api/call/slow", "gradio_api/call/v2/slow"])
+def test_the_rest_routes_that_curl_uses_pass_the_same_door(gated, monkeypatch, route):
+    monkeypatch.setattr(server, "SERIAL_WAITING", 2)
+    body = {"data": ["x"]} if "v2" not in route else {"text": "x"}
+    with slow_jobs_held(gated) as blocks:
+        answers = [httpx.post(blocks.local_url + route, json=body, headers={"Accept-Language": "pl"})
+                   for _ in range(5)]
+        assert [a.status_code for a in answers] == [200] * 3 + [429] * 2  # one runs, two wait
+        assert answers[-1].json()["detail"] == i18n.message("shared.request.queue_full", "pl")
