@@ -429,3 +429,12 @@ def test_a_leaning_pole_is_drawn_leaning_and_an_episode_becomes_an_animation():
         animation.seek(frame)
         durations.append(animation.info["duration"])
     assert 10 <= animation.n_frames <= 20 and sum(durations) == 40 * 20  # 40 steps of 20 ms
+
+
+def test_the_pages_choices_are_the_networks():
+    from playground import controls, network, training
+
+    assert controls.FEATURE_NAMES == tuple(network.FEATURES)
+    assert controls.ACTIVATION_NAMES == tuple(network.ACTIVATIONS)
+    assert controls.LOSS_NAMES == training.LOSSES
+    assert (controls.MAX_LAYERS, controls.MAX_NEURONS) == (network.MAX_LAYERS, network.MAX_NEURONS)

@@ -118,3 +118,51 @@ def cartpole_animation(observations: np.ndarray, every: int = 2) -> bytes:
     buffer = io.BytesIO()
     frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], duration=20 * every, loop=0)
     return buffer.getvalue()
+
+
+def regression_picture(x_train: np.ndarray, y_train: np.ndarray, x_held: np.ndarray, y_held: np.ndarray,
+                       curve_x: np.ndarray, curve_y: np.ndarray, truth_y: np.ndarray | None,
+                       low: float, high: float, width: int = SIDE, height: int = 300) -> Image.Image:
+    """The fit: the function (grey, where known), the network's curve (blue), the points it learns
+    from (filled) and the held-out ones (rings)."""
+    values = [y_train, y_held, curve_y] + ([truth_y] if truth_y is not None else [])
+    top, bottom = max(float(np.max(v)) for v in values), min(float(np.min(v)) for v in values)
+    margin = 0.1 * max(1e-6, top - bottom)
+    top, bottom = top + margin, bottom - margin
+
+    def pixel(x, y):
+        columns = (np.asarray(x) - low) / (high - low) * (width - 1)
+        return columns, (top - np.asarray(y)) / (top - bottom) * (height - 1)
+
+    picture = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(picture)
+    if bottom < 0 < top:
+        zero = pixel(0, 0)[1]
+        draw.line([(0, zero), (width, zero)], fill=(210, 210, 210))
+    for ys, fill, thick in ((truth_y, (170, 170, 170), 2), (curve_y, tuple(int(c) for c in PALETTE[0]), 3)):
+        if ys is not None:
+            columns, rows = pixel(curve_x, ys)
+            draw.line(list(zip(columns.tolist(), rows.tolist(), strict=True)), fill=fill, width=thick)
+    for xs, ys, filled in ((x_train, y_train, True), (x_held, y_held, False)):
+        for column, row in zip(*pixel(xs, ys), strict=True):
+            box = [column - POINT_RADIUS, row - POINT_RADIUS, column + POINT_RADIUS, row + POINT_RADIUS]
+            draw.ellipse(box, fill=tuple(int(c) for c in PALETTE[1]) if filled else None,
+                         outline=tuple(int(c) for c in PALETTE[1]), width=2)
+    return picture
+
+
+def clusters_picture(xy: np.ndarray, groups: np.ndarray | None, centres: np.ndarray | None = None,
+                     side: int = SIDE) -> Image.Image:
+    """Points coloured by their group (grey: none yet, or DBSCAN's noise), centres as crosses."""
+    picture = Image.new("RGB", (side, side), "white")
+    draw = ImageDraw.Draw(picture)
+    for (column, row), group in zip(to_pixel(xy, side), groups if groups is not None else [-1] * len(xy),
+                                    strict=True):
+        fill = (160, 160, 160) if group < 0 else tuple(int(c) for c in PALETTE[group % len(PALETTE)])
+        draw.ellipse([column - POINT_RADIUS, row - POINT_RADIUS, column + POINT_RADIUS, row + POINT_RADIUS], fill=fill)
+    if centres is not None:
+        for index, (column, row) in enumerate(to_pixel(centres, side)):
+            shade = tuple(int(c * 0.6) for c in PALETTE[index % len(PALETTE)])
+            for dx, dy in ((9, 9), (9, -9)):
+                draw.line([(column - dx, row - dy), (column + dx, row + dy)], fill=shade, width=4)
+    return picture

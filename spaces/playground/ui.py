@@ -1,0 +1,577 @@
+"""The "What AI does" tab: four sub-tabs, one per basic task of the lecture, each trained live.
+
+- Classification: TensorFlow Playground's canvas (its four pictures, or points clicked in or
+  uploaded), a small network trained by Play / Step, its decision regions redrawn as it learns,
+  the loss curves, and the network as PyTorch and Keras code.
+- Regression: a function known at a few points, fitted; under- and over-fitting in the errors.
+- Clustering: k-means step by step and DBSCAN, with the adjusted Rand index.
+- Reinforcement learning: a gridworld (Q-learning or SARSA against value iteration) and CartPole
+  (the shipped agent, or a little live training).
+
+API: ``playground_train``, ``rl_gridworld``, ``rl_cartpole_episode`` (API only); the rest is the
+page's own wiring.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import dataclass
+
+import gradio as gr
+import numpy as np
+
+from playground import datasets, gridworld
+from playground.controls import (
+    ACTIVATION,
+    BATCH,
+    CLASSES,
+    CLUSTER_DATASET,
+    DATASET,
+    DEFAULT_GRID_TEXT,
+    EPISODES,
+    EPS,
+    FEATURE_NAMES,
+    FIT_NEURONS,
+    FIT_NOISE,
+    FIT_STEPS,
+    FUNCTION,
+    GRID_ALGORITHM,
+    KNOWN_POINTS,
+    LAYERS,
+    LEARNING_RATE,
+    LIVE_SECONDS,
+    LOSS,
+    MIN_SAMPLES,
+    NEURONS,
+    NOISE,
+    POINT_CLASS,
+    REGULARISATION,
+    REGULARISATION_RATE,
+    SEED,
+    STEPS,
+    TRAIN_SHARE,
+    K,
+)
+from shared import ui
+from shared.errors import LabError
+from shared.i18n import message, number, percent, widget_key
+from shared.ui import ui_text
+
+DEMO = "playground"
+FEATURE_LABELS = {"x": "x", "y": "y", "x2": "x²", "y2": "y²", "xy": "x·y", "sinx": "sin x", "siny": "sin y"}
+FRAME_SECONDS = 0.1  # the live view redraws ten times a second
+STEPS_PER_FRAME = 10
+PLAY_SECONDS = 60  # Play stops by itself after this long
+GRID_RESOLUTION = 60
+
+
+@dataclass
+class Run:
+    """One visitor's classification run: the points and the training on them."""
+
+    points: datasets.Points
+    train: datasets.Points
+    test: datasets.Points
+    training: object  # playground.training.Training
+
+
+def build() -> None:
+    gr.Markdown(ui_text("playground.explain"))
+    with gr.Tabs():
+        with gr.Tab(ui_text("playground.tab.classify"), id="playground-classify"):
+            _classification()
+        with gr.Tab(ui_text("playground.tab.regression"), id="playground-regression"):
+            _regression()
+        with gr.Tab(ui_text("playground.tab.clustering"), id="playground-clustering"):
+            _clustering()
+        with gr.Tab(ui_text("playground.tab.rl"), id="playground-rl"):
+            _reinforcement()
+    ui.api(train_api, api_name="playground_train")
+    ui.api(gridworld_api, api_name="rl_gridworld")
+    ui.api(cartpole_api, api_name="rl_cartpole_episode")
+
+
+# ---------------------------------------------------------------- classification
+
+
+def _classification() -> None:
+    gr.Markdown(ui_text("playground.classify.explain"))
+    run = gr.State(None, time_to_live=ui.STATE_SECONDS)
+    mine = gr.State([], time_to_live=ui.STATE_SECONDS)
+    with gr.Row():
+        with gr.Column(scale=1, min_width=280):
+            dataset, classes = ui.component(DATASET), ui.component(CLASSES)
+            noise, share = ui.component(NOISE), ui.component(TRAIN_SHARE)
+            features = gr.CheckboxGroup(choices=[(FEATURE_LABELS[name], name) for name in FEATURE_NAMES],
+                                        value=list(FEATURE_NAMES), label=ui_text("playground.features"))
+            layers, neurons, activation = ui.component(LAYERS), ui.component(NEURONS), ui.component(ACTIVATION)
+            with ui.advanced(demo=DEMO):
+                learning_rate, batch, loss = ui.component(LEARNING_RATE), ui.component(BATCH), ui.component(LOSS)
+                regularisation, rate = ui.component(REGULARISATION), ui.component(REGULARISATION_RATE)
+                seed = ui.component(SEED)
+        with gr.Column(scale=2):
+            canvas = gr.Image(label=ui_text("playground.canvas"), type="pil", interactive=False, height=440,
+                              buttons=["fullscreen"])
+            with gr.Row():
+                point_class = ui.component(POINT_CLASS)
+                upload = gr.File(label=ui_text("playground.csv"), file_types=[".csv"], height=90)
+            with gr.Row():
+                play = gr.Button(ui_text("playground.play"), variant="primary")
+                pause = gr.Button(ui_text("playground.pause"), variant="stop")
+                step = gr.Button(ui_text("playground.step"))
+                reset = gr.Button(ui_text("playground.reset"))
+            status = gr.Markdown()
+            curves = gr.LinePlot(x="step", y="loss", color="curve", label=ui_text("playground.curves"), height=240)
+            with gr.Accordion(ui_text("playground.export"), open=False):
+                gr.Markdown(ui_text("playground.export.explain"))
+                torch_code = gr.Code(language="python", label="PyTorch")
+                keras_code = gr.Code(language="python", label="Keras")
+    settings = [dataset, classes, noise, share, features, layers, neurons, activation, learning_rate, batch, loss,
+                regularisation, rate, seed]
+    shown = [canvas, status, curves, torch_code, keras_code]
+    start = dict(fn=new_run, inputs=[*settings, mine], outputs=[run, *shown], show_progress="hidden",
+                 preprocess=False)
+    gr.on(triggers=[c.change for c in settings] + [reset.click], api_name="playground_reset",
+          api_visibility="private", trigger_mode="always_last", **start)
+    gr.on(triggers=None, api_name="playground_start", api_visibility="private", **start)  # when the page opens
+    playing = play.click(play_run, inputs=run, outputs=shown, api_name="playground_play", api_visibility="private",
+                         show_progress="hidden", concurrency_limit=None)
+    pause.click(None, cancels=[playing], api_name="playground_pause", api_visibility="private", queue=False)
+    step.click(step_run, inputs=run, outputs=shown, api_name="playground_step", api_visibility="private",
+               show_progress="hidden")
+    canvas.select(add_point, inputs=[mine, point_class, dataset], outputs=[mine, dataset],
+                  api_name="playground_add_point", api_visibility="private", show_progress="hidden",
+                  preprocess=False).then(**start, api_name="playground_redraw", api_visibility="private")
+    upload.upload(read_points, inputs=upload, outputs=[mine, dataset], api_name="playground_upload",
+                  api_visibility="private", preprocess=False).then(**start, api_name="playground_reload",
+                                                                  api_visibility="private")
+
+
+def _settings(dataset, classes, noise, share, features, layers, neurons, activation, learning_rate, batch, loss,
+              regularisation, rate, seed):
+    """The controls' values, checked, as the training's ``Settings`` and the data's."""
+    from playground.training import Settings
+
+    kind = DATASET.check(dataset)
+    chosen = tuple(name for name in FEATURE_NAMES if name in (features or []))
+    if not chosen:
+        raise LabError("playground.features.none")
+    regularisation, rate = REGULARISATION.check(regularisation), REGULARISATION_RATE.check(rate)
+    hidden = (NEURONS.check(neurons),) * LAYERS.check(layers)
+    settings = Settings(features=chosen, hidden=hidden, activation=ACTIVATION.check(activation),
+                        learning_rate=LEARNING_RATE.check(learning_rate), batch=BATCH.check(batch),
+                        loss=LOSS.check(loss), l1=rate if regularisation == "l1" else 0.0,
+                        l2=rate if regularisation == "l2" else 0.0, seed=SEED.check(seed))
+    data = dict(kind=kind, classes=CLASSES.check(classes), noise=NOISE.check(noise) / 100,
+                share=TRAIN_SHARE.check(share) / 100)
+    return settings, data
+
+
+def _points(data: dict, mine: list, seed: int) -> datasets.Points:
+    if data["kind"] == "mine":
+        if not mine:
+            raise LabError("playground.mine.empty")
+        table = np.asarray(mine, dtype=np.float64).reshape(-1, 3)
+        return datasets.check_points(table[:, :2], table[:, 2])
+    classes = 2 if data["kind"] == "xor" else data["classes"]
+    return datasets.generate(data["kind"], 500, classes=classes, noise=data["noise"], seed=seed)
+
+
+@ui.handler
+def new_run(*values):
+    *controls, mine = values
+    from playground.training import Training
+
+    settings, data = _settings(*controls)
+    points = _points(data, mine or [], settings.seed)
+    train, test = datasets.split(points, data["share"], seed=settings.seed)
+    run = Run(points, train, test, Training(train, test, settings))
+    return (run, *_shown(run))
+
+
+def _shown(run: Run) -> tuple:
+    from playground import export, pictures
+
+    training = run.training
+    picture = pictures.canvas(training.decision_grid(GRID_RESOLUTION), run.train, run.test)
+    text = message("playground.status", step=training.steps_done,
+                   train=number(training.record.train_loss[-1], ".3f"),
+                   test=number(training.record.test_loss[-1], ".3f"), accuracy=percent(training.accuracy(run.test)))
+    activation = training.settings.activation
+    return (picture, text, _curves(training.record), export.pytorch_snippet(training.model, activation),
+            export.keras_snippet(training.model, activation))
+
+
+def _curves(record) -> gr.LinePlot:
+    import pandas as pd
+
+    train, test = message("playground.curve.train"), message("playground.curve.test")
+    rows = [{"step": s, "loss": v, "curve": train} for s, v in zip(record.steps, record.train_loss, strict=True)]
+    rows += [{"step": s, "loss": v, "curve": test} for s, v in zip(record.steps, record.test_loss, strict=True)]
+    return gr.LinePlot(value=pd.DataFrame(rows), x_title=message("playground.axis.step"),
+                       y_title=message("playground.axis.loss"))
+
+
+@ui.handler
+def play_run(run: Run | None):
+    """Train on, redrawing ten times a second, until Pause or after a minute."""
+    if run is None:
+        raise LabError("playground.no_run")
+    started = time.monotonic()
+    while time.monotonic() - started < PLAY_SECONDS:
+        frame_started = time.monotonic()
+        while time.monotonic() - frame_started < FRAME_SECONDS * 0.6:
+            run.training.step(STEPS_PER_FRAME)
+        yield _shown(run)
+        time.sleep(max(0.0, FRAME_SECONDS - (time.monotonic() - frame_started)))
+
+
+@ui.handler
+def step_run(run: Run | None):
+    if run is None:
+        raise LabError("playground.no_run")
+    run.training.step(1)
+    return _shown(run)
+
+
+@ui.handler
+def add_point(mine, point_class, dataset, evt: gr.SelectData):
+    """A click on the canvas adds a point of the chosen class there (and switches to "my points")."""
+    from playground import pictures
+
+    column, row = evt.index
+    x, y = pictures.to_canvas(float(column), float(row))
+    points = [*(mine or [])]
+    if len(points) >= datasets.MAX_POINTS:
+        raise LabError("playground.data.too_many", count=len(points) + 1, limit=datasets.MAX_POINTS)
+    points.append([x, y, POINT_CLASS.check(point_class)])
+    return points, "mine"
+
+
+@ui.handler
+def read_points(file_data):
+    from shared.validation import uploaded_path
+
+    path = uploaded_path(file_data, missing="playground.csv.missing", invalid="playground.data.bad_csv")
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        points = datasets.read_csv(handle.read(200_000))
+    table = np.concatenate([points.xy, points.labels[:, None]], axis=1).tolist()
+    return table, "mine"
+
+
+def train_api(dataset: str = "spiral", points: list[list[float]] | None = None, classes: int = 2, noise: int = 0,
+              train_share: int = 50, features: list[str] | None = None, layers: int = 2, neurons: int = 8,
+              activation: str = "tanh", learning_rate: float = 0.01, batch: int = 50, loss: str = "cross_entropy",
+              regularisation: str = "none", regularisation_rate: float = 0.001, steps: int = 2000,
+              seed: int = 0) -> dict:
+    """Train the playground's classifier: a dataset (circle, xor, gauss, spiral) or your points
+    ([[x, y, label], ...] with dataset "mine"), the network's settings and a number of steps; the
+    final training and test loss and the test accuracy."""
+    from playground.training import Training
+
+    chosen = list(FEATURE_NAMES) if features is None else features
+    settings, data = _settings(dataset, classes, noise, train_share, chosen, layers, neurons, activation,
+                               learning_rate, batch, loss, regularisation, regularisation_rate, seed)
+    if data["kind"] == "mine" and points is not None and not isinstance(points, list):
+        raise LabError("playground.data.not_points")
+    table = np.asarray(points if points is not None else [], dtype=object)
+    if data["kind"] == "mine" and (table.ndim != 2 or table.shape[-1] != 3):
+        raise LabError("playground.data.not_points" if len(table) else "playground.data.empty")
+    sample = _points(data, table.tolist() if data["kind"] == "mine" else [], settings.seed)
+    train, test = datasets.split(sample, data["share"], seed=settings.seed)
+    training = Training(train, test, settings)
+    training.step(STEPS.check(steps))
+    return {"steps": training.steps_done, "train_loss": training.record.train_loss[-1],
+            "test_loss": training.record.test_loss[-1], "train_accuracy": training.accuracy(train),
+            "test_accuracy": training.accuracy(test)}
+
+
+# ---------------------------------------------------------------- regression
+
+
+def _regression() -> None:
+    gr.Markdown(ui_text("playground.regression.explain"))
+    with gr.Row():
+        with gr.Column(scale=1, min_width=260):
+            function, count = ui.component(FUNCTION), ui.component(KNOWN_POINTS)
+            noise, neurons, steps = ui.component(FIT_NOISE), ui.component(FIT_NEURONS), ui.component(FIT_STEPS)
+            fit_button = gr.Button(ui_text("playground.regression.fit"), variant="primary")
+        with gr.Column(scale=2):
+            picture = gr.Image(label=ui_text("playground.regression.picture"), interactive=False, buttons=[])
+            errors = gr.LinePlot(x="step", y="error", color="curve", label=ui_text("playground.regression.errors"),
+                                 height=240)
+            text = gr.Markdown()
+    fit_button.click(fit_regression, inputs=[function, count, noise, neurons, steps], outputs=[picture, errors, text],
+                     api_name="playground_regression", api_visibility="private", preprocess=False)
+
+
+@ui.handler
+def fit_regression(function, count, noise, neurons, steps):
+    import pandas as pd
+
+    from playground import pictures, regression
+
+    function, count, noise = FUNCTION.check(function), KNOWN_POINTS.check(count), FIT_NOISE.check(noise)
+    neurons, steps = FIT_NEURONS.check(neurons), FIT_STEPS.check(steps)
+    train, held = regression.sample(function, count, noise=noise)
+    result = regression.fit(train, held, hidden=(neurons, neurons), steps=steps, record_every=max(1, steps // 50))
+    x, y = regression.curve(result.model)
+    image = pictures.regression_picture(train.x, train.y, held.x, held.y, x, y, regression.FUNCTIONS[function](x),
+                                        regression.LOW, regression.HIGH)
+    learn, held_name = message("playground.curve.train"), message("playground.curve.held_out")
+    rows = [{"step": s, "error": e, "curve": learn} for s, e in zip(result.steps, result.train_error, strict=True)]
+    rows += [{"step": s, "error": e, "curve": held_name} for s, e in zip(result.steps, result.held_out_error,
+                                                                          strict=True)]
+    best = int(np.argmin(result.held_out_error))
+    text = message("playground.regression.result", train=number(result.train_error[-1], ".4f"),
+                   held=number(result.held_out_error[-1], ".4f"), best=number(result.held_out_error[best], ".4f"),
+                   best_step=result.steps[best])
+    return image, gr.LinePlot(value=pd.DataFrame(rows), x_title=message("playground.axis.step"),
+                              y_title=message("playground.axis.error")), text
+
+
+# ---------------------------------------------------------------- clustering
+
+
+def _clustering() -> None:
+    gr.Markdown(ui_text("playground.clustering.explain"))
+    state = gr.State(None, time_to_live=ui.STATE_SECONDS)
+    with gr.Row():
+        with gr.Column(scale=1, min_width=260):
+            kind = ui.component(CLUSTER_DATASET)
+            groups = ui.component(CLASSES)
+            k = ui.component(K)
+            with gr.Row():
+                new = gr.Button(ui_text("playground.cluster.new"))
+                half = gr.Button(ui_text("playground.cluster.half_step"), variant="primary")
+                finish = gr.Button(ui_text("playground.cluster.finish"))
+            eps, min_samples = ui.component(EPS), ui.component(MIN_SAMPLES)
+        with gr.Column(scale=2):
+            with gr.Row():
+                kmeans_picture = gr.Image(label=ui_text("playground.cluster.kmeans"), interactive=False, buttons=[])
+                dbscan_picture = gr.Image(label=ui_text("playground.cluster.dbscan"), interactive=False, buttons=[])
+            text = gr.Markdown()
+            elbow = gr.LinePlot(x="k", y="inertia", label=ui_text("playground.cluster.elbow"), height=220)
+    inputs = [kind, groups, k, eps, min_samples]
+    outputs = [state, kmeans_picture, dbscan_picture, text, elbow]
+    new.click(cluster_start, inputs=inputs, outputs=outputs, api_name="playground_cluster_start",
+              api_visibility="private", preprocess=False)
+    half.click(cluster_half_step, inputs=[state, *inputs], outputs=outputs, api_name="playground_cluster_step",
+               api_visibility="private", preprocess=False)
+    finish.click(cluster_finish, inputs=[state, *inputs], outputs=outputs, api_name="playground_cluster_finish",
+                 api_visibility="private", preprocess=False)
+
+
+@dataclass
+class Clustering:
+    points: datasets.Points
+    state: object  # clustering.KMeansState
+    assigned_last: bool
+    k: int
+
+
+def _cluster_points(kind, groups) -> datasets.Points:
+    kind = CLUSTER_DATASET.check(kind)
+    return datasets.generate(kind, 400, classes=2 if kind == "xor" else CLASSES.check(groups), seed=0)
+
+
+@ui.handler
+def cluster_start(kind, groups, k, eps, min_samples):
+    from playground import clustering
+
+    points = _cluster_points(kind, groups)
+    state = clustering.start(points.xy.astype(np.float64), K.check(k))
+    return _cluster_view(Clustering(points, state, False, K.check(k)), eps, min_samples)
+
+
+@ui.handler
+def cluster_half_step(current, kind, groups, k, eps, min_samples):
+    from playground import clustering
+
+    if current is None:
+        return cluster_start(kind, groups, k, eps, min_samples)
+    xy = current.points.xy.astype(np.float64)
+    if current.assigned_last:
+        current = Clustering(current.points, clustering.move(xy, current.state), False, current.k)
+    else:
+        current = Clustering(current.points, clustering.assign(xy, current.state), True, current.k)
+    return _cluster_view(current, eps, min_samples)
+
+
+@ui.handler
+def cluster_finish(current, kind, groups, k, eps, min_samples):
+    from playground import clustering
+
+    if current is None:
+        current = cluster_start(kind, groups, k, eps, min_samples)[0]
+    xy = current.points.xy.astype(np.float64)
+    state = clustering.assign(xy, current.state)
+    for _ in range(100):
+        moved = clustering.move(xy, state)
+        if np.array_equal(moved.assignment, state.assignment):
+            state = moved
+            break
+        state = moved
+    return _cluster_view(Clustering(current.points, state, True, current.k), eps, min_samples)
+
+
+def _cluster_view(current: Clustering, eps, min_samples) -> tuple:
+    import pandas as pd
+
+    from playground import clustering, pictures
+
+    eps, min_samples = EPS.check(eps), MIN_SAMPLES.check(min_samples)
+    xy, truth = current.points.xy.astype(np.float64), current.points.labels
+    state = current.state
+    by_density = clustering.dbscan(xy, eps, min_samples)
+    lines = [message("playground.cluster.dbscan_result", ari=number(clustering.agreement(by_density, truth), ".2f"),
+                     groups=len(set(by_density.tolist()) - {-1}), noise=int(np.sum(by_density < 0)))]
+    if state.assignment is not None:
+        lines.insert(0, message("playground.cluster.kmeans_result", inertia=number(state.inertia, ".1f"),
+                                ari=number(clustering.agreement(state.assignment, truth), ".2f")))
+    curve = clustering.elbow(xy, largest_k=8)
+    elbow = pd.DataFrame({"k": list(range(1, len(curve) + 1)), "inertia": curve})
+    return (current, pictures.clusters_picture(xy, state.assignment, state.centres),
+            pictures.clusters_picture(xy, by_density), "  \n".join(lines),
+            gr.LinePlot(value=elbow, x_title="k", y_title=message("playground.cluster.inertia")))
+
+
+# ---------------------------------------------------------------- reinforcement learning
+
+
+def _reinforcement() -> None:
+    gr.Markdown(ui_text("playground.rl.explain"))
+    with gr.Accordion(ui_text("playground.grid.heading"), open=True):
+        with gr.Row():
+            with gr.Column(scale=1, min_width=260):
+                grid_text = gr.Textbox(DEFAULT_GRID_TEXT, lines=9, label=ui_text("playground.grid.cells"),
+                                       info=ui_text("playground.grid.cells.info"), elem_classes=["lab-monospace"])
+                algorithm, episodes = ui.component(GRID_ALGORITHM), ui.component(EPISODES)
+                learn_button = gr.Button(ui_text("playground.grid.learn"), variant="primary")
+            with gr.Column(scale=2):
+                with gr.Row():
+                    learnt = gr.Image(label=ui_text("playground.grid.learnt"), interactive=False, buttons=[])
+                    optimal = gr.Image(label=ui_text("playground.grid.optimal"), interactive=False, buttons=[])
+                returns = gr.LinePlot(x="episode", y="return", label=ui_text("playground.grid.returns"), height=220)
+                grid_result = gr.Markdown()
+        learn_button.click(learn_grid, inputs=[grid_text, algorithm, episodes], outputs=[learnt, optimal, returns,
+                                                                                          grid_result],
+                           api_name="playground_grid_learn", api_visibility="private", preprocess=False)
+    with gr.Accordion(ui_text("playground.cartpole.heading"), open=True):
+        gr.Markdown(ui_text("playground.cartpole.explain"))
+        with gr.Row():
+            with gr.Column(scale=1, min_width=260):
+                episode_seed = ui.component(SEED)
+                watch = gr.Button(ui_text("playground.cartpole.watch"), variant="primary")
+                seconds = ui.component(LIVE_SECONDS)
+                train_live = gr.Button(ui_text("playground.cartpole.train"))
+                stop = gr.Button(ui_text(widget_key(DEMO, "stop")), variant="stop")
+            with gr.Column(scale=2):
+                animation = gr.Image(label=ui_text("playground.cartpole.animation"), interactive=False, buttons=[])
+                cart_text = gr.Markdown()
+                cart_curve = gr.LinePlot(x="episode", y="return", label=ui_text("playground.cartpole.curve"),
+                                         height=220)
+        watch.click(watch_cartpole, inputs=episode_seed, outputs=[animation, cart_text],
+                    api_name="playground_cartpole_watch", api_visibility="private", preprocess=False)
+        training = train_live.click(train_cartpole, inputs=seconds, outputs=[animation, cart_text, cart_curve],
+                                    api_name="playground_cartpole_train", api_visibility="private",
+                                    preprocess=False, concurrency_limit=2)
+        stop.click(None, cancels=[training], api_name="playground_cartpole_stop", api_visibility="private",
+                   queue=False)
+
+
+def _grid_results(grid_text, algorithm, episodes, seed: int = 0):
+    grid = gridworld.check_grid(grid_text)
+    values, policy = gridworld.value_iteration(grid)
+    learnt = gridworld.learn(grid, EPISODES.check(episodes), algorithm=GRID_ALGORITHM.check(algorithm),
+                             seed=SEED.check(seed), **({"alpha": 0.1, "epsilon": 0.05} if algorithm == "sarsa" else {}))
+    return grid, values, policy, learnt
+
+
+@ui.handler
+def learn_grid(grid_text, algorithm, episodes):
+    import pandas as pd
+
+    from playground import pictures
+
+    grid, values, policy, learnt = _grid_results(grid_text, algorithm, episodes)
+    learnt_values, learnt_policy = learnt.q.max(axis=2), learnt.q.argmax(axis=2)
+    decision = np.array([[ch not in "#GT" for ch in row] for row in grid.cells])
+    agree = float(np.mean([np.isclose(values[cell], _value_of_action(grid, values, cell, learnt_policy))
+                           for cell in zip(*np.nonzero(decision), strict=True)]))
+    path = gridworld.greedy_path(grid, learnt_policy)
+    reached = grid.at(path[-1]) == "G"
+    text = message("playground.grid.result", agree=percent(agree),
+                   path=message("playground.grid.reached" if reached else "playground.grid.not_reached",
+                                steps=len(path) - 1))
+    curve = pd.DataFrame({"episode": np.arange(1, len(learnt.returns) + 1), "return": learnt.returns})
+    return (pictures.values_and_policy(grid, np.where(decision, learnt_values, 0.0), learnt_policy),
+            pictures.values_and_policy(grid, values, policy), gr.LinePlot(value=curve), text)
+
+
+def _value_of_action(grid, values, cell, policy, gamma: float = 0.95) -> float:
+    """The value of taking the learnt action in ``cell`` and the optimum after: equal to the optimal
+    value exactly where the learnt action is an optimal one."""
+    landed, reward, ended = grid.move(cell, int(policy[cell]))
+    return reward + (0.0 if ended else gamma * values[landed])
+
+
+def gridworld_api(grid: list[str] | None = None, algorithm: str = "q_learning", episodes: int = 1500,
+                  seed: int = 0) -> dict:
+    """Learn a gridworld (rows of ``.`` free, ``#`` wall, ``S`` start, ``G`` goal, ``T`` trap; the
+    default grid if none) by Q-learning or SARSA; the learnt values and policy (arrows), each
+    episode's return, and value iteration's optimum beside them."""
+    grid_checked, values, policy, learnt = _grid_results(grid or list(gridworld.DEFAULT_GRID), algorithm, episodes,
+                                                         seed)
+    arrows = lambda chosen: ["".join(gridworld.ARROWS[int(a)] if ch not in "#GT" else ch  # noqa: E731
+                                     for a, ch in zip(row, cells, strict=True))
+                             for row, cells in zip(chosen, grid_checked.cells, strict=True)]
+    return {"values": np.round(learnt.q.max(axis=2), 4).tolist(), "policy": arrows(learnt.q.argmax(axis=2)),
+            "returns": [round(r, 4) for r in learnt.returns], "optimal_values": np.round(values, 4).tolist(),
+            "optimal_policy": arrows(policy)}
+
+
+@ui.handler
+def watch_cartpole(seed):
+    from playground import cartpole, pictures, policy
+
+    episode = cartpole.play(policy.load(), seed=SEED.check(seed))
+    path = tempfile.NamedTemporaryFile(suffix=".gif", delete=False).name
+    with open(path, "wb") as handle:
+        handle.write(pictures.cartpole_animation(episode.observations))
+    return path, message("playground.cartpole.result", total=int(episode.total))
+
+
+@ui.handler
+def train_cartpole(seconds):
+    import pandas as pd
+
+    from playground import cartpole, pictures
+
+    budget = LIVE_SECONDS.check(seconds)
+    agent = cartpole.Policy()
+    shown, last = [], time.monotonic()
+    for progress in cartpole.reinforce(agent, episodes=10**6, seconds=budget, seed=int(time.time()) % 1000):
+        shown.append({"episode": progress.episode, "return": progress.total})
+        if time.monotonic() - last > 0.5:
+            last = time.monotonic()
+            yield gr.skip(), message("playground.cartpole.training", episode=progress.episode,
+                                     mean=number(progress.mean_last_20, ".0f"),
+                                     elapsed=number(progress.elapsed, ".0f")), gr.LinePlot(value=pd.DataFrame(shown))
+    episode = cartpole.play(agent, seed=0)
+    path = tempfile.NamedTemporaryFile(suffix=".gif", delete=False).name
+    with open(path, "wb") as handle:
+        handle.write(pictures.cartpole_animation(episode.observations))
+    yield path, message("playground.cartpole.trained", episodes=len(shown), total=int(episode.total)), \
+        gr.LinePlot(value=pd.DataFrame(shown))
+
+
+def cartpole_api(seed: int = 0) -> dict:
+    """One episode of CartPole-v1 from the seeded start, played by the shipped agent: its return
+    and every frame's state (cart position, cart speed, pole angle, pole turning speed)."""
+    from playground import cartpole, policy
+
+    episode = cartpole.play(policy.load(), seed=SEED.check(seed))
+    return {"return": episode.total, "steps": len(episode.actions),
+            "frames": np.round(episode.observations, 5).tolist(), "actions": episode.actions.tolist()}
