@@ -438,3 +438,17 @@ def test_the_pages_choices_are_the_networks():
     assert controls.ACTIVATION_NAMES == tuple(network.ACTIVATIONS)
     assert controls.LOSS_NAMES == training.LOSSES
     assert (controls.MAX_LAYERS, controls.MAX_NEURONS) == (network.MAX_LAYERS, network.MAX_NEURONS)
+
+
+def test_every_neurons_picture_is_that_neuron_on_the_canvas():
+    points = datasets.generate("gauss", 60, seed=0)
+    run = Training(points, points, Settings(features=("x", "y", "xy"), hidden=(4, 3)))
+    layers = run.neuron_grids(resolution=5)
+    assert [layer.shape for layer in layers] == [(3, 5, 5), (4, 5, 5), (3, 5, 5)]
+    assert np.allclose(layers[0][2], layers[0][0] * layers[0][1])  # the x·y feature is x times y
+    assert layers[0][0][0, 0] == -datasets.CANVAS and layers[0][1][0, 0] == datasets.CANVAS  # top-left corner
+    corner = torch.tensor([[-datasets.CANVAS, datasets.CANVAS]])
+    with torch.no_grad():
+        assert np.allclose(layers[2][:, 0, 0], run.model.neurons(corner)[2][0].numpy(), atol=1e-6)
+    picture = np.asarray(pictures.neuron_picture(layers[0][0], side=5))
+    assert picture[0, 0, 2] > picture[0, 0, 0] and picture[0, 4, 0] > picture[0, 4, 2]  # x<0 blue, x>0 red

@@ -49,3 +49,5 @@ CLUSTER_DATASET = Choice("playground.cluster.dataset", choices=datasets.KINDS, d
                          labels="playground.datasets", named=True)
 EPS = Number("playground.cluster.eps", low=0.1, high=2.0, default=0.7, step=0.05, named=True)
 MIN_SAMPLES = Number("playground.cluster.min_samples", low=2, high=20, default=5, step=1, integer=True, named=True)
+TASK = Choice("playground.task", choices=("classification", "regression", "clustering"), default="classification",
+              labels="playground.tasks", named=True)

@@ -64,6 +64,14 @@ def canvas(probabilities: np.ndarray | None, train: Points | None, test: Points 
     return picture
 
 
+def neuron_picture(values: np.ndarray, side: int = 96) -> Image.Image:
+    """One neuron over the canvas: blue where it is negative, red where positive, white at zero
+    (scaled by its own largest magnitude)."""
+    scale = max(1e-9, float(np.max(np.abs(values))))
+    small = Image.fromarray(colour((values / scale + 1) / 2, DIVERGING), "RGB")
+    return small.resize((side, side), Image.Resampling.BILINEAR)
+
+
 def values_and_policy(grid: Grid, values: np.ndarray, policy: np.ndarray, cell: int = 48) -> Image.Image:
     """The gridworld: each cell coloured by its value (blue below zero, red above, white zero),
     walls black, the goal and traps marked, and an arrow for the action chosen in every other cell."""

@@ -109,7 +109,19 @@ class Training:
     def decision_grid(self, resolution: int = 60) -> np.ndarray:
         """The class probabilities over the canvas: resolution×resolution×classes, row 0 at the top
         (y = CANVAS), as a picture of the decision regions."""
-        axis = np.linspace(-CANVAS, CANVAS, resolution, dtype=np.float32)
-        x, y = np.meshgrid(axis, axis[::-1])
-        grid = np.stack([x.ravel(), y.ravel()], axis=1)
-        return self.probabilities(grid).reshape(resolution, resolution, -1)
+        return self.probabilities(canvas_grid(resolution)).reshape(resolution, resolution, -1)
+
+    @torch.no_grad()
+    def neuron_grids(self, resolution: int = 40) -> list[np.ndarray]:
+        """What every neuron computes over the canvas: per layer (the input features first, then
+        each hidden layer) an array neurons × resolution × resolution, row 0 at the top."""
+        self.model.eval()
+        layers = self.model.neurons(torch.from_numpy(canvas_grid(resolution)))
+        return [layer.numpy().T.reshape(-1, resolution, resolution) for layer in layers]
+
+
+def canvas_grid(resolution: int) -> np.ndarray:
+    """The points of a resolution×resolution grid over the canvas, row by row from the top."""
+    axis = np.linspace(-CANVAS, CANVAS, resolution, dtype=np.float32)
+    x, y = np.meshgrid(axis, axis[::-1])
+    return np.stack([x.ravel(), y.ravel()], axis=1)

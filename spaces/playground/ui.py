@@ -50,6 +50,7 @@ from playground.controls import (
     REGULARISATION_RATE,
     SEED,
     STEPS,
+    TASK,
     TRAIN_SHARE,
     K,
 )
@@ -123,6 +124,10 @@ def _classification() -> None:
                 reset = gr.Button(ui_text("playground.reset"))
             status = gr.Markdown()
             curves = gr.LinePlot(x="step", y="loss", color="curve", label=ui_text("playground.curves"), height=240)
+            with gr.Accordion(ui_text("playground.neurons.heading"), open=False):
+                gr.Markdown(ui_text("playground.neurons.explain"))
+                show_neurons = gr.Button(ui_text("playground.neurons.show"))
+                neuron_gallery = gr.Gallery(columns=8, height="auto", show_label=False, format="png", buttons=[])
             with gr.Accordion(ui_text("playground.export"), open=False):
                 gr.Markdown(ui_text("playground.export.explain"))
                 torch_code = gr.Code(language="python", label="PyTorch")
@@ -140,6 +145,8 @@ def _classification() -> None:
     pause.click(None, cancels=[playing], api_name="playground_pause", api_visibility="private", queue=False)
     step.click(step_run, inputs=run, outputs=shown, api_name="playground_step", api_visibility="private",
                show_progress="hidden")
+    show_neurons.click(every_neuron, inputs=run, outputs=neuron_gallery, api_name="playground_neurons",
+                       api_visibility="private", show_progress="minimal")
     canvas.select(add_point, inputs=[mine, point_class, dataset], outputs=[mine, dataset],
                   api_name="playground_add_point", api_visibility="private", show_progress="hidden",
                   preprocess=False).then(**start, api_name="playground_redraw", api_visibility="private")
@@ -236,6 +243,22 @@ def step_run(run: Run | None):
 
 
 @ui.handler
+def every_neuron(run: Run | None) -> list:
+    """Every neuron's picture over the canvas, layer by layer, captioned."""
+    from playground import pictures
+
+    if run is None:
+        raise LabError("playground.no_run")
+    shown = []
+    for depth, layer in enumerate(run.training.neuron_grids()):
+        for index, values in enumerate(layer):
+            name = (FEATURE_LABELS[run.training.settings.features[index]] if depth == 0 else
+                    message("playground.neurons.caption", layer=depth, neuron=index + 1))
+            shown.append((pictures.neuron_picture(values), name))
+    return shown
+
+
+@ui.handler
 def add_point(mine, point_class, dataset, evt: gr.SelectData):
     """A click on the canvas adds a point of the chosen class there (and switches to "my points")."""
     from playground import pictures
@@ -260,16 +283,27 @@ def read_points(file_data):
     return table, "mine"
 
 
-def train_api(dataset: str = "spiral", points: list[list[float]] | None = None, classes: int = 2, noise: int = 0,
-              train_share: int = 50, features: list[str] | None = None, layers: int = 2, neurons: int = 8,
-              activation: str = "tanh", learning_rate: float = 0.01, batch: int = 50, loss: str = "cross_entropy",
-              regularisation: str = "none", regularisation_rate: float = 0.001, steps: int = 2000,
-              seed: int = 0) -> dict:
-    """Train the playground's classifier: a dataset (circle, xor, gauss, spiral) or your points
-    ([[x, y, label], ...] with dataset "mine"), the network's settings and a number of steps; the
-    final training and test loss and the test accuracy."""
+def train_api(task: str = "classification", dataset: str = "spiral", points: list[list[float]] | None = None,
+              classes: int = 2, noise: int = 0, train_share: int = 50, features: list[str] | None = None,
+              layers: int = 2, neurons: int = 8, activation: str = "tanh", learning_rate: float = 0.01,
+              batch: int = 50, loss: str = "cross_entropy", regularisation: str = "none",
+              regularisation_rate: float = 0.001, k: int = 3, steps: int = 2000, seed: int = 0) -> dict:
+    """One of the playground's tasks, trained to the end.
+
+    classification: a dataset (circle, xor, gauss, spiral) or your points ([[x, y, label], ...]
+    with dataset "mine") and the network's settings; the final training and test loss and accuracy.
+    regression: a function (sine, step, parabola, wave) as the dataset, or your points [[x, y], ...]
+    with "mine" (half of them held out), a network of ``layers`` × ``neurons``; both errors.
+    clustering: a dataset or your points ([[x, y], ...] or [[x, y, label], ...]) and ``k``; the
+    k-means centres, the sum of squared distances and, where the true groups are known, the ARI.
+    """
     from playground.training import Training
 
+    task = TASK.check(task)
+    if task == "regression":
+        return _regression_api(dataset, points, layers, neurons, steps, seed)
+    if task == "clustering":
+        return _clustering_api(dataset, points, classes, k, seed)
     chosen = list(FEATURE_NAMES) if features is None else features
     settings, data = _settings(dataset, classes, noise, train_share, chosen, layers, neurons, activation,
                                learning_rate, batch, loss, regularisation, regularisation_rate, seed)
@@ -285,6 +319,57 @@ def train_api(dataset: str = "spiral", points: list[list[float]] | None = None, 
     return {"steps": training.steps_done, "train_loss": training.record.train_loss[-1],
             "test_loss": training.record.test_loss[-1], "train_accuracy": training.accuracy(train),
             "test_accuracy": training.accuracy(test)}
+
+
+def _table(points, width: tuple[int, ...]) -> np.ndarray:
+    """API points as a float table of one of the ``width``s (columns), or a translated refusal."""
+    if points is None or (isinstance(points, list) and not points):
+        raise LabError("playground.data.empty")
+    try:
+        table = np.asarray(points, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise LabError("playground.data.not_points") from None
+    if table.ndim != 2 or table.shape[1] not in width:
+        raise LabError("playground.data.not_points")
+    return table
+
+
+def _regression_api(dataset, points, layers, neurons, steps, seed) -> dict:
+    from playground import regression
+
+    hidden = (FIT_NEURONS.check(neurons),) * LAYERS.check(layers)
+    steps, seed = FIT_STEPS.check(steps), SEED.check(seed)
+    if dataset == "mine":
+        table = _table(points, (2,))
+        samples = regression.check_samples(table[:, 0], table[:, 1])
+        order = np.random.default_rng(seed).permutation(len(samples.x))
+        known, held = order[: max(1, len(order) // 2)], order[max(1, len(order) // 2):]
+        train = regression.Samples(samples.x[known], samples.y[known])
+        held_out = regression.Samples(samples.x[held], samples.y[held]) if len(held) else train
+    else:
+        train, held_out = regression.sample(FUNCTION.check(dataset), KNOWN_POINTS.default, seed=seed)
+    result = regression.fit(train, held_out, hidden=hidden, steps=steps, seed=seed)
+    return {"steps": steps, "train_error": result.train_error[-1], "held_out_error": result.held_out_error[-1]}
+
+
+def _clustering_api(dataset, points, classes, k, seed) -> dict:
+    from playground import clustering
+
+    if dataset == "mine":
+        table = _table(points, (2, 3))
+        if len(table) > datasets.MAX_POINTS:
+            raise LabError("playground.data.too_many", count=len(table), limit=datasets.MAX_POINTS)
+        if not np.all(np.isfinite(table)):
+            raise LabError("playground.data.not_finite")
+        if np.any(np.abs(table[:, :2]) > datasets.CANVAS):
+            raise LabError("playground.data.off_canvas", limit=int(datasets.CANVAS))
+        xy, truth = table[:, :2], (table[:, 2] if table.shape[1] == 3 else None)
+    else:
+        sample = _cluster_points(dataset, classes)
+        xy, truth = sample.xy.astype(np.float64), sample.labels
+    final = clustering.kmeans(xy, K.check(k), seed=SEED.check(seed))[-1]
+    return {"centres": np.round(final.centres, 4).tolist(), "inertia": final.inertia,
+            "ari": None if truth is None else clustering.agreement(final.assignment, truth)}
 
 
 # ---------------------------------------------------------------- regression

@@ -1,0 +1,76 @@
+"""The playground through the running suite: its three API endpoints, with good and bad input, in
+both languages."""
+
+from __future__ import annotations
+
+import pytest
+from gradio_client import Client
+
+from shared import i18n
+
+
+@pytest.fixture(scope="module")
+def clients(serve_app):
+    url = serve_app(["playground"])
+    return {language: Client(url, verbose=False, headers={"Accept-Language": language}) for language in ("pl", "en")}
+
+
+def test_the_spiral_with_the_defaults_through_the_api(clients):
+    result = clients["en"].predict(api_name="/playground_train")
+    assert result["steps"] == 2000 and result["test_accuracy"] >= 0.95
+    assert result["test_loss"] >= result["train_loss"] * 0.5
+
+
+def test_regression_and_clustering_through_the_api(clients):
+    fitted = clients["en"].predict(task="regression", dataset="sine", layers=2, neurons=16, steps=1500,
+                                   api_name="/playground_train")
+    assert fitted["held_out_error"] < 0.1
+    grouped = clients["en"].predict(task="clustering", dataset="gauss", classes=4, k=4, api_name="/playground_train")
+    assert grouped["ari"] >= 0.9 and len(grouped["centres"]) == 4
+    mine = clients["en"].predict(task="clustering", dataset="mine", points=[[-3, -3], [-3.2, -2.9], [3, 3], [3.1, 2.8]],
+                                 k=2, api_name="/playground_train")
+    assert mine["ari"] is None and sorted(round(c[0]) for c in mine["centres"]) == [-3, 3]
+
+
+def test_your_own_points_are_learnt(clients):
+    points = [[x / 2 - 5, y / 2 - 5, int(x > 10)] for x in range(0, 21, 2) for y in range(0, 21, 4)]
+    result = clients["en"].predict(dataset="mine", points=points, steps=300, api_name="/playground_train")
+    assert result["train_accuracy"] >= 0.9
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+@pytest.mark.parametrize(("points", "key", "values"), [
+    ([[0, 0, 0], [7, 0, 1]], "playground.data.off_canvas", {"limit": 6}),
+    ([], "playground.data.empty", {}),
+    ([[0, 0, 1], [1, 1, 1]], "playground.data.one_class", {}),
+    # JSON has no NaN (gradio_client refuses to send one): a client that means it sends "NaN"
+    ([[0, "NaN", 0], [1, 1, 1]], "playground.data.not_finite", {}),
+    ([[0, "inf", 0], [1, 1, 1]], "playground.data.not_finite", {}),
+])
+def test_bad_points_are_refused_in_words(clients, language, points, key, values):
+    with pytest.raises(Exception) as refused:
+        clients[language].predict(dataset="mine", points=points, api_name="/playground_train")
+    assert i18n.message(key, language, **values) in str(refused.value)
+
+
+def test_a_million_points_are_refused(clients):
+    million = [[0.0, 0.0, n % 2] for n in range(10**6)]
+    with pytest.raises(Exception) as refused:
+        clients["pl"].predict(dataset="mine", points=million, api_name="/playground_train")
+    assert i18n.message("playground.data.too_many", "pl", count=10**6, limit=2000) in str(refused.value)
+
+
+def test_the_gridworld_endpoint_learns_the_optimal_way(clients):
+    result = clients["en"].predict(api_name="/rl_gridworld")
+    assert len(result["returns"]) == 1500 and result["returns"][-1] > result["returns"][0]
+    assert result["policy"][7][7] == "G" and len(result["values"]) == 8
+    assert result["optimal_policy"][0][0] in "→↓"
+    with pytest.raises(Exception) as refused:
+        clients["pl"].predict(grid=["S.X", "..G"], api_name="/rl_gridworld")
+    assert i18n.message("playground.grid.unknown_cell", "pl") in str(refused.value)
+
+
+def test_the_cartpole_endpoint_plays_the_shipped_agent(clients):
+    result = clients["en"].predict(seed=7, api_name="/rl_cartpole_episode")
+    assert result["return"] == result["steps"] == len(result["frames"]) == len(result["actions"])
+    assert result["return"] >= 475 and len(result["frames"][0]) == 4
