@@ -452,3 +452,29 @@ def test_every_neurons_picture_is_that_neuron_on_the_canvas():
         assert np.allclose(layers[2][:, 0, 0], run.model.neurons(corner)[2][0].numpy(), atol=1e-6)
     picture = np.asarray(pictures.neuron_picture(layers[0][0], side=5))
     assert picture[0, 0, 2] > picture[0, 0, 0] and picture[0, 4, 0] > picture[0, 4, 2]  # x<0 blue, x>0 red
+
+
+def test_the_live_fit_ends_where_the_whole_fit_does():
+    train, held_out = regression.sample("step", 10, seed=3)
+    states = [(list(s.steps), s.train_error[-1]) for s in regression.fitting(train, held_out, steps=100,
+                                                                              record_every=25)]
+    assert [steps[-1] for steps, _ in states] == [0, 25, 50, 75, 100]
+    whole = regression.fit(train, held_out, steps=100, record_every=25)
+    assert whole.steps == [0, 25, 50, 75, 100] and whole.train_error[-1] == states[-1][1]
+
+
+def test_a_click_cycles_a_cell_and_leaves_the_start_and_goal():
+    grid = gridworld.check_grid(["S..", "..G"])
+    assert gridworld.toggle(grid, (0, 1)).cells == ("S#.", "..G")
+    assert gridworld.toggle(gridworld.toggle(grid, (0, 1)), (0, 1)).cells == ("ST.", "..G")
+    assert gridworld.toggle(gridworld.toggle(gridworld.toggle(grid, (0, 1)), (0, 1)), (0, 1)) == grid
+    assert gridworld.toggle(grid, (0, 0)) == grid and gridworld.toggle(grid, (1, 2)) == grid
+    assert gridworld.toggle(grid, (5, 5)) == grid
+
+
+def test_learning_step_by_step_ends_where_learning_at_once_does():
+    grid = gridworld.check_grid(gridworld.DEFAULT_GRID)
+    states = list(gridworld.learning(grid, 250, every=100, seed=4))
+    assert [len(state.returns) for state in states] == [100, 200, 250]
+    assert np.array_equal(states[-1].q, gridworld.learn(grid, 250, seed=4).q)
+    assert not np.array_equal(states[0].q, states[-1].q)

@@ -9,6 +9,8 @@ the goal (+1, the episode ends), ``T`` a trap (-1, the episode ends). Every move
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -113,10 +115,16 @@ class Learning:
     returns: list[float]  # each episode's sum of rewards
 
 
-def learn(grid: Grid, episodes: int = 500, *, algorithm: str = "q_learning", alpha: float = 0.5,
-          gamma: float = 0.95, epsilon: float = 0.2, max_steps: int = 200, seed: int = 0) -> Learning:
+def learn(grid: Grid, episodes: int = 500, **settings) -> Learning:
+    """The whole learning at once (``learning``'s last state)."""
+    return deque(learning(grid, episodes, every=episodes, **settings), maxlen=1)[0]
+
+
+def learning(grid: Grid, episodes: int = 500, *, every: int = 100, algorithm: str = "q_learning", alpha: float = 0.5,
+             gamma: float = 0.95, epsilon: float = 0.2, max_steps: int = 200, seed: int = 0) -> Iterator[Learning]:
     """Tabular Q-learning (off-policy: learns the greedy policy's values) or SARSA (on-policy:
-    the ε-greedy walker's own), ε-greedy exploration from the start cell."""
+    the ε-greedy walker's own), ε-greedy exploration from the start cell; what was learnt after
+    every ``every`` episodes (and at the end)."""
     rng = np.random.default_rng(seed)
     rows, columns = grid.shape
     q = np.zeros((rows, columns, len(ACTIONS)))
@@ -146,7 +154,24 @@ def learn(grid: Grid, episodes: int = 500, *, algorithm: str = "q_learning", alp
                 break
             cell, action = landed, next_action
         returns.append(total)
-    return Learning(q, returns)
+        if len(returns) % every == 0 or len(returns) == episodes:
+            yield Learning(q.copy(), list(returns))
+
+
+def toggle(grid: Grid, cell: tuple[int, int]) -> Grid:
+    """The grid with one cell changed, as a click changes it: free → wall → trap → free; the
+    start and the goals stay."""
+    row, column = cell
+    rows, columns = grid.shape
+    if not (0 <= row < rows and 0 <= column < columns):
+        return grid
+    following = {".": "#", "#": "T", "T": "."}
+    kind = grid.cells[row][column]
+    if kind not in following:
+        return grid
+    line = grid.cells[row]
+    changed = line[:column] + following[kind] + line[column + 1:]
+    return Grid(grid.cells[:row] + (changed,) + grid.cells[row + 1:])
 
 
 def greedy_path(grid: Grid, policy: np.ndarray, max_steps: int = 200) -> list[tuple[int, int]]:

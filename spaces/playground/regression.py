@@ -6,6 +6,8 @@ with many neurons and long training it passes through every noisy point and swin
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -81,9 +83,10 @@ class Fit:
     held_out_error: list[float] = field(default_factory=list)
 
 
-def fit(train: Samples, held_out: Samples, *, hidden: tuple[int, ...] = (16, 16), steps: int = 2000,
-        learning_rate: float = 0.01, record_every: int = 50, seed: int = 0) -> Fit:
-    """Full-batch Adam on the mean squared error, the errors on both sets recorded as it goes."""
+def fitting(train: Samples, held_out: Samples, *, hidden: tuple[int, ...] = (16, 16), steps: int = 2000,
+            learning_rate: float = 0.01, record_every: int = 50, seed: int = 0) -> Iterator[Fit]:
+    """Full-batch Adam on the mean squared error; the fit so far after every ``record_every``
+    steps (and at the start and the end), with the errors on both sets recorded as it goes."""
     torch.manual_seed(seed)
     model = Curve(hidden)
     optimiser = torch.optim.Adam(model.parameters(), lr=learning_rate)
@@ -94,13 +97,18 @@ def fit(train: Samples, held_out: Samples, *, hidden: tuple[int, ...] = (16, 16)
             result.steps.append(step)
             result.train_error.append(mean_squared_error(model, train))
             result.held_out_error.append(mean_squared_error(model, held_out))
+            yield result
         if step == steps:
             break
         loss = ((model(x) - y) ** 2).mean()
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
-    return result
+
+
+def fit(train: Samples, held_out: Samples, **settings) -> Fit:
+    """The whole fit at once (``fitting``'s last state)."""
+    return deque(fitting(train, held_out, **settings), maxlen=1)[0]
 
 
 @torch.no_grad()

@@ -130,11 +130,12 @@ def _classification() -> None:
                 neuron_gallery = gr.Gallery(columns=8, height="auto", show_label=False, format="png", buttons=[])
             with gr.Accordion(ui_text("playground.export"), open=False):
                 gr.Markdown(ui_text("playground.export.explain"))
+                write_code = gr.Button(ui_text("playground.export.write"))
                 torch_code = gr.Code(language="python", label="PyTorch")
                 keras_code = gr.Code(language="python", label="Keras")
     settings = [dataset, classes, noise, share, features, layers, neurons, activation, learning_rate, batch, loss,
                 regularisation, rate, seed]
-    shown = [canvas, status, curves, torch_code, keras_code]
+    shown = [canvas, status, curves]
     start = dict(fn=new_run, inputs=[*settings, mine], outputs=[run, *shown], show_progress="hidden",
                  preprocess=False)
     gr.on(triggers=[c.change for c in settings] + [reset.click], api_name="playground_reset",
@@ -145,6 +146,8 @@ def _classification() -> None:
     pause.click(None, cancels=[playing], api_name="playground_pause", api_visibility="private", queue=False)
     step.click(step_run, inputs=run, outputs=shown, api_name="playground_step", api_visibility="private",
                show_progress="hidden")
+    write_code.click(as_code, inputs=run, outputs=[torch_code, keras_code], api_name="playground_export",
+                     api_visibility="private", show_progress="minimal")
     show_neurons.click(every_neuron, inputs=run, outputs=neuron_gallery, api_name="playground_neurons",
                        api_visibility="private", show_progress="minimal")
     canvas.select(add_point, inputs=[mine, point_class, dataset], outputs=[mine, dataset],
@@ -198,16 +201,25 @@ def new_run(*values):
 
 
 def _shown(run: Run) -> tuple:
-    from playground import export, pictures
+    from playground import pictures
 
     training = run.training
     picture = pictures.canvas(training.decision_grid(GRID_RESOLUTION), run.train, run.test)
     text = message("playground.status", step=training.steps_done,
                    train=number(training.record.train_loss[-1], ".3f"),
                    test=number(training.record.test_loss[-1], ".3f"), accuracy=percent(training.accuracy(run.test)))
-    activation = training.settings.activation
-    return (picture, text, _curves(training.record), export.pytorch_snippet(training.model, activation),
-            export.keras_snippet(training.model, activation))
+    return picture, text, _curves(training.record)
+
+
+@ui.handler
+def as_code(run: Run | None) -> tuple[str, str]:
+    """The network as it is now, as a PyTorch and a Keras script."""
+    from playground import export
+
+    if run is None:
+        raise LabError("playground.no_run")
+    activation = run.training.settings.activation
+    return export.pytorch_snippet(run.training.model, activation), export.keras_snippet(run.training.model, activation)
 
 
 def _curves(record) -> gr.LinePlot:
@@ -393,21 +405,29 @@ def _regression() -> None:
 
 @ui.handler
 def fit_regression(function, count, noise, neurons, steps):
-    import pandas as pd
-
-    from playground import pictures, regression
+    """The fit drawn live: the curve and both errors about 25 times on the way."""
+    from playground import regression
 
     function, count, noise = FUNCTION.check(function), KNOWN_POINTS.check(count), FIT_NOISE.check(noise)
     neurons, steps = FIT_NEURONS.check(neurons), FIT_STEPS.check(steps)
     train, held = regression.sample(function, count, noise=noise)
-    result = regression.fit(train, held, hidden=(neurons, neurons), steps=steps, record_every=max(1, steps // 50))
+    for result in regression.fitting(train, held, hidden=(neurons, neurons), steps=steps,
+                                     record_every=max(1, steps // 25)):
+        yield _fit_view(function, train, held, result)
+
+
+def _fit_view(function, train, held, result) -> tuple:
+    import pandas as pd
+
+    from playground import pictures, regression
+
     x, y = regression.curve(result.model)
     image = pictures.regression_picture(train.x, train.y, held.x, held.y, x, y, regression.FUNCTIONS[function](x),
                                         regression.LOW, regression.HIGH)
     learn, held_name = message("playground.curve.train"), message("playground.curve.held_out")
     rows = [{"step": s, "error": e, "curve": learn} for s, e in zip(result.steps, result.train_error, strict=True)]
-    rows += [{"step": s, "error": e, "curve": held_name} for s, e in zip(result.steps, result.held_out_error,
-                                                                          strict=True)]
+    rows += [{"step": s, "error": e, "curve": held_name}
+             for s, e in zip(result.steps, result.held_out_error, strict=True)]
     best = int(np.argmin(result.held_out_error))
     text = message("playground.regression.result", train=number(result.train_error[-1], ".4f"),
                    held=number(result.held_out_error[-1], ".4f"), best=number(result.held_out_error[best], ".4f"),
@@ -540,9 +560,18 @@ def _reinforcement() -> None:
                     optimal = gr.Image(label=ui_text("playground.grid.optimal"), interactive=False, buttons=[])
                 returns = gr.LinePlot(x="episode", y="return", label=ui_text("playground.grid.returns"), height=220)
                 grid_result = gr.Markdown()
-        learn_button.click(learn_grid, inputs=[grid_text, algorithm, episodes], outputs=[learnt, optimal, returns,
-                                                                                          grid_result],
+        grid_outputs = [learnt, optimal, returns, grid_result]
+        learn_button.click(learn_grid, inputs=[grid_text, algorithm, episodes], outputs=grid_outputs,
                            api_name="playground_grid_learn", api_visibility="private", preprocess=False)
+        # A click on the optimum's picture changes that cell (free → wall → trap → free) and shows
+        # the new optimum at once; "Learn" then learns the new maze.
+        gr.on(triggers=[grid_text.change], fn=show_optimum, inputs=grid_text, outputs=optimal,
+              api_name="playground_grid_optimum", api_visibility="private", preprocess=False, show_progress="hidden",
+              trigger_mode="always_last")
+        gr.on(triggers=None, fn=show_optimum, inputs=grid_text, outputs=optimal, api_name="playground_grid_first",
+              api_visibility="private", preprocess=False, show_progress="hidden")
+        optimal.select(toggle_cell, inputs=grid_text, outputs=[grid_text, optimal], api_name="playground_grid_edit",
+                       api_visibility="private", preprocess=False, show_progress="hidden")
     with gr.Accordion(ui_text("playground.cartpole.heading"), open=True):
         gr.Markdown(ui_text("playground.cartpole.explain"))
         with gr.Row():
@@ -569,30 +598,59 @@ def _reinforcement() -> None:
 def _grid_results(grid_text, algorithm, episodes, seed: int = 0):
     grid = gridworld.check_grid(grid_text)
     values, policy = gridworld.value_iteration(grid)
-    learnt = gridworld.learn(grid, EPISODES.check(episodes), algorithm=GRID_ALGORITHM.check(algorithm),
-                             seed=SEED.check(seed), **({"alpha": 0.1, "epsilon": 0.05} if algorithm == "sarsa" else {}))
+    algorithm = GRID_ALGORITHM.check(algorithm)
+    learnt = gridworld.learn(grid, EPISODES.check(episodes), algorithm=algorithm, seed=SEED.check(seed),
+                             **({"alpha": 0.1, "epsilon": 0.05} if algorithm == "sarsa" else {}))
     return grid, values, policy, learnt
+
+
+GRID_CELL = 48  # pixels a cell in the gridworld's pictures
+
+
+@ui.handler
+def show_optimum(grid_text):
+    from playground import pictures
+
+    grid = gridworld.check_grid(grid_text)
+    return pictures.values_and_policy(grid, *gridworld.value_iteration(grid), cell=GRID_CELL)
+
+
+@ui.handler
+def toggle_cell(grid_text, evt: gr.SelectData):
+    from playground import pictures
+
+    grid = gridworld.check_grid(grid_text)
+    column, row = evt.index
+    changed = gridworld.toggle(grid, (int(row) // GRID_CELL, int(column) // GRID_CELL))
+    values, policy = gridworld.value_iteration(changed)
+    return "\n".join(changed.cells), pictures.values_and_policy(changed, values, policy, cell=GRID_CELL)
 
 
 @ui.handler
 def learn_grid(grid_text, algorithm, episodes):
+    """Learning shown live: the learnt values and arrows, and the returns, every 100 episodes."""
     import pandas as pd
 
     from playground import pictures
 
-    grid, values, policy, learnt = _grid_results(grid_text, algorithm, episodes)
-    learnt_values, learnt_policy = learnt.q.max(axis=2), learnt.q.argmax(axis=2)
+    grid = gridworld.check_grid(grid_text)
+    values, policy = gridworld.value_iteration(grid)
+    algorithm, episodes = GRID_ALGORITHM.check(algorithm), EPISODES.check(episodes)
+    settings = {"alpha": 0.1, "epsilon": 0.05} if algorithm == "sarsa" else {}
     decision = np.array([[ch not in "#GT" for ch in row] for row in grid.cells])
-    agree = float(np.mean([np.isclose(values[cell], _value_of_action(grid, values, cell, learnt_policy))
-                           for cell in zip(*np.nonzero(decision), strict=True)]))
-    path = gridworld.greedy_path(grid, learnt_policy)
-    reached = grid.at(path[-1]) == "G"
-    text = message("playground.grid.result", agree=percent(agree),
-                   path=message("playground.grid.reached" if reached else "playground.grid.not_reached",
-                                steps=len(path) - 1))
-    curve = pd.DataFrame({"episode": np.arange(1, len(learnt.returns) + 1), "return": learnt.returns})
-    return (pictures.values_and_policy(grid, np.where(decision, learnt_values, 0.0), learnt_policy),
-            pictures.values_and_policy(grid, values, policy), gr.LinePlot(value=curve), text)
+    optimum = pictures.values_and_policy(grid, values, policy, cell=GRID_CELL)
+    for learnt in gridworld.learning(grid, episodes, every=100, algorithm=algorithm, **settings):
+        learnt_values, learnt_policy = learnt.q.max(axis=2), learnt.q.argmax(axis=2)
+        agree = float(np.mean([np.isclose(values[cell], _value_of_action(grid, values, cell, learnt_policy))
+                               for cell in zip(*np.nonzero(decision), strict=True)]))
+        path = gridworld.greedy_path(grid, learnt_policy)
+        reached = grid.at(path[-1]) == "G"
+        text = message("playground.grid.result", agree=percent(agree),
+                       path=message("playground.grid.reached" if reached else "playground.grid.not_reached",
+                                    steps=len(path) - 1))
+        curve = pd.DataFrame({"episode": np.arange(1, len(learnt.returns) + 1), "return": learnt.returns})
+        yield (pictures.values_and_policy(grid, np.where(decision, learnt_values, 0.0), learnt_policy,
+                                          cell=GRID_CELL), optimum, gr.LinePlot(value=curve), text)
 
 
 def _value_of_action(grid, values, cell, policy, gamma: float = 0.95) -> float:
