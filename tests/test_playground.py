@@ -5,11 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from conftest import register_texts
 
 from playground import datasets
 from playground.network import FEATURES, Playground, expand
 from playground.training import Settings, Training
 from shared.errors import LabError
+
+register_texts("playground")  # the controls' checks name them in words
 
 
 @pytest.mark.parametrize("kind", datasets.KINDS)
@@ -478,3 +481,38 @@ def test_learning_step_by_step_ends_where_learning_at_once_does():
     assert [len(state.returns) for state in states] == [100, 200, 250]
     assert np.array_equal(states[-1].q, gridworld.learn(grid, 250, seed=4).q)
     assert not np.array_equal(states[0].q, states[-1].q)
+
+
+# ---------------------------------------------------------------- links
+
+from urllib.parse import parse_qsl, urlparse  # noqa: E402
+
+from playground import links  # noqa: E402
+
+
+def test_a_link_round_trips_the_settings():
+    values = {"dataset": "xor", "classes": 2, "noise": 15, "train": 70, "layers": 3, "neurons": 4,
+              "activation": "relu", "lr": 0.03, "batch": 10, "loss": "squared", "reg": "l2", "reg_rate": 0.01,
+              "seed": 7, "features": ("x", "y", "xy")}
+    query = links.query_for(values)
+    assert query.startswith("?tab=playground&dataset=xor")
+    parsed = dict(parse_qsl(urlparse(query).query))
+    assert links.settings_from_query(parsed) == values
+
+
+def test_a_mistyped_link_keeps_what_is_right():
+    read = links.settings_from_query({"dataset": "spiral", "layers": "99", "neurons": "many", "activation": "evil",
+                                      "features": "x,y,nonsense", "lr": "0.1"})
+    assert read == {"dataset": "spiral", "lr": 0.1, "features": ("x", "y")}
+    assert links.settings_from_query({"features": "nonsense"}) == {}
+
+
+def test_the_arrows_point_where_the_policy_goes():
+    grid = gridworld.check_grid(["S..", "...", "..G"])
+    for action, (down, right) in enumerate(gridworld.ACTIONS):
+        policy = np.full((3, 3), action)
+        picture = np.asarray(pictures.values_and_policy(grid, np.zeros((3, 3)), policy, cell=60))
+        dark = np.all(picture[60:120, 60:120] < 60, axis=2)  # the middle cell's arrow
+        rows, columns = np.nonzero(dark)
+        # the head holds more dark pixels than the tail: the dark mass leans towards the tip
+        assert np.sign(round(rows.mean() - 29.5)) == down and np.sign(round(columns.mean() - 29.5)) == right

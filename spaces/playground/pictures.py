@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from playground.datasets import CANVAS, Points
-from playground.gridworld import ARROWS, Grid
+from playground.gridworld import ACTIONS, Grid
 from shared.colour_maps import DIVERGING, colour
 
 SIDE = 420  # the canvas in pixels: large enough to click a point precisely on a phone
@@ -90,9 +90,22 @@ def values_and_policy(grid: Grid, values: np.ndarray, policy: np.ndarray, cell: 
             if kind in "GT":
                 draw.text(centre, kind, fill=(0, 0, 0), anchor="mm", font_size=cell // 2)
             elif kind != "#":
-                draw.text(centre, ARROWS[int(policy[row, column])], fill=(30, 30, 30), anchor="mm",
-                          font_size=cell // 2)
+                _arrow(draw, centre, int(policy[row, column]), cell * 0.32)
     return picture
+
+
+def _arrow(draw: ImageDraw.ImageDraw, centre: tuple[float, float], action: int, size: float) -> None:
+    """An arrow in the direction of ``action`` (gridworld.ACTIONS: up, right, down, left), drawn
+    as a shaft and a head (the default font has no arrow characters)."""
+    down, right = ACTIONS[action]
+    x, y = centre
+    tip = (x + right * size, y + down * size)
+    tail = (x - right * size, y - down * size)
+    draw.line([tail, tip], fill=(30, 30, 30), width=max(2, int(size / 5)))
+    side = (-down * size * 0.5, right * size * 0.5)  # at right angles to the arrow
+    base = (x + right * size * 0.3, y + down * size * 0.3)
+    draw.polygon([tip, (base[0] + side[0], base[1] + side[1]), (base[0] - side[0], base[1] - side[1])],
+                 fill=(30, 30, 30))
 
 
 # CartPole's geometry (Gymnasium's classic_control/cartpole.py): the track is ±2.4 units, the

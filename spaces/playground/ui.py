@@ -128,6 +128,8 @@ def _classification() -> None:
                 gr.Markdown(ui_text("playground.neurons.explain"))
                 show_neurons = gr.Button(ui_text("playground.neurons.show"))
                 neuron_gallery = gr.Gallery(columns=8, height="auto", show_label=False, format="png", buttons=[])
+            link = gr.Textbox(label=ui_text("playground.link"), info=ui_text("playground.link.info"),
+                              interactive=False, buttons=["copy"], elem_id="playground-link")
             with gr.Accordion(ui_text("playground.export"), open=False):
                 gr.Markdown(ui_text("playground.export.explain"))
                 write_code = gr.Button(ui_text("playground.export.write"))
@@ -136,6 +138,11 @@ def _classification() -> None:
     settings = [dataset, classes, noise, share, features, layers, neurons, activation, learning_rate, batch, loss,
                 regularisation, rate, seed]
     shown = [canvas, status, curves]
+    gr.on(triggers=None, fn=from_link, inputs=None, outputs=settings, api_name="playground_from_link",
+          api_visibility="private", show_progress="hidden", queue=False)
+    gr.on(triggers=[c.change for c in settings], fn=link_for, inputs=settings, outputs=link,
+          api_name="playground_link", api_visibility="private", show_progress="hidden", preprocess=False,
+          trigger_mode="always_last")
     start = dict(fn=new_run, inputs=[*settings, mine], outputs=[run, *shown], show_progress="hidden",
                  preprocess=False)
     gr.on(triggers=[c.change for c in settings] + [reset.click], api_name="playground_reset",
@@ -176,6 +183,40 @@ def _settings(dataset, classes, noise, share, features, layers, neurons, activat
     data = dict(kind=kind, classes=CLASSES.check(classes), noise=NOISE.check(noise) / 100,
                 share=TRAIN_SHARE.check(share) / 100)
     return settings, data
+
+
+LINK_ORDER = ("dataset", "classes", "noise", "train", "features", "layers", "neurons", "activation", "lr", "batch",
+              "loss", "reg", "reg_rate", "seed")  # the order of ``settings`` in _classification
+
+
+@ui.handler
+def from_link(request: gr.Request):
+    """``?tab=playground&dataset=xor&layers=1…``: the link's settings on the page (what does not
+    pass its control's check is left as it is)."""
+    from playground import links
+
+    query = dict(request.query_params) if request else {}
+    if query.get("tab") != DEMO:
+        return tuple(gr.skip() for _ in LINK_ORDER)
+    found = links.settings_from_query(query)
+    return tuple(list(found[name]) if name == "features" and name in found else found.get(name, gr.skip())
+                 for name in LINK_ORDER)
+
+
+@ui.handler
+def link_for(dataset, classes, noise, share, features, layers, neurons, activation, learning_rate, batch, loss,
+             regularisation, rate, seed, request: gr.Request):
+    """The address of this page with the settings as they are, to send or bookmark."""
+    from playground import links
+
+    values = (dataset, classes, noise, share, features, layers, neurons, activation, learning_rate, batch, loss,
+              regularisation, rate, seed)
+    found = links.settings_from_query({name: ",".join(value) if isinstance(value, list) else str(value)
+                                       for name, value in zip(LINK_ORDER, values, strict=True)})
+    headers = request.headers if request else {}
+    host = headers.get("x-forwarded-host") or headers.get("host") or "127.0.0.1:7860"
+    scheme = headers.get("x-forwarded-proto") or ("https" if host.endswith(".hf.space") else "http")
+    return f"{scheme}://{host}/{links.query_for(found)}"
 
 
 def _points(data: dict, mine: list, seed: int) -> datasets.Points:
