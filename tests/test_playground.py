@@ -17,7 +17,7 @@ register_texts("playground")  # the controls' checks name them in words
 
 @pytest.mark.parametrize("kind", datasets.KINDS)
 def test_every_picture_is_seeded_on_the_canvas_and_shares_its_classes_evenly(kind):
-    classes = 2 if kind == "xor" else 3
+    classes = 2 if kind in datasets.TWO_CLASSES_ONLY else 3
     first = datasets.generate(kind, 300, classes=classes, noise=0.2, seed=4)
     again = datasets.generate(kind, 300, classes=classes, noise=0.2, seed=4)
     other = datasets.generate(kind, 300, classes=classes, noise=0.2, seed=5)
@@ -38,12 +38,18 @@ def test_the_pictures_are_what_their_names_say():
     assert np.allclose(means[0], [2, 2], atol=0.3) and np.allclose(means[1], [-2, -2], atol=0.3)
     spiral = datasets.generate("spiral", 400, classes=2, seed=0)
     assert np.linalg.norm(spiral.xy, axis=1).max() == pytest.approx(datasets.RADIUS, abs=0.05)
+    moons = datasets.generate("moons", 400, seed=0)
+    upper, lower = moons.xy[moons.labels == 0], moons.xy[moons.labels == 1]
+    assert upper[:, 1].mean() > lower[:, 1].mean() and upper[:, 0].mean() < lower[:, 0].mean()
+    from sklearn.linear_model import LogisticRegression  # interlocked: no straight line separates them
+
+    assert LogisticRegression().fit(moons.xy, moons.labels).score(moons.xy, moons.labels) < 0.95
 
 
 def test_xor_has_two_classes_only():
     with pytest.raises(LabError) as refused:
         datasets.generate("xor", 100, classes=3)
-    assert refused.value.key == "playground.data.xor_two_classes"
+    assert refused.value.key == "playground.data.two_classes_only"
 
 
 def test_a_split_keeps_every_point_once():

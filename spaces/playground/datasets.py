@@ -20,7 +20,8 @@ from shared.errors import LabError
 
 CANVAS = 6.0  # the canvas is [-CANVAS, CANVAS]²
 RADIUS = 5.0  # the generators draw within this distance of the centre
-KINDS = ("circle", "xor", "gauss", "spiral")
+KINDS = ("circle", "xor", "gauss", "spiral", "moons")
+TWO_CLASSES_ONLY = ("xor", "moons")
 MIN_CLASSES, MAX_CLASSES = 2, 5
 MAX_POINTS = 2000  # what the live view redraws without slowing down; more is refused
 
@@ -37,9 +38,9 @@ class Points:
 def generate(kind: str, count: int = 500, *, classes: int = 2, noise: float = 0.0, seed: int = 0) -> Points:
     """``count`` points of the picture ``kind``; ``noise`` in [0, 0.5] blurs the classes' borders."""
     rng = np.random.default_rng(seed)
-    if kind == "xor" and classes != 2:
-        raise LabError("playground.data.xor_two_classes")
-    makers = {"circle": _rings, "xor": _xor, "gauss": _blobs, "spiral": _spiral}
+    if kind in TWO_CLASSES_ONLY and classes != 2:
+        raise LabError("playground.data.two_classes_only")
+    makers = {"circle": _rings, "xor": _xor, "gauss": _blobs, "spiral": _spiral, "moons": _moons}
     xy, labels = makers[kind](rng, count, classes, noise)
     return Points(np.clip(xy, -CANVAS, CANVAS).astype(np.float32), labels.astype(np.int64), classes)
 
@@ -86,6 +87,16 @@ def _spiral(rng, count, classes, noise):
     angle = 1.75 * 2 * math.pi * along + 2 * math.pi * labels / classes
     xy = np.stack([radius * np.sin(angle), radius * np.cos(angle)], axis=1)
     return xy + rng.uniform(-1, 1, (count, 2)) * noise * RADIUS, labels
+
+
+def _moons(rng, count, classes, noise):
+    # Two interlocking half-rings (scikit-learn's "moons" picture), centred on the canvas.
+    labels = _share(count, 2)
+    angle = rng.uniform(0, math.pi, count)
+    upper = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+    lower = np.stack([1 - np.cos(angle), 0.5 - np.sin(angle)], axis=1)
+    xy = np.where(labels[:, None] == 0, upper, lower) - [0.5, 0.25]
+    return 2.6 * xy + rng.normal(0, 1, (count, 2)) * (0.1 + noise), labels
 
 
 def split(points: Points, train_share: float = 0.5, *, seed: int = 0) -> tuple[Points, Points]:

@@ -225,7 +225,7 @@ def _points(data: dict, mine: list, seed: int) -> datasets.Points:
             raise LabError("playground.mine.empty")
         table = np.asarray(mine, dtype=np.float64).reshape(-1, 3)
         return datasets.check_points(table[:, :2], table[:, 2])
-    classes = 2 if data["kind"] == "xor" else data["classes"]
+    classes = 2 if data["kind"] in datasets.TWO_CLASSES_ONLY else data["classes"]
     return datasets.generate(data["kind"], 500, classes=classes, noise=data["noise"], seed=seed)
 
 
@@ -519,7 +519,8 @@ class Clustering:
 
 def _cluster_points(kind, groups) -> datasets.Points:
     kind = CLUSTER_DATASET.check(kind)
-    return datasets.generate(kind, 400, classes=2 if kind == "xor" else CLASSES.check(groups), seed=0)
+    classes = 2 if kind in datasets.TWO_CLASSES_ONLY else CLASSES.check(groups)
+    return datasets.generate(kind, 400, classes=classes, seed=0)
 
 
 @ui.handler
