@@ -45,7 +45,7 @@ KNOWN_POINTS = Number("playground.regression.count", low=4, high=60, default=12,
 FIT_NOISE = Number("playground.regression.noise", low=0, high=0.5, default=0.1, step=0.05, named=True)
 FIT_NEURONS = Number("playground.regression.neurons", low=1, high=64, default=16, step=1, integer=True, named=True)
 FIT_STEPS = Number("playground.regression.steps", low=0, high=5000, default=1500, step=100, integer=True, named=True)
-CLUSTER_DATASET = Choice("playground.cluster.dataset", choices=datasets.KINDS, default="gauss",
+CLUSTER_DATASET = Choice("playground.cluster.dataset", choices=(*datasets.KINDS, "mine"), default="gauss",
                          labels="playground.datasets", named=True)
 EPS = Number("playground.cluster.eps", low=0.1, high=2.0, default=0.7, step=0.05, named=True)
 MIN_SAMPLES = Number("playground.cluster.min_samples", low=2, high=20, default=5, step=1, integer=True, named=True)

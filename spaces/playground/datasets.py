@@ -108,9 +108,10 @@ def split(points: Points, train_share: float = 0.5, *, seed: int = 0) -> tuple[P
             Points(points.xy[test], points.labels[test], points.classes))
 
 
-def check_points(xy: object, labels: object) -> Points:
+def check_points(xy: object, labels: object, *, min_classes: int = MIN_CLASSES) -> Points:
     """Points a person clicked in or an API client sent: on the canvas, finite, at most
-    ``MAX_POINTS``, with whole labels 0-4 of at least two classes."""
+    ``MAX_POINTS``, with whole labels 0-4 of at least ``min_classes`` classes (a classifier needs
+    two; points to group need none)."""
     try:
         xy = np.asarray(xy, dtype=np.float64)
         labels_float = np.asarray(labels, dtype=np.float64)
@@ -130,7 +131,7 @@ def check_points(xy: object, labels: object) -> Points:
             np.any(labels_float >= MAX_CLASSES):
         raise LabError("playground.data.bad_label", high=MAX_CLASSES - 1)
     labels = labels_float.astype(np.int64)
-    if len(np.unique(labels)) < MIN_CLASSES:
+    if len(np.unique(labels)) < min_classes:
         raise LabError("playground.data.one_class")
     return Points(xy.astype(np.float32), labels, int(labels.max()) + 1)
 

@@ -79,13 +79,16 @@ class Run:
 
 def build() -> None:
     gr.Markdown(ui_text("playground.explain"))
+    # The points clicked in (or uploaded) on the classification canvas, [[x, y, class], ...]: the
+    # clustering tab groups them too.
+    mine = gr.State([], time_to_live=ui.STATE_SECONDS)
     with gr.Tabs():
         with gr.Tab(ui_text("playground.tab.classify"), id="playground-classify"):
-            _classification()
+            _classification(mine)
         with gr.Tab(ui_text("playground.tab.regression"), id="playground-regression"):
             _regression()
         with gr.Tab(ui_text("playground.tab.clustering"), id="playground-clustering"):
-            _clustering()
+            _clustering(mine)
         with gr.Tab(ui_text("playground.tab.rl"), id="playground-rl"):
             _reinforcement()
     ui.api(train_api, api_name="playground_train")
@@ -96,10 +99,9 @@ def build() -> None:
 # ---------------------------------------------------------------- classification
 
 
-def _classification() -> None:
+def _classification(mine: gr.State) -> None:
     gr.Markdown(ui_text("playground.classify.explain"))
     run = gr.State(None, time_to_live=ui.STATE_SECONDS)
-    mine = gr.State([], time_to_live=ui.STATE_SECONDS)
     with gr.Row():
         with gr.Column(scale=1, min_width=280):
             dataset, classes = ui.component(DATASET), ui.component(CLASSES)
@@ -480,7 +482,7 @@ def _fit_view(function, train, held, result) -> tuple:
 # ---------------------------------------------------------------- clustering
 
 
-def _clustering() -> None:
+def _clustering(mine: gr.State) -> None:
     gr.Markdown(ui_text("playground.clustering.explain"))
     state = gr.State(None, time_to_live=ui.STATE_SECONDS)
     with gr.Row():
@@ -499,7 +501,7 @@ def _clustering() -> None:
                 dbscan_picture = gr.Image(label=ui_text("playground.cluster.dbscan"), interactive=False, buttons=[])
             text = gr.Markdown()
             elbow = gr.LinePlot(x="k", y="inertia", label=ui_text("playground.cluster.elbow"), height=220)
-    inputs = [kind, groups, k, eps, min_samples]
+    inputs = [kind, groups, k, eps, min_samples, mine]
     outputs = [state, kmeans_picture, dbscan_picture, text, elbow]
     new.click(cluster_start, inputs=inputs, outputs=outputs, api_name="playground_cluster_start",
               api_visibility="private", preprocess=False)
@@ -517,27 +519,32 @@ class Clustering:
     k: int
 
 
-def _cluster_points(kind, groups) -> datasets.Points:
+def _cluster_points(kind, groups, mine=None) -> datasets.Points:
     kind = CLUSTER_DATASET.check(kind)
+    if kind == "mine":
+        if not mine:
+            raise LabError("playground.mine.empty")
+        table = np.asarray(mine, dtype=np.float64).reshape(-1, 3)
+        return datasets.check_points(table[:, :2], table[:, 2], min_classes=1)
     classes = 2 if kind in datasets.TWO_CLASSES_ONLY else CLASSES.check(groups)
     return datasets.generate(kind, 400, classes=classes, seed=0)
 
 
 @ui.handler
-def cluster_start(kind, groups, k, eps, min_samples):
+def cluster_start(kind, groups, k, eps, min_samples, mine=None):
     from playground import clustering
 
-    points = _cluster_points(kind, groups)
+    points = _cluster_points(kind, groups, mine)
     state = clustering.start(points.xy.astype(np.float64), K.check(k))
     return _cluster_view(Clustering(points, state, False, K.check(k)), eps, min_samples)
 
 
 @ui.handler
-def cluster_half_step(current, kind, groups, k, eps, min_samples):
+def cluster_half_step(current, kind, groups, k, eps, min_samples, mine=None):
     from playground import clustering
 
     if current is None:
-        return cluster_start(kind, groups, k, eps, min_samples)
+        return cluster_start(kind, groups, k, eps, min_samples, mine)
     xy = current.points.xy.astype(np.float64)
     if current.assigned_last:
         current = Clustering(current.points, clustering.move(xy, current.state), False, current.k)
@@ -547,11 +554,11 @@ def cluster_half_step(current, kind, groups, k, eps, min_samples):
 
 
 @ui.handler
-def cluster_finish(current, kind, groups, k, eps, min_samples):
+def cluster_finish(current, kind, groups, k, eps, min_samples, mine=None):
     from playground import clustering
 
     if current is None:
-        current = cluster_start(kind, groups, k, eps, min_samples)[0]
+        current = cluster_start(kind, groups, k, eps, min_samples, mine)[0]
     xy = current.points.xy.astype(np.float64)
     state = clustering.assign(xy, current.state)
     for _ in range(100):
