@@ -52,7 +52,7 @@ GRADIO_QUEUE_SIZE = QUEUE_LIMIT + 16
 # Jobs waiting for an event group that runs one job at a time (concurrency limit 1).
 SERIAL_WAITING = 32
 # A visitor's page runs one job per tab in use; four at once is more than a person clicks.
-JOBS_PER_SESSION = 4
+JOBS_PER_SESSION = 8
 RETRY_AFTER_SECONDS = 5
 MAX_JOIN_BYTES = 64 * 2**20  # a join carries values and file references, never the files
 

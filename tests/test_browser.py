@@ -7,6 +7,7 @@ phone's width, and projector mode enlarges the type and folds the advanced setti
 """
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -301,3 +302,34 @@ def test_a_refused_job_is_explained_in_the_pages_language(browser, monkeypatch, 
     finally:
         context.close()
         blocks.close()
+
+
+@pytest.mark.parametrize("locale", ["pl-PL", "en-US"])
+def test_the_playground_learns_the_spiral_live_and_takes_clicked_points(browser, app_url, locale):
+    """Play draws the regions as the network learns; clicks on the canvas add points of the chosen
+    class, with a hint (not an error) until there are two classes."""
+    from conftest import register_texts
+
+    from shared import i18n
+
+    register_texts("playground")
+    language = locale[:2]
+    context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{app_url}?tab=playground")
+    is_selected(page, "playground")
+    page.get_by_role("button", name=i18n.message("playground.play", language)).click()
+    step_word = "Krok" if language == "pl" else "Step"
+    page.get_by_text(re.compile(rf"{step_word} [1-9]\d{{2,}}:")).first.wait_for(timeout=60000)
+    # dispatched: while the view redraws ten times a second the page never settles for Playwright's click
+    page.get_by_role("button", name=i18n.message("playground.pause", language)).dispatch_event("click")
+    canvas = page.locator("#playground-canvas img").first
+    box = canvas.bounding_box()
+    canvas.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.25})
+    page.get_by_text(i18n.message("playground.mine.another_class", language)).first.wait_for(timeout=30000)
+    page.get_by_label("1", exact=True).check()
+    canvas.click(position={"x": box["width"] * 0.75, "y": box["height"] * 0.75})
+    page.get_by_text(re.compile(rf"{step_word} 0:")).first.wait_for(timeout=30000)
+    page.screenshot(path=str(SCREENSHOTS / f"{locale}-playground.png"), full_page=True)
+    assert page.get_by_test_id("toast-body").count() == 0
+    context.close()

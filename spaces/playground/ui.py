@@ -62,6 +62,7 @@ from shared.ui import ui_text
 DEMO = "playground"
 FEATURE_LABELS = {"x": "x", "y": "y", "x2": "x²", "y2": "y²", "xy": "x·y", "sinx": "sin x", "siny": "sin y"}
 FRAME_SECONDS = 0.1  # the live view redraws ten times a second
+CURVE_SECONDS = 0.5
 STEPS_PER_FRAME = 10
 PLAY_SECONDS = 60  # Play stops by itself after this long
 GRID_RESOLUTION = 60
@@ -115,6 +116,7 @@ def _classification(mine: gr.State) -> None:
                 seed = ui.component(SEED)
         with gr.Column(scale=2):
             canvas = gr.Image(label=ui_text("playground.canvas"), type="pil", interactive=False, height=440,
+                              elem_id="playground-canvas",
                               buttons=["fullscreen"])
             with gr.Row():
                 point_class = ui.component(POINT_CLASS)
@@ -150,15 +152,18 @@ def _classification(mine: gr.State) -> None:
     gr.on(triggers=[c.change for c in settings] + [reset.click], api_name="playground_reset",
           api_visibility="private", trigger_mode="always_last", **start)
     gr.on(triggers=None, api_name="playground_start", api_visibility="private", **start)  # when the page opens
-    playing = play.click(play_run, inputs=run, outputs=shown, api_name="playground_play", api_visibility="private",
-                         show_progress="hidden", concurrency_limit=None)
+    # Play, Step, the neurons and the code start a run from the page's settings if there is none
+    # (the page's first one still being made, or one let go after an hour).
+    with_settings = [run, *settings, mine]
+    playing = play.click(play_run, inputs=with_settings, outputs=[run, *shown], api_name="playground_play",
+                         api_visibility="private", show_progress="hidden", concurrency_limit=None, preprocess=False)
     pause.click(None, cancels=[playing], api_name="playground_pause", api_visibility="private", queue=False)
-    step.click(step_run, inputs=run, outputs=shown, api_name="playground_step", api_visibility="private",
-               show_progress="hidden")
-    write_code.click(as_code, inputs=run, outputs=[torch_code, keras_code], api_name="playground_export",
-                     api_visibility="private", show_progress="minimal")
-    show_neurons.click(every_neuron, inputs=run, outputs=neuron_gallery, api_name="playground_neurons",
-                       api_visibility="private", show_progress="minimal")
+    step.click(step_run, inputs=with_settings, outputs=[run, *shown], api_name="playground_step",
+               api_visibility="private", show_progress="hidden", preprocess=False)
+    write_code.click(as_code, inputs=with_settings, outputs=[torch_code, keras_code], api_name="playground_export",
+                     api_visibility="private", show_progress="minimal", preprocess=False)
+    show_neurons.click(every_neuron, inputs=with_settings, outputs=neuron_gallery, api_name="playground_neurons",
+                       api_visibility="private", show_progress="minimal", preprocess=False)
     canvas.select(add_point, inputs=[mine, point_class, dataset], outputs=[mine, dataset],
                   api_name="playground_add_point", api_visibility="private", show_progress="hidden",
                   preprocess=False).then(**start, api_name="playground_redraw", api_visibility="private")
@@ -234,13 +239,42 @@ def _points(data: dict, mine: list, seed: int) -> datasets.Points:
 @ui.handler
 def new_run(*values):
     *controls, mine = values
+    settings, data = _settings(*controls)
+    if data["kind"] == "mine" and len({int(point[2]) for point in mine or []}) < 2:
+        return (None, *_only_points(mine or []))  # still clicking: a hint, not an error
+    run = _make_run(settings, data, mine)
+    return (run, *_shown(run))
+
+
+def _make_run(settings, data: dict, mine) -> Run:
     from playground.training import Training
 
-    settings, data = _settings(*controls)
     points = _points(data, mine or [], settings.seed)
     train, test = datasets.split(points, data["share"], seed=settings.seed)
-    run = Run(points, train, test, Training(train, test, settings))
-    return (run, *_shown(run))
+    return Run(points, train, test, Training(train, test, settings))
+
+
+def _ensure(run: Run | None, values: tuple) -> Run:
+    """The visitor's run, or a new one from the page's settings where there is none."""
+    if run is not None:
+        return run
+    *controls, mine = values
+    settings, data = _settings(*controls)
+    if data["kind"] == "mine" and len({int(point[2]) for point in mine or []}) < 2:
+        raise LabError("playground.mine.another_class" if mine else "playground.mine.empty")
+    return _make_run(settings, data, mine)
+
+
+def _only_points(mine: list) -> tuple:
+    """The canvas while a person is still clicking points in: the points, and what to do next."""
+    from playground import pictures
+
+    shown = None
+    if mine:
+        table = np.asarray(mine, dtype=np.float32).reshape(-1, 3)
+        shown = datasets.Points(table[:, :2], table[:, 2].astype(np.int64), datasets.MAX_CLASSES)
+    key = "playground.mine.another_class" if mine else "playground.mine.empty"
+    return pictures.canvas(None, shown), message(key), None
 
 
 def _shown(run: Run) -> tuple:
@@ -255,12 +289,11 @@ def _shown(run: Run) -> tuple:
 
 
 @ui.handler
-def as_code(run: Run | None) -> tuple[str, str]:
+def as_code(run: Run | None, *values) -> tuple[str, str]:
     """The network as it is now, as a PyTorch and a Keras script."""
     from playground import export
 
-    if run is None:
-        raise LabError("playground.no_run")
+    run = _ensure(run, values)
     activation = run.training.settings.activation
     return export.pytorch_snippet(run.training.model, activation), export.keras_snippet(run.training.model, activation)
 
@@ -276,34 +309,38 @@ def _curves(record) -> gr.LinePlot:
 
 
 @ui.handler
-def play_run(run: Run | None):
+def play_run(run: Run | None, *values):
     """Train on, redrawing ten times a second, until Pause or after a minute."""
-    if run is None:
-        raise LabError("playground.no_run")
-    started = time.monotonic()
+    run = _ensure(run, values)
+    started = last_curves = time.monotonic()
     while time.monotonic() - started < PLAY_SECONDS:
         frame_started = time.monotonic()
         while time.monotonic() - frame_started < FRAME_SECONDS * 0.6:
             run.training.step(STEPS_PER_FRAME)
-        yield _shown(run)
+        picture, text, curves = _shown(run)
+        # The curves are redrawn twice a second: a plot is far heavier for a browser than a picture.
+        if frame_started - last_curves < CURVE_SECONDS:
+            curves = gr.skip()
+        else:
+            last_curves = frame_started
+        yield run, picture, text, curves
         time.sleep(max(0.0, FRAME_SECONDS - (time.monotonic() - frame_started)))
+    yield (run, *_shown(run))
 
 
 @ui.handler
-def step_run(run: Run | None):
-    if run is None:
-        raise LabError("playground.no_run")
+def step_run(run: Run | None, *values):
+    run = _ensure(run, values)
     run.training.step(1)
-    return _shown(run)
+    return (run, *_shown(run))
 
 
 @ui.handler
-def every_neuron(run: Run | None) -> list:
+def every_neuron(run: Run | None, *values) -> list:
     """Every neuron's picture over the canvas, layer by layer, captioned."""
     from playground import pictures
 
-    if run is None:
-        raise LabError("playground.no_run")
+    run = _ensure(run, values)
     shown = []
     for depth, layer in enumerate(run.training.neuron_grids()):
         for index, values in enumerate(layer):
