@@ -51,7 +51,8 @@ QUEUE_LIMIT = 256
 GRADIO_QUEUE_SIZE = QUEUE_LIMIT + 16
 # Jobs waiting for an event group that runs one job at a time (concurrency limit 1).
 SERIAL_WAITING = 32
-# A visitor's page runs one job per tab in use; four at once is more than a person clicks.
+# A visitor's page opens with a few queued jobs of its own (tabs that draw their first picture)
+# and runs about one per tab in use; eight at once is more than a person clicks.
 JOBS_PER_SESSION = 8
 RETRY_AFTER_SECONDS = 5
 MAX_JOIN_BYTES = 64 * 2**20  # a join carries values and file references, never the files

@@ -92,7 +92,7 @@ def test_every_shipped_file_is_in_the_current_layout():
     shipped = [*REPO_ROOT.glob("shared/weights/*.safetensors"), *REPO_ROOT.glob("spaces/*/weights/*.safetensors")]
     tensors_only = {"gan_story.safetensors", "mfcc_logreg.safetensors"}  # no network to rebuild: no config
     models = [path for path in shipped if path.name not in tensors_only]
-    assert len(models) == 10
+    assert len(models) == 11
     for path in models:
         with safe_open(str(path), framework="pt") as f:
             assert list(f.metadata()) == ["json"], path.name

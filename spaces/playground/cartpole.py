@@ -29,7 +29,12 @@ class Policy(nn.Module):
 
     def __init__(self, hidden: int = HIDDEN):
         super().__init__()
+        self.hidden = hidden
         self.body = nn.Sequential(nn.Linear(4, hidden), nn.Tanh(), nn.Linear(hidden, 2))
+
+    def config(self) -> dict:
+        """What rebuilds this network (recorded in the weights file)."""
+        return {"hidden": self.hidden}
 
     def forward(self, observation: torch.Tensor) -> torch.Tensor:
         return self.body(observation)

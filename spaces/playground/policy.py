@@ -14,20 +14,16 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors.torch import load_file
 
 from playground.cartpole import Policy
-from shared.errors import LabError
+from shared.mnist_training import load_model
 
 WEIGHTS = Path(__file__).resolve().parent / "weights" / "cartpole.safetensors"
 
 
 def load(path: Path = WEIGHTS) -> Policy:
-    if not path.exists():
-        raise LabError("shared.weights.missing", file=path.name)
-    agent = Policy()
-    agent.load_state_dict(load_file(str(path)))
-    return agent.eval()
+    """The shipped agent (a missing file raises the translated "weights missing" message)."""
+    return load_model(Policy, path)
 
 
 def act(agent: Policy, observation: np.ndarray) -> int:

@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 import torch
-from safetensors.torch import save_file
 
 from playground.cartpole import Policy, mean_return, reinforce
+from shared.mnist_training import save_model
 
 WEIGHTS = Path(__file__).resolve().parent / "weights"
 VALIDATION_SEED = 10_000
@@ -47,7 +47,7 @@ def main() -> None:
     seconds = time.monotonic() - started
     print(f"best validation {best_score:.1f}; mean return over 100 evaluation episodes {evaluation:.1f}")
     args.out.mkdir(parents=True, exist_ok=True)
-    save_file({k: v.contiguous() for k, v in agent.state_dict().items()}, str(args.out / "cartpole.safetensors"))
+    save_model(agent, args.out / "cartpole.safetensors", seed=str(args.seed))
     metrics = {"env": "CartPole-v1", "algorithm": "REINFORCE", "episodes": args.episodes, "seed": args.seed,
                "validation_mean_return": best_score, "mean_return_100": evaluation, "train_seconds": round(seconds, 1),
                "machine": {"cpu": platform.processor() or platform.machine(), "torch": torch.__version__}}
