@@ -13,9 +13,12 @@ mutated. The copy's conftest deselects every test that uses the ``serve_app`` fi
 through another fixture), whatever its name. mutmut forks each mutant's test run from the process
 that has already run the tests once, so the copy's conftest also gets an autouse fixture that
 empties the module's own ``lru_cache``s before every test: a result cached by the first run would
-hide a mutant of a function it called. It prints ``module: killed/total = score % in N min`` (the
-wall time of ``mutmut run``) and, with ``--survivors``, the diff of every mutant that lived
-(``mutmut show``). One mutant is tested at a time unless ``--max-children`` says otherwise.
+hide a mutant of a function it called, and a session fixture that deletes the run's temporary
+folder at its end (mutmut ends each mutant's run with ``os._exit``, so pytest's own clean-up never
+frees those folders, and a run of a few hundred mutants filled the disk). It prints
+``module: killed/total = score % in N min`` (the wall time of ``mutmut run``) and, with
+``--survivors``, the diff of every mutant that lived (``mutmut show``). One mutant is tested at a
+time unless ``--max-children`` says otherwise.
 
 mutmut names a mutant after its file's path (``spaces/vae/latent.py`` -> ``spaces.vae.latent``),
 while the tests import the demos as top-level packages (``vae.latent``, ``spaces/`` being on the
@@ -70,6 +73,14 @@ def pytest_collection_modifyitems(config, items):  # written by benchmarks/mutat
     if served:
         config.hook.pytest_deselected(items=served)
         items[:] = [item for item in items if item not in served]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _mutation_no_temp_left(tmp_path_factory):  # written by benchmarks/mutation.py: each mutant's run
+    yield  # ends with os._exit, so pytest never frees its numbered temp folder (a VGG-19 file each)
+    import shutil
+
+    shutil.rmtree(tmp_path_factory.getbasetemp(), ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
