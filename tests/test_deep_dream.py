@@ -112,6 +112,72 @@ def test_fool_it_changes_nothing_when_the_network_already_agrees(mnist_model):
     assert result.steps == 0 and result.l2 == 0.0 and result.succeeded
 
 
+def test_the_starts_are_faint_seeded_noise_a_black_square_or_a_test_digit(monkeypatch):
+    noise = cv.noise_start(4)
+    assert noise.shape == (28, 28) and noise.dtype == np.float32
+    assert np.array_equal(noise, np.random.default_rng(4).uniform(0.0, 0.2, size=(28, 28)).astype(np.float32))
+    assert 0.0 <= noise.min() < 0.01 and 0.19 < noise.max() < 0.2
+    assert np.array_equal(cv.noise_start(4), noise) and not np.array_equal(cv.noise_start(5), noise)
+    blank = cv.blank_start()
+    assert blank.shape == (28, 28) and blank.dtype == np.float32 and not blank.any()
+    images, _ = load_mnist("test")
+    digit = cv.mnist_test_digit(17)
+    assert digit.dtype == np.float32 and np.array_equal(digit, images[17] / np.float32(255))
+
+    def offline(split):
+        raise cv.MnistNotFound(f"nowhere (the {split} set is hidden by this test)")
+
+    monkeypatch.setattr(cv, "load_mnist", offline)
+    with pytest.raises(cv.LabError) as missing:
+        cv.mnist_test_digit(0)
+    assert missing.value.key == "deep_dream.mnist_missing"
+
+
+@pytest.mark.parametrize("sigma", [0.5, 1.0, 1.5])  # the slider's blur values go up to 1.5
+def test_the_blur_is_scipys_gaussian_cut_at_three_sigma(sigma):
+    """scipy's gaussian_filter with the radius ⌈3σ⌉ (at least 1) and torch's reflection at the edges
+    ("mirror" in scipy: d c b | a b c d)."""
+    from scipy.ndimage import gaussian_filter
+
+    pictures = np.random.default_rng(1).random((2, 28, 28)).astype(np.float32)
+    blurred = cv.blur(torch.as_tensor(pictures), sigma).numpy()
+    radius = max(1, int(np.ceil(3 * sigma)))
+    for picture, got in zip(pictures, blurred, strict=True):
+        expected = gaussian_filter(picture.astype(np.float64), sigma, mode="mirror", radius=radius)
+        np.testing.assert_allclose(got, expected, atol=2e-6)
+    dot = np.zeros((1, 28, 28), dtype=np.float32)
+    dot[0, 14, 14] = 1.0
+    spread = cv.blur(torch.as_tensor(dot), sigma).numpy()[0]
+    assert spread.sum() == pytest.approx(1.0, abs=1e-5) and np.count_nonzero(spread) == (2 * radius + 1) ** 2
+
+
+def test_leaving_the_settings_out_is_giving_the_tabs_defaults(mnist_model):
+    """step size, jitter, blur, L2 decay and seed as the page starts them (the steps are always given)."""
+    from deep_dream import controls
+
+    start = cv.noise_start(2)
+    left_out = cv.visualize_class(mnist_model, start, 6, steps=4)
+    given = cv.visualize_class(mnist_model, start, 6, steps=4, step_size=controls.STEP_SIZE.default,
+                               jitter=controls.JITTER.default, blur_sigma=controls.BLUR.default,
+                               l2_decay=controls.L2.default, seed=controls.SEED.default)
+    assert np.array_equal(left_out.images, given.images)
+    other_seed = cv.visualize_class(mnist_model, start, 6, steps=4, seed=controls.SEED.default + 1)
+    assert not np.array_equal(other_seed.images, given.images)  # the jitter's shifts depend on the seed
+
+
+def test_a_float64_start_runs_as_its_float32_copy(mnist_model):
+    start = np.random.default_rng(3).uniform(0.0, 0.3, size=(28, 28))
+    wide = cv.visualize_class(mnist_model, start, 2, steps=3)
+    narrow = cv.visualize_class(mnist_model, start.astype(np.float32), 2, steps=3)
+    assert wide.images.dtype == np.float32 and np.array_equal(wide.images, narrow.images)
+
+
+def test_the_picture_stays_between_black_and_white_from_a_white_start(mnist_model):
+    run = cv.visualize_class(mnist_model, np.ones((28, 28), dtype=np.float32), 0, steps=3, step_size=0.5, jitter=0)
+    assert run.images.max() == 1.0 and run.images.min() >= 0.0
+    assert (run.images[1:] == 1.0).any() and (run.images[1:] < 1.0).any()
+
+
 # ------------------------------------------------------------------ Deep Dream
 
 def test_a_local_safetensors_file_loads_like_the_default_id(googlenet_dir, googlenet):
@@ -394,8 +460,8 @@ def central_differences(f, x, eps=1e-6):
         return ((f(up) - f(down)) / (2 * eps)).reshape(x.shape)
 
 
-@pytest.mark.parametrize("jitter, l2_decay", [(0, 0.0), (2, 0.05)])
-def test_a_class_visualisation_step_follows_the_finite_difference_gradient(jitter, l2_decay):
+@pytest.mark.parametrize("jitter, l2_decay, blur_sigma", [(0, 0.0, 0.0), (2, 0.05, 0.0), (1, 0.02, 0.8)])
+def test_a_class_visualisation_step_follows_the_finite_difference_gradient(jitter, l2_decay, blur_sigma):
     import copy
 
     torch.manual_seed(1)
@@ -403,7 +469,7 @@ def test_a_class_visualisation_step_follows_the_finite_difference_gradient(jitte
     start = np.random.default_rng(0).uniform(0.3, 0.7, size=(28, 28)).astype(np.float32)
     step_size, target, seed = 0.1, 4, 3
     run = cv.visualize_class(model, start, target, steps=1, step_size=step_size, jitter=jitter, l2_decay=l2_decay,
-                             seed=seed)
+                             blur_sigma=blur_sigma, seed=seed)
     # the shift the run drew: the first draw of its seeded generator
     dy, dx = (torch.randint(-jitter, jitter + 1, (2,), generator=torch.Generator().manual_seed(seed)).tolist()
               if jitter else (0, 0))
@@ -416,8 +482,14 @@ def test_a_class_visualisation_step_follows_the_finite_difference_gradient(jitte
         return torch.log_softmax(exact(normalise(shifted)), dim=1)[:, target]
 
     gradient = central_differences(log_p, torch.as_tensor(start, dtype=torch.float64))
-    expected = ((torch.as_tensor(start, dtype=torch.float64) + step_size * gradient / gradient.abs().max())
-                * (1 - l2_decay)).clamp(0, 1)
+    expected = (torch.as_tensor(start, dtype=torch.float64) + step_size * gradient / gradient.abs().max()) \
+        * (1 - l2_decay)
+    if blur_sigma:  # then the blur (scipy's, as the blur test above checks it), then the clamp
+        from scipy.ndimage import gaussian_filter
+
+        radius = max(1, int(np.ceil(3 * blur_sigma)))
+        expected = torch.as_tensor(gaussian_filter(expected.numpy(), blur_sigma, mode="mirror", radius=radius))
+    expected = expected.clamp(0, 1)
     assert float((expected - torch.as_tensor(start, dtype=torch.float64)).abs().max()) > 0.05
     np.testing.assert_allclose(run.images[1], expected.numpy(), atol=2e-5)
 
