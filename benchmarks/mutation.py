@@ -172,10 +172,13 @@ def main() -> int:
     if version != MUTMUT_VERSION:
         print(f"note: measured with mutmut {MUTMUT_VERSION}, this is {version}", file=sys.stderr)
     env = {**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1")}
-    # The scratch copy is not beside the course's data folder, which shared.mnist looks in.
-    course_mnist = ROOT.parent / "shared" / "data" / "mnist"
-    if "MNIST_DIR" not in env and course_mnist.is_dir():
-        env["MNIST_DIR"] = str(course_mnist)
+    # The scratch copy is not beside the course's data folder, which shared.mnist and the spoken
+    # digits' data module look in.
+    course_data = ROOT.parent / "shared" / "data"
+    folders = {"MNIST_DIR": course_data / "mnist", "LAB_FSDD_DIR": course_data / "fsdd" / "recordings"}
+    for variable, folder in folders.items():
+        if variable not in env and folder.is_dir():
+            env[variable] = str(folder)
     scores = []
     for module in modules:
         scratch = prepare(module)
