@@ -357,6 +357,91 @@ def test_a_room_echoes_a_click_after_it_and_the_echo_dies_away():
     assert early > 10 * late > 0  # decaying: 60 dB down at the reverberation time (0.05-0.4 s)
 
 
+# Each change against the same change written out with numpy, from the same generator's draws in
+# the order the docstrings give: the changes' own parameters at their defaults (speed 1 ± 0.15,
+# shifts up to 800 samples, a room or noise for half the clips, rooms of 0.05-0.4 s, tilts up to
+# ± 12 dB, noise at 10-40 dB).
+
+def some_words(count=6):
+    return torch.from_numpy(np.stack([prepare_clip(clip(d % 10, "theo", d // 10)) for d in range(count)]))
+
+
+def test_a_speed_change_is_a_linear_resampling_centred_again():
+    words = some_words()
+    draws = torch.Generator().manual_seed(1)
+    factors = (0.85 + 0.3 * torch.rand(len(words), generator=draws)).tolist()
+    got = augment.change_speed(words, torch.Generator().manual_seed(1)).numpy()
+    assert min(factors) < 0.95 and max(factors) > 1.05  # slower and faster ones among them
+    for word, factor, changed in zip(words.numpy(), factors, got, strict=True):
+        size = round(LENGTH / factor)
+        # linear interpolation at the centres of the new samples (torch's align_corners=False)
+        where = np.clip((np.arange(size) + 0.5) * LENGTH / size - 0.5, 0, LENGTH - 1)
+        stretched = np.interp(where, np.arange(LENGTH), word)
+        expected = np.zeros(LENGTH)
+        if size >= LENGTH:
+            expected = stretched[(size - LENGTH) // 2:][:LENGTH]
+        else:
+            expected[(LENGTH - size) // 2:][:size] = stretched
+        np.testing.assert_allclose(changed, expected, atol=1e-3)  # torch places the samples in float32
+
+
+def test_shifts_are_rolls_by_every_offset_up_to_the_most_asked_for():
+    impulses = torch.zeros(3000, 12)
+    impulses[:, 5] = 1.0
+    moved = augment.shift(impulses, torch.Generator().manual_seed(0), most=3)
+    offsets = moved.argmax(dim=1) - 5
+    assert torch.equal(moved.sum(dim=1), torch.ones(3000))  # rolled, nothing lost
+    assert sorted(set(offsets.tolist())) == [-3, -2, -1, 0, 1, 2, 3]
+    wide = torch.zeros(3000, 2000)
+    wide[:, 1000] = 1.0
+    offsets = augment.shift(wide, torch.Generator().manual_seed(0)).argmax(dim=1) - 1000
+    assert offsets.abs().max() == 800 and offsets.min() < -700 and offsets.max() > 700
+
+
+def test_a_room_is_the_convolution_with_its_decaying_impulse_response():
+    words = some_words(8)
+    draws = torch.Generator().manual_seed(5)
+    chosen = (torch.rand(len(words), generator=draws) < 0.5).numpy()
+    rt60 = (0.05 + 0.35 * torch.rand(len(words), generator=draws)).numpy()
+    noise = torch.randn(len(words), SAMPLE_RATE // 4, generator=draws).numpy().astype(np.float64)
+    got = augment.reverberate(words, torch.Generator().manual_seed(5)).numpy()
+    assert 1 < chosen.sum() < len(words)
+    t = np.arange(SAMPLE_RATE // 4) / SAMPLE_RATE
+    for word, room, seconds, response, wet in zip(words.numpy(), chosen, rt60, noise, got, strict=True):
+        if not room:
+            assert np.array_equal(wet, word)
+            continue
+        response = response * np.exp(-6.9 * t / seconds)  # a factor 1000 (e^6.9) down at the reverberation time
+        response[0] = 1.0  # the direct sound
+        response /= np.linalg.norm(response)
+        np.testing.assert_allclose(wet, np.convolve(word, response)[:LENGTH], atol=2e-5)
+
+
+def test_a_microphone_tilts_the_spectrum_linearly_in_decibels():
+    words = some_words()
+    tilts = (-12 + 24 * torch.rand(len(words), generator=torch.Generator().manual_seed(7))).numpy()
+    got = augment.colour(words, torch.Generator().manual_seed(7)).numpy()
+    assert tilts.min() < -3 and tilts.max() > 3
+    for word, tilt, coloured in zip(words.numpy().astype(np.float64), tilts, got, strict=True):
+        spectrum = np.fft.rfft(word)
+        gain_db = tilt * np.linspace(-1, 1, len(spectrum))  # -tilt dB at 0 Hz, +tilt dB at 4 kHz
+        np.testing.assert_allclose(coloured, np.fft.irfft(spectrum * 10 ** (gain_db / 20), LENGTH), atol=2e-5)
+
+
+def test_noise_is_white_noise_scaled_to_each_clips_own_power():
+    words = some_words() * torch.tensor([1.0, 0.1, 0.5, 1.0, 0.2, 0.05])[:, None]  # loud and quiet clips
+    draws = torch.Generator().manual_seed(9)
+    snr = (10 + 30 * torch.rand(len(words), generator=draws)).numpy()
+    white = torch.randn(len(words), LENGTH, generator=draws).numpy()
+    chosen = (torch.rand(len(words), generator=draws) < 0.5).numpy()
+    got = augment.add_noise(words, torch.Generator().manual_seed(9)).numpy()
+    assert 0 < chosen.sum() < len(words)
+    for word, ratio, noise, noisy, with_noise in zip(words.numpy(), snr, white, got, chosen, strict=True):
+        power = np.mean(word.astype(np.float64) ** 2)
+        expected = word + noise * np.sqrt(power / 10 ** (ratio / 10)) if with_noise else word
+        np.testing.assert_allclose(noisy, expected, atol=1e-6)
+
+
 # ---------------------------------------------------------------- the classical baseline and the pictures' numbers
 
 def test_the_mfcc_baseline_gives_scikit_learns_own_decision_function():
