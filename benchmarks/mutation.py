@@ -63,6 +63,7 @@ MODULES: dict[str, list[str]] = {
     "deep_dream.class_visualization": ["tests/test_deep_dream.py", "-k", NOT_SERVED],
     "spoken_digits.augment": ["tests/test_spoken_digits.py", "-k", SPOKEN_FAST],
     "spoken_digits.preprocess": ["tests/test_spoken_digits.py", "-k", SPOKEN_FAST],
+    "deep_dream.dream": ["tests/test_deep_dream.py", "-k", NOT_SERVED],
 }
 
 FRESH_CACHES = """

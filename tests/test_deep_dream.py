@@ -272,6 +272,81 @@ def test_octaves_go_from_small_to_full_size_and_skip_too_small_ones():
     assert set(LAYERS) <= set(STAGES) <= {name for name, _ in build_googlenet().named_children()}
 
 
+def test_octave_sizes_keep_an_octave_of_exactly_the_smallest_side_and_always_the_full_size():
+    from deep_dream.dream import MIN_OCTAVE_SIDE
+
+    assert octave_sizes(2 * MIN_OCTAVE_SIDE, 2 * MIN_OCTAVE_SIDE, 2, 2.0) == [(MIN_OCTAVE_SIDE,) * 2,
+                                                                             (2 * MIN_OCTAVE_SIDE,) * 2]
+    assert octave_sizes(30, 40, 3, 1.4) == [(30, 40)]  # too small for any octave: the photo itself
+
+
+def test_the_googlenet_is_frozen_and_unknown_layers_are_refused(googlenet_dir, googlenet):
+    fresh = load_googlenet(str(googlenet_dir / "model.safetensors"))  # not the registry's cached one
+    assert not any(parameter.requires_grad for parameter in fresh.parameters()) and not fresh.training
+    with pytest.raises(ValueError, match="unknown layer 'fc'"):
+        activations(googlenet, torch.zeros(1, 3, 32, 32), "fc")
+
+
+def test_the_dream_is_its_ascent_steps_octave_by_octave(googlenet):
+    """Written out: the photo resized to each octave (bilinear, antialiased when shrinking), the
+    detail dreamt so far enlarged onto it (bilinear), the ascent steps (each checked above against
+    a finite-difference gradient) from one seeded generator, and the detail kept as the dream
+    minus the octave's photo."""
+    import torch.nn.functional as F
+
+    from deep_dream.dream import _ascent_step
+
+    photo = np.asarray(Image.open(os.path.join(EXAMPLES, "chelsea.jpg")).resize((110, 70)), dtype=np.float32) / 255
+    settings = dict(layer="inception3b", octaves=2, octave_scale=1.45, iterations=2, step_size=0.03, jitter=3, seed=4)
+    steps = list(dream(googlenet, photo.astype(np.float64), **settings))  # float64 in: the same as float32
+    generator = torch.Generator().manual_seed(settings["seed"])
+    full = torch.as_tensor(photo).permute(2, 0, 1)[None]
+    sizes = octave_sizes(70, 110, 2, 1.45)
+    detail, expected = torch.zeros(1, 3, *sizes[0]), []
+    for size in sizes:
+        base = F.interpolate(full, size=size, mode="bilinear", align_corners=False, antialias=True)
+        pixels = base + F.interpolate(detail, size=size, mode="bilinear", align_corners=False)
+        for _ in range(settings["iterations"]):
+            pixels, _ = _ascent_step(googlenet, pixels, settings["layer"], settings["step_size"], settings["jitter"],
+                                     generator)
+            expected.append(pixels[0].permute(1, 2, 0).numpy())
+        detail = pixels - base
+    assert [step.image.shape[:2] for step in steps] == [size for size in sizes for _ in range(2)]
+    for step, picture in zip(steps, expected, strict=True):
+        np.testing.assert_allclose(step.image, picture, atol=1e-6)
+
+
+def test_leaving_the_dream_settings_out_is_giving_the_tabs_defaults(googlenet):
+    """layer, octave scale, step size, jitter and seed as the page starts them (and the octaves of
+    the CPU preset); the iterations are always given (the page's 8 on a CPU, 20 on a GPU)."""
+    from deep_dream import controls
+    from shared.device import on_gpu
+
+    photo = np.random.default_rng(0).random((150, 170, 3)).astype(np.float32)  # three octaves at scale 1.4
+    page = dict(layer=controls.LAYER.default, octave_scale=controls.OCTAVE_SCALE.default,
+                step_size=controls.DREAM_STEP.default, jitter=controls.DREAM_JITTER.default,
+                seed=controls.SEED.default)
+    if not on_gpu():
+        page["octaves"] = controls.OCTAVES.default
+    left_out, given = ([step.image for step in dream(googlenet, photo, iterations=1, **settings)]
+                       for settings in ({}, page))
+    assert len(left_out) == len(given) and all(np.array_equal(a, b) for a, b in zip(left_out, given, strict=True))
+    left_out, given = ([state.picture for state in dream_progress(googlenet, photo, iterations=1, **settings)]
+                       for settings in ({}, page))
+    assert len(left_out) == len(given) and all(np.array_equal(a, b) for a, b in zip(left_out, given, strict=True))
+
+
+def test_the_dream_counts_its_octaves_from_the_photos_own_height_and_width(googlenet):
+    import time
+
+    wide = np.random.default_rng(1).random((40, 120, 3)).astype(np.float32)  # too low for a smaller octave
+    started = time.perf_counter()
+    followed = list(dream_progress(googlenet, wide, octaves=3, iterations=2))
+    elapsed = time.perf_counter() - started
+    assert [(state.done, state.total, state.octaves) for state in followed] == [(1, 2, 1), (2, 2, 1)]
+    assert followed[-1].finished and 0 < followed[-1].seconds <= elapsed
+
+
 # ------------------------------------------------------------------ through the running app
 
 @pytest.fixture(scope="module")
