@@ -65,6 +65,7 @@ MODULES: dict[str, list[str]] = {
     "spoken_digits.preprocess": ["tests/test_spoken_digits.py", "-k", SPOKEN_FAST],
     "deep_dream.dream": ["tests/test_deep_dream.py", "-k", NOT_SERVED],
     "mnist_cnn.visualize": ["tests/test_mnist_cnn.py", "-k", NOT_SERVED],
+    "mnist_cnn.predict": ["tests/test_mnist_cnn.py", "-k", NOT_SERVED],
 }
 
 FRESH_CACHES = """
