@@ -66,6 +66,7 @@ MODULES: dict[str, list[str]] = {
     "deep_dream.dream": ["tests/test_deep_dream.py", "-k", NOT_SERVED],
     "mnist_cnn.visualize": ["tests/test_mnist_cnn.py", "-k", NOT_SERVED],
     "mnist_cnn.predict": ["tests/test_mnist_cnn.py", "-k", NOT_SERVED],
+    "spoken_digits.mfcc_baseline": ["tests/test_spoken_digits.py", "-k", SPOKEN_FAST],
 }
 
 FRESH_CACHES = """

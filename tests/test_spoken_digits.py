@@ -458,6 +458,13 @@ def test_the_mfcc_baseline_gives_scikit_learns_own_decision_function():
     reference = LogisticRegression(C=1.0, max_iter=2000, random_state=0).fit(scaler.transform(features), labels)
     np.testing.assert_allclose(mfcc_baseline.logits(tensors, waveforms).numpy(),
                                reference.decision_function(scaler.transform(features)), rtol=1e-4, atol=1e-3)
+    assert {name: tensor.dtype for name, tensor in tensors.items()} == dict.fromkeys(
+        ("mean", "scale", "weight", "bias"), torch.float32)  # as the safetensors file stores them
+    # float64 clips are read as the float32 clips that training reads
+    assert np.array_equal(mfcc_baseline.mfcc_statistics(waveforms[:3].astype(np.float64)),
+                          mfcc_baseline.mfcc_statistics(waveforms[:3]))
+    with pytest.raises(ValueError, match="must cover the digits 0-9"):
+        mfcc_baseline.fit(waveforms[labels < 5], labels[labels < 5])
 
 
 def test_filter_frequency_responses_equal_scipys_freqz():
