@@ -99,8 +99,7 @@ def check_declared_size(path: Path, max_pixels: int = MAX_IMAGE_PIXELS) -> None:
         with Image.open(path) as lazy:
             width, height = lazy.size
     except Image.DecompressionBombError as bomb:
-        declared = re.search(r"\((\d+) pixels\)", str(bomb))
-        _check_pixels(int(declared.group(1)) if declared else max_pixels + 1, max_pixels)
+        _check_pixels(_declared_pixels(bomb, max_pixels), max_pixels)
         return
     except (OSError, SyntaxError, ValueError):
         return
@@ -116,8 +115,7 @@ def _open_file(path: Path, max_pixels: int) -> Image.Image:
             image.load()
             return image
     except Image.DecompressionBombError as bomb:  # PIL refuses absurd sizes before we see them
-        declared = re.search(r"\((\d+) pixels\)", str(bomb))
-        _check_pixels(int(declared.group(1)) if declared else max_pixels + 1, max_pixels)
+        _check_pixels(_declared_pixels(bomb, max_pixels), max_pixels)
         raise
     except LabError:
         raise
@@ -125,6 +123,12 @@ def _open_file(path: Path, max_pixels: int) -> Image.Image:
         raise LabError("shared.image.not_image") from None
     except (OSError, SyntaxError, ValueError):  # truncated or corrupt data
         raise LabError("shared.image.broken") from None
+
+
+def _declared_pixels(bomb: Image.DecompressionBombError, max_pixels: int) -> int:
+    """The pixel count PIL names when it refuses a file (more than ``max_pixels`` if it names none)."""
+    declared = re.search(r"\((\d+) pixels\)", str(bomb))
+    return int(declared.group(1)) if declared else max_pixels + 1
 
 
 def _check_pixels(pixels: int, max_pixels: int) -> None:

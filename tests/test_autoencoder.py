@@ -51,6 +51,34 @@ def test_each_bottleneck_gives_a_code_of_its_size_and_a_picture_in_range(test_di
     assert results[0].as_dict()["code_bytes"] == 8
 
 
+def test_the_returned_numbers_are_the_reconstructions_rounded(test_digits):
+    """as_dict, what /ae_reconstruct returns: the code to 5 decimals, the MSE to 6, the PSNR and
+    the compression ratio to 2, and the sizes in bytes (28×28 one-byte pixels, float32 numbers)."""
+    digit = test_digits[0][5].astype(np.float32) / 255
+    results = reconstruct_all(digit)
+    for result in results:
+        numbers = result.as_dict()
+        assert list(numbers) == ["code_size", "code", "mse", "psnr_db", "original_bytes", "code_bytes",
+                                 "compression_ratio"]
+        assert numbers["code_size"] == result.code_size and len(numbers["code"]) == result.code_size
+        assert np.allclose(numbers["code"], result.code, rtol=0, atol=5e-6)
+        assert all(value == round(value, 5) for value in numbers["code"])
+        assert any(value != round(value, 4) for value in numbers["code"])
+        mse = float(np.mean((result.image.astype(np.float64) - digit) ** 2))
+        assert numbers["mse"] == pytest.approx(mse, abs=5e-7) and numbers["mse"] == round(numbers["mse"], 6)
+        assert numbers["mse"] != round(numbers["mse"], 5)
+        assert numbers["psnr_db"] == pytest.approx(10 * np.log10(1 / mse), abs=0.005 + 1e-4)
+        assert numbers["psnr_db"] == round(numbers["psnr_db"], 2)
+        assert numbers["original_bytes"] == 28 * 28 and numbers["code_bytes"] == 4 * result.code_size
+        assert type(numbers["original_bytes"]) is type(numbers["code_bytes"]) is int  # "784", not "784.0"
+        ratio = 28 * 28 / (4 * result.code_size)
+        assert numbers["compression_ratio"] == pytest.approx(ratio, abs=0.005)
+        assert numbers["compression_ratio"] == round(numbers["compression_ratio"], 2)
+        assert numbers == json.loads(json.dumps(numbers))  # plain JSON numbers
+    assert any(r.as_dict()["psnr_db"] != round(r.as_dict()["psnr_db"], 1) for r in results)  # two decimals
+    assert results[2].as_dict()["compression_ratio"] == 6.12  # 784 / 128 = 6.125 to two decimals
+
+
 def test_shipped_weights_meet_their_metrics_on_a_test_subset(test_digits):
     recorded = json.loads(checkpoint.METRICS_PATH.read_text())["models"]
     errors = {size: reconstruction_error(checkpoint.shipped_model(size), test_digits[0]) for size in CODE_SIZES}

@@ -112,6 +112,72 @@ def test_fool_it_changes_nothing_when_the_network_already_agrees(mnist_model):
     assert result.steps == 0 and result.l2 == 0.0 and result.succeeded
 
 
+def test_the_starts_are_faint_seeded_noise_a_black_square_or_a_test_digit(monkeypatch):
+    noise = cv.noise_start(4)
+    assert noise.shape == (28, 28) and noise.dtype == np.float32
+    assert np.array_equal(noise, np.random.default_rng(4).uniform(0.0, 0.2, size=(28, 28)).astype(np.float32))
+    assert 0.0 <= noise.min() < 0.01 and 0.19 < noise.max() < 0.2
+    assert np.array_equal(cv.noise_start(4), noise) and not np.array_equal(cv.noise_start(5), noise)
+    blank = cv.blank_start()
+    assert blank.shape == (28, 28) and blank.dtype == np.float32 and not blank.any()
+    images, _ = load_mnist("test")
+    digit = cv.mnist_test_digit(17)
+    assert digit.dtype == np.float32 and np.array_equal(digit, images[17] / np.float32(255))
+
+    def offline(split):
+        raise cv.MnistNotFound(f"nowhere (the {split} set is hidden by this test)")
+
+    monkeypatch.setattr(cv, "load_mnist", offline)
+    with pytest.raises(cv.LabError) as missing:
+        cv.mnist_test_digit(0)
+    assert missing.value.key == "deep_dream.mnist_missing"
+
+
+@pytest.mark.parametrize("sigma", [0.5, 1.0, 1.5])  # the slider's blur values go up to 1.5
+def test_the_blur_is_scipys_gaussian_cut_at_three_sigma(sigma):
+    """scipy's gaussian_filter with the radius ⌈3σ⌉ (at least 1) and torch's reflection at the edges
+    ("mirror" in scipy: d c b | a b c d)."""
+    from scipy.ndimage import gaussian_filter
+
+    pictures = np.random.default_rng(1).random((2, 28, 28)).astype(np.float32)
+    blurred = cv.blur(torch.as_tensor(pictures), sigma).numpy()
+    radius = max(1, int(np.ceil(3 * sigma)))
+    for picture, got in zip(pictures, blurred, strict=True):
+        expected = gaussian_filter(picture.astype(np.float64), sigma, mode="mirror", radius=radius)
+        np.testing.assert_allclose(got, expected, atol=2e-6)
+    dot = np.zeros((1, 28, 28), dtype=np.float32)
+    dot[0, 14, 14] = 1.0
+    spread = cv.blur(torch.as_tensor(dot), sigma).numpy()[0]
+    assert spread.sum() == pytest.approx(1.0, abs=1e-5) and np.count_nonzero(spread) == (2 * radius + 1) ** 2
+
+
+def test_leaving_the_settings_out_is_giving_the_tabs_defaults(mnist_model):
+    """step size, jitter, blur, L2 decay and seed as the page starts them (the steps are always given)."""
+    from deep_dream import controls
+
+    start = cv.noise_start(2)
+    left_out = cv.visualize_class(mnist_model, start, 6, steps=4)
+    given = cv.visualize_class(mnist_model, start, 6, steps=4, step_size=controls.STEP_SIZE.default,
+                               jitter=controls.JITTER.default, blur_sigma=controls.BLUR.default,
+                               l2_decay=controls.L2.default, seed=controls.SEED.default)
+    assert np.array_equal(left_out.images, given.images)
+    other_seed = cv.visualize_class(mnist_model, start, 6, steps=4, seed=controls.SEED.default + 1)
+    assert not np.array_equal(other_seed.images, given.images)  # the jitter's shifts depend on the seed
+
+
+def test_a_float64_start_runs_as_its_float32_copy(mnist_model):
+    start = np.random.default_rng(3).uniform(0.0, 0.3, size=(28, 28))
+    wide = cv.visualize_class(mnist_model, start, 2, steps=3)
+    narrow = cv.visualize_class(mnist_model, start.astype(np.float32), 2, steps=3)
+    assert wide.images.dtype == np.float32 and np.array_equal(wide.images, narrow.images)
+
+
+def test_the_picture_stays_between_black_and_white_from_a_white_start(mnist_model):
+    run = cv.visualize_class(mnist_model, np.ones((28, 28), dtype=np.float32), 0, steps=3, step_size=0.5, jitter=0)
+    assert run.images.max() == 1.0 and run.images.min() >= 0.0
+    assert (run.images[1:] == 1.0).any() and (run.images[1:] < 1.0).any()
+
+
 # ------------------------------------------------------------------ Deep Dream
 
 def test_a_local_safetensors_file_loads_like_the_default_id(googlenet_dir, googlenet):
@@ -204,6 +270,81 @@ def test_octaves_go_from_small_to_full_size_and_skip_too_small_ones():
     assert octave_sizes(300, 400, 3, 1.5) == [(133, 178), (200, 267), (300, 400)]
     assert octave_sizes(60, 60, 4, 1.4)[-1] == (60, 60) and len(octave_sizes(60, 60, 4, 1.4)) == 1
     assert set(LAYERS) <= set(STAGES) <= {name for name, _ in build_googlenet().named_children()}
+
+
+def test_octave_sizes_keep_an_octave_of_exactly_the_smallest_side_and_always_the_full_size():
+    from deep_dream.dream import MIN_OCTAVE_SIDE
+
+    assert octave_sizes(2 * MIN_OCTAVE_SIDE, 2 * MIN_OCTAVE_SIDE, 2, 2.0) == [(MIN_OCTAVE_SIDE,) * 2,
+                                                                             (2 * MIN_OCTAVE_SIDE,) * 2]
+    assert octave_sizes(30, 40, 3, 1.4) == [(30, 40)]  # too small for any octave: the photo itself
+
+
+def test_the_googlenet_is_frozen_and_unknown_layers_are_refused(googlenet_dir, googlenet):
+    fresh = load_googlenet(str(googlenet_dir / "model.safetensors"))  # not the registry's cached one
+    assert not any(parameter.requires_grad for parameter in fresh.parameters()) and not fresh.training
+    with pytest.raises(ValueError, match="unknown layer 'fc'"):
+        activations(googlenet, torch.zeros(1, 3, 32, 32), "fc")
+
+
+def test_the_dream_is_its_ascent_steps_octave_by_octave(googlenet):
+    """Written out: the photo resized to each octave (bilinear, antialiased when shrinking), the
+    detail dreamt so far enlarged onto it (bilinear), the ascent steps (each checked above against
+    a finite-difference gradient) from one seeded generator, and the detail kept as the dream
+    minus the octave's photo."""
+    import torch.nn.functional as F
+
+    from deep_dream.dream import _ascent_step
+
+    photo = np.asarray(Image.open(os.path.join(EXAMPLES, "chelsea.jpg")).resize((110, 70)), dtype=np.float32) / 255
+    settings = dict(layer="inception3b", octaves=2, octave_scale=1.45, iterations=2, step_size=0.03, jitter=3, seed=4)
+    steps = list(dream(googlenet, photo.astype(np.float64), **settings))  # float64 in: the same as float32
+    generator = torch.Generator().manual_seed(settings["seed"])
+    full = torch.as_tensor(photo).permute(2, 0, 1)[None]
+    sizes = octave_sizes(70, 110, 2, 1.45)
+    detail, expected = torch.zeros(1, 3, *sizes[0]), []
+    for size in sizes:
+        base = F.interpolate(full, size=size, mode="bilinear", align_corners=False, antialias=True)
+        pixels = base + F.interpolate(detail, size=size, mode="bilinear", align_corners=False)
+        for _ in range(settings["iterations"]):
+            pixels, _ = _ascent_step(googlenet, pixels, settings["layer"], settings["step_size"], settings["jitter"],
+                                     generator)
+            expected.append(pixels[0].permute(1, 2, 0).numpy())
+        detail = pixels - base
+    assert [step.image.shape[:2] for step in steps] == [size for size in sizes for _ in range(2)]
+    for step, picture in zip(steps, expected, strict=True):
+        np.testing.assert_allclose(step.image, picture, atol=1e-6)
+
+
+def test_leaving_the_dream_settings_out_is_giving_the_tabs_defaults(googlenet):
+    """layer, octave scale, step size, jitter and seed as the page starts them (and the octaves of
+    the CPU preset); the iterations are always given (the page's 8 on a CPU, 20 on a GPU)."""
+    from deep_dream import controls
+    from shared.device import on_gpu
+
+    photo = np.random.default_rng(0).random((150, 170, 3)).astype(np.float32)  # three octaves at scale 1.4
+    page = dict(layer=controls.LAYER.default, octave_scale=controls.OCTAVE_SCALE.default,
+                step_size=controls.DREAM_STEP.default, jitter=controls.DREAM_JITTER.default,
+                seed=controls.SEED.default)
+    if not on_gpu():
+        page["octaves"] = controls.OCTAVES.default
+    left_out, given = ([step.image for step in dream(googlenet, photo, iterations=1, **settings)]
+                       for settings in ({}, page))
+    assert len(left_out) == len(given) and all(np.array_equal(a, b) for a, b in zip(left_out, given, strict=True))
+    left_out, given = ([state.picture for state in dream_progress(googlenet, photo, iterations=1, **settings)]
+                       for settings in ({}, page))
+    assert len(left_out) == len(given) and all(np.array_equal(a, b) for a, b in zip(left_out, given, strict=True))
+
+
+def test_the_dream_counts_its_octaves_from_the_photos_own_height_and_width(googlenet):
+    import time
+
+    wide = np.random.default_rng(1).random((40, 120, 3)).astype(np.float32)  # too low for a smaller octave
+    started = time.perf_counter()
+    followed = list(dream_progress(googlenet, wide, octaves=3, iterations=2))
+    elapsed = time.perf_counter() - started
+    assert [(state.done, state.total, state.octaves) for state in followed] == [(1, 2, 1), (2, 2, 1)]
+    assert followed[-1].finished and 0 < followed[-1].seconds <= elapsed
 
 
 # ------------------------------------------------------------------ through the running app
@@ -394,8 +535,8 @@ def central_differences(f, x, eps=1e-6):
         return ((f(up) - f(down)) / (2 * eps)).reshape(x.shape)
 
 
-@pytest.mark.parametrize("jitter, l2_decay", [(0, 0.0), (2, 0.05)])
-def test_a_class_visualisation_step_follows_the_finite_difference_gradient(jitter, l2_decay):
+@pytest.mark.parametrize("jitter, l2_decay, blur_sigma", [(0, 0.0, 0.0), (2, 0.05, 0.0), (1, 0.02, 0.8)])
+def test_a_class_visualisation_step_follows_the_finite_difference_gradient(jitter, l2_decay, blur_sigma):
     import copy
 
     torch.manual_seed(1)
@@ -403,7 +544,7 @@ def test_a_class_visualisation_step_follows_the_finite_difference_gradient(jitte
     start = np.random.default_rng(0).uniform(0.3, 0.7, size=(28, 28)).astype(np.float32)
     step_size, target, seed = 0.1, 4, 3
     run = cv.visualize_class(model, start, target, steps=1, step_size=step_size, jitter=jitter, l2_decay=l2_decay,
-                             seed=seed)
+                             blur_sigma=blur_sigma, seed=seed)
     # the shift the run drew: the first draw of its seeded generator
     dy, dx = (torch.randint(-jitter, jitter + 1, (2,), generator=torch.Generator().manual_seed(seed)).tolist()
               if jitter else (0, 0))
@@ -416,8 +557,14 @@ def test_a_class_visualisation_step_follows_the_finite_difference_gradient(jitte
         return torch.log_softmax(exact(normalise(shifted)), dim=1)[:, target]
 
     gradient = central_differences(log_p, torch.as_tensor(start, dtype=torch.float64))
-    expected = ((torch.as_tensor(start, dtype=torch.float64) + step_size * gradient / gradient.abs().max())
-                * (1 - l2_decay)).clamp(0, 1)
+    expected = (torch.as_tensor(start, dtype=torch.float64) + step_size * gradient / gradient.abs().max()) \
+        * (1 - l2_decay)
+    if blur_sigma:  # then the blur (scipy's, as the blur test above checks it), then the clamp
+        from scipy.ndimage import gaussian_filter
+
+        radius = max(1, int(np.ceil(3 * blur_sigma)))
+        expected = torch.as_tensor(gaussian_filter(expected.numpy(), blur_sigma, mode="mirror", radius=radius))
+    expected = expected.clamp(0, 1)
     assert float((expected - torch.as_tensor(start, dtype=torch.float64)).abs().max()) > 0.05
     np.testing.assert_allclose(run.images[1], expected.numpy(), atol=2e-5)
 

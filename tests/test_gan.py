@@ -47,6 +47,96 @@ def test_frechet_distance_is_zero_for_equal_sets_and_grows_with_a_shift():
     assert frechet_distance(features, features + 1.0) == pytest.approx(8.0, rel=0.05)
 
 
+def reference_frechet(features_a, features_b, nudge=0.0):
+    """The Fréchet distance written out independently: covariances by hand, and Tr((Σa Σb)^½) as
+    the sum of the square roots of the eigenvalues of Σa^½ Σb Σa^½ (symmetric, so eigh); ``nudge``
+    is added to both diagonals inside that square root only, as pytorch-fid does."""
+    def covariance(features):
+        centred = features - features.mean(0)
+        return centred.T @ centred / (len(features) - 1)
+
+    cov_a, cov_b = covariance(features_a), covariance(features_b)
+    offset = nudge * np.eye(len(cov_a))
+    values, vectors = np.linalg.eigh(cov_a + offset)
+    root_a = vectors @ np.diag(np.sqrt(values.clip(0))) @ vectors.T
+    trace_root = np.sqrt(np.linalg.eigvalsh(root_a @ (cov_b + offset) @ root_a).clip(0)).sum()
+    mean_gap = ((features_a.mean(0) - features_b.mean(0)) ** 2).sum()
+    return mean_gap + np.trace(cov_a) + np.trace(cov_b) - 2 * trace_root
+
+
+def test_frechet_distance_equals_the_formula_written_out_for_unequal_sets():
+    rng = np.random.default_rng(3)
+    features_a = rng.normal(size=(400, 6)) @ rng.normal(size=(6, 6)) + 0.5
+    features_b = rng.normal(size=(250, 6)) * np.arange(1, 7) - 1.0
+    expected = reference_frechet(features_a, features_b)
+    assert expected > 1.0
+    assert frechet_distance(features_a, features_b) == pytest.approx(expected, rel=1e-9)
+    assert frechet_distance(features_b, features_a) == pytest.approx(expected, rel=1e-9)
+
+
+def test_frechet_distance_nudges_both_covariances_where_the_square_root_fails(monkeypatch):
+    """Where sqrtm of the product comes back non-finite, both diagonals get 1e-6, as
+    pytorch-fid's calculate_frechet_distance does (its eps)."""
+    from scipy import linalg
+
+    real_sqrtm, calls = linalg.sqrtm, []
+
+    def failing_once(matrix, *args, **kwargs):
+        calls.append(matrix)
+        if len(calls) == 1:
+            return np.full_like(matrix, np.nan), np.inf
+        return real_sqrtm(matrix, *args, **kwargs)
+
+    monkeypatch.setattr(linalg, "sqrtm", failing_once)
+    rng = np.random.default_rng(4)
+    features_a, features_b = rng.normal(size=(300, 5)), rng.normal(size=(200, 5)) * 2 + 1
+    got = frechet_distance(features_a, features_b)
+    assert len(calls) == 2
+    nudged, plain = reference_frechet(features_a, features_b, nudge=1e-6), reference_frechet(features_a, features_b)
+    assert abs(nudged - plain) > 1e-6  # the nudge is visible at the tolerance below
+    assert got == pytest.approx(nudged, abs=1e-9)
+
+
+def test_sample_quality_is_the_classifiers_view_of_the_generated_digits():
+    """The numbers of sample_quality against the shipped classifier run directly on the same digits."""
+    import torch
+
+    from shared.digit_classifier import normalise, shipped_model
+
+    test_images, _ = load_mnist("test")
+    # real digits stand in for generated ones; 313 of them give shares with a fifth decimal
+    generated = test_images[:313].astype(np.float64) / 255
+    reference = test_images[313:713]
+    with torch.inference_mode():
+        layers = [shipped_model().layers(normalise(torch.tensor(images, dtype=torch.float32) / 255))
+                  for images in (test_images[:313], reference)]
+    probabilities = torch.softmax(layers[0]["logits"].double(), dim=1).numpy()
+    shares = np.array([(probabilities.argmax(1) == digit).mean() for digit in range(10)])
+    features = [layer["dense"].double().numpy() for layer in layers]
+    measured = sample_quality(generated, reference)
+    assert measured["samples"] == 313 and len(measured["class_shares"]) == 10
+    assert measured["class_shares"] == pytest.approx(shares, abs=5e-5)
+    assert measured["min_class_share"] == pytest.approx(shares.min(), abs=5e-5) and shares.min() < shares.max()
+    assert measured["max_class_share"] == pytest.approx(shares.max(), abs=5e-5)
+    assert measured["mean_top_probability"] == pytest.approx(probabilities.max(1).mean(), abs=5e-5)
+    assert measured["frechet_distance_cnn"] == pytest.approx(reference_frechet(*features), abs=5e-4)
+    assert measured == json.loads(json.dumps(measured))  # plain numbers, as metrics.json stores them
+    # rounded as metrics.json records them: the distance to 3 decimals, shares and probability to 4
+    assert measured["frechet_distance_cnn"] == round(measured["frechet_distance_cnn"], 3)
+    fourths = [*measured["class_shares"], measured["min_class_share"], measured["max_class_share"],
+               measured["mean_top_probability"]]
+    assert all(value == round(value, 4) for value in fourths)
+    assert all(value != round(value, 3) for value in fourths[-3:])  # four decimals, not three
+
+
+def test_sample_quality_shows_a_forgotten_digit_as_a_zero_share():
+    """Mode collapse: generated digits that are all 0s to 4s still get ten shares, five of them 0."""
+    test_images, test_labels = load_mnist("test")
+    low_digits = test_images[:400][test_labels[:400] < 5]
+    shares = sample_quality(low_digits / 255, test_images[400:600])["class_shares"]
+    assert len(shares) == 10 and shares[5:] == [0.0] * 5 and sum(shares) == pytest.approx(1.0, abs=1e-3)
+
+
 def test_shipped_gan_meets_its_metrics_on_a_test_subset():
     recorded = json.loads(checkpoint.METRICS_PATH.read_text())
     test_images, _ = load_mnist("test")

@@ -258,6 +258,84 @@ def test_network_view_is_html_with_inlined_pictures():
     assert page.count("<img") == 2 and "Conv &lt;1&gt;" in page and 'class="pixels"' in page
 
 
+def test_layers_are_coloured_on_their_own_scale():
+    """Feature maps: value / the layer's 99th percentile through the heat map; the dense layer:
+    value / its maximum; filters: weight / the largest |weight| on the diverging map, 0 in the middle."""
+    from shared.colour_maps import DIVERGING, HEAT
+
+    maps = np.arange(32, dtype=np.float32).reshape(2, 4, 4) / 62  # peaks below 1
+    picture = visualize.feature_maps(maps, columns=2)
+    expected = HEAT[np.round(np.clip(maps / np.percentile(maps, 99), 0, 1) * 255).astype(int)]
+    assert np.array_equal(picture[:, :4], expected[0]) and np.array_equal(picture[:, 5:], expected[1])
+    values = np.array([0.0, 0.1, 0.25, 0.4], dtype=np.float32)
+    cells = visualize.vector_cells(values, columns=4, cell=2)
+    assert cells.shape == (2, 4 * 2 + 3, 3)
+    assert [tuple(cells[0, 3 * i]) for i in range(4)] == [tuple(HEAT[round(v / 0.4 * 255)]) for v in values]
+    kernels = np.array([[[-0.5, 0.0], [0.25, 0.125]]], dtype=np.float32)
+    drawn = visualize.filters(kernels)
+    assert np.array_equal(drawn, DIVERGING[np.round((kernels[0] / 0.5 + 1) / 2 * 255).astype(int)])
+    assert (visualize.filters(np.zeros((1, 2, 2))) == DIVERGING[128]).all()  # no weights: all white-ish
+    assert visualize._peak(np.zeros(0)) == 1.0 and visualize._peak(np.zeros(3)) == 1.0
+
+
+def test_the_softmax_cells_show_each_probability_and_its_digit():
+    from shared.colour_maps import HEAT
+
+    probabilities = np.array([0.9, 0.6, 0.05, 0.61, 0.0, 0.3, 1.0, 0.15, 0.02, 0.8])
+    cell = 40
+    strip = visualize.softmax_cells(probabilities, cell=cell)
+    for digit, p in enumerate(probabilities):
+        tile = strip[:, digit * (cell + 2):digit * (cell + 2) + cell].astype(int)
+        background = HEAT[round(p * 255)]
+        assert tuple(tile[0, 0]) == tuple(background), digit  # the corner: the probability's colour
+        label = np.argwhere(np.abs(tile - background).sum(axis=2) > 0)
+        (top, left), (bottom, right) = label.min(axis=0), label.max(axis=0)
+        assert abs((top + bottom) / 2 - cell / 2) <= 2 and abs((left + right) / 2 - cell / 2) <= 2, digit
+        assert 0.3 * cell <= bottom - top + 1 <= 0.5 * cell and right - left + 1 <= 0.4 * cell, digit
+        ink = (0, 0, 0) if p > 0.6 else (255, 255, 255)  # dark on bright cells, light on dark ones
+        assert any(tuple(pixel) == ink for pixel in tile.reshape(-1, 3)), digit
+
+
+def test_the_network_view_is_a_grid_of_figures_the_css_styles():
+    import base64
+    import io
+    from html.parser import HTMLParser
+
+    from PIL import Image
+
+    picture = np.random.default_rng(0).integers(0, 256, size=(3, 4, 3), dtype=np.uint8)
+    uri = visualize.png_data_uri(picture)
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))), picture)
+
+    class Events(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.events = []
+
+        def handle_starttag(self, tag, attrs):
+            self.events.append(("start", tag, dict(attrs)))
+
+        def handle_endtag(self, tag):
+            self.events.append(("end", tag))
+
+        def handle_data(self, data):
+            self.events.append(("text", data))
+
+    page = visualize.network_html([("Conv <1>", uri, "pixels"), ("Dense", uri, "small"), ("Photo", uri, "smooth")])
+    parser = Events()
+    parser.feed(page)
+
+    def figure(caption, kind, image_class):
+        return [("start", "figure", {"class": kind}), ("start", "figcaption", {}), ("text", caption),
+                ("end", "figcaption"), ("start", "img", {"class": image_class, "src": uri, "alt": caption}),
+                ("end", "figure")]
+
+    assert parser.events == [("start", "div", {"class": "mnist-net"}), *figure("Conv <1>", "pixels", "pixels"),
+                             *figure("Dense", "small", "pixels"), *figure("Photo", "smooth", ""), ("end", "div")]
+    assert page.startswith('<div class="mnist-net">') and page.endswith("</figure></div>")
+    assert ".mnist-net img.pixels" in visualize.NETWORK_CSS and ".mnist-net figure.small" in visualize.NETWORK_CSS
+
+
 # --- the shipped weights ------------------------------------------------------------------------
 
 def test_shipped_weights_are_safetensors_within_budget():

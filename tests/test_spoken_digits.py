@@ -114,11 +114,149 @@ def test_pcm_of_any_width_becomes_the_same_float_signal(dtype):
     (tone(30.0, rate=16000), 16000, "spoken_digits.too_long"),
     (np.random.default_rng(0).standard_normal(16000).astype(np.float32) * 0.3, 8000, "spoken_digits.noise"),
     (np.array(["a", "b"]), 8000, "spoken_digits.not_audio"),
+    (np.ones(8000, dtype=np.complex64), 8000, "spoken_digits.not_audio"),
+    (np.ones(8000, dtype=bool), 8000, "spoken_digits.not_audio"),
+    (np.zeros((4000, 2, 2), np.float32), 8000, "spoken_digits.not_audio"),  # no (n,) nor (n, channels)
+    (tone(0.5), 0, "spoken_digits.empty"),  # no rate
+    (tone(0.5), -8000, "spoken_digits.empty"),
+    (tone(0.005), 8000, "spoken_digits.too_short"),  # 40 samples: less than one frame of the trimming
+    (tone(0.005, rate=48000), 48000, "spoken_digits.too_short"),
 ])
 def test_what_is_no_spoken_digit_is_refused_with_its_reason(samples, rate, key):
     with pytest.raises(LabError) as raised:
         prepare(samples, rate)
     assert raised.value.key == key
+
+
+@pytest.mark.parametrize("samples, rate, key, seconds", [
+    (tone(10.5), SAMPLE_RATE, "spoken_digits.too_long", "10"),
+    (tone(0.005), SAMPLE_RATE, "spoken_digits.too_short", "0.12"),  # before trimming
+    (tone(0.05), SAMPLE_RATE, "spoken_digits.too_short", "0.12"),  # once trimmed
+])
+def test_the_refusals_name_their_limit(samples, rate, key, seconds):
+    with pytest.raises(LabError) as raised:
+        prepare(samples, rate)
+    assert raised.value.key == key and f"than {seconds} s" in raised.value.text("en")
+
+
+def test_ten_seconds_are_accepted_and_one_sample_more_is_too_long():
+    ten = tone(10.0)
+    assert len(ten) == 10 * SAMPLE_RATE and prepare(ten, SAMPLE_RATE).cropped
+    with pytest.raises(LabError) as raised:
+        prepare(np.append(ten, np.float32(0)), SAMPLE_RATE)
+    assert raised.value.key == "spoken_digits.too_long"
+
+
+def test_the_shortest_spoken_part_accepted_is_0_12_seconds():
+    """Words whose trimmed part is 960 samples (0.12 s at 8 kHz) pass; 64 samples less do not."""
+    from spoken_digits.preprocess import trim
+
+    words = {}
+    for samples in range(700, 1300, 8):
+        word = np.concatenate([np.zeros(2000, np.float32), tone(samples / SAMPLE_RATE), np.zeros(2000, np.float32)])
+        words.setdefault(len(trim(word)[0]), word)
+    assert {896, 960} <= set(words)
+    assert prepare(words[960], SAMPLE_RATE).trimmed.shape == (960,)
+    with pytest.raises(LabError) as raised:
+        prepare(words[896], SAMPLE_RATE)
+    assert raised.value.key == "spoken_digits.too_short"
+
+
+def test_every_stage_is_what_librosa_makes_of_the_recording():
+    """The stages the tab shows: the mono original, librosa's resampling to 8 kHz, the spoken part
+    as librosa.effects.trim finds it 30 dB below the peak (frames of 256 samples, hop 64)."""
+    said = clip(6, "yweweler", 2)
+    at_22k = librosa.resample(said, orig_sr=SAMPLE_RATE, target_sr=22050)
+    stereo = np.stack([at_22k, at_22k], axis=1)
+    prepared = prepare(stereo, 22050)
+    assert prepared.original_rate == 22050 and np.array_equal(prepared.original, at_22k)
+    resampled = librosa.resample(at_22k, orig_sr=22050, target_sr=SAMPLE_RATE)
+    np.testing.assert_array_equal(prepared.resampled, resampled)
+    trimmed, (start, end) = librosa.effects.trim(resampled, top_db=30, frame_length=256, hop_length=64)
+    assert prepared.trim_start == start and end - start == len(prepared.trimmed) < len(resampled)
+    np.testing.assert_array_equal(prepared.trimmed, trimmed)
+    assert not prepared.cropped and not prepared.clipped
+
+
+@pytest.mark.parametrize("dtype, subtype", [(np.int16, "PCM_16"), (np.int32, "PCM_32"), (np.uint8, "PCM_U8")])
+def test_pcm_reads_as_soundfile_reads_it(tmp_path, dtype, subtype):
+    """PCM samples become the floats soundfile reads from the same samples written as a WAV file."""
+    info = np.iinfo(dtype)
+    samples = np.random.default_rng(0).integers(info.min, info.max, size=500, endpoint=True).astype(dtype)
+    samples[:2] = info.min, info.max
+    path = tmp_path / "pcm.wav"
+    if dtype == np.uint8:  # soundfile writes unsigned PCM from the signed values it stands for
+        soundfile.write(path, (samples.astype(np.int16) - 128).astype(np.float64) / 128, SAMPLE_RATE, subtype=subtype)
+    else:
+        soundfile.write(path, samples, SAMPLE_RATE, subtype=subtype)
+    read, _ = soundfile.read(path, dtype="float64")
+    assert to_mono(samples).dtype == np.float32
+    np.testing.assert_allclose(to_mono(samples), read, rtol=0, atol=1e-7)
+
+
+def test_channels_are_averaged_whichever_way_round_they_come():
+    rng = np.random.default_rng(1)
+    for channels in (2, 8):  # (n, channels), as Gradio gives it
+        samples = rng.uniform(-1, 1, size=(1000, channels)).astype(np.float32)
+        np.testing.assert_allclose(to_mono(samples), samples.mean(axis=1), atol=1e-7)
+    for length in (9, 12):  # (channels, n): more than 8 "channels" means samples
+        samples = rng.uniform(-1, 1, size=(2, length)).astype(np.float32)
+        np.testing.assert_allclose(to_mono(samples), samples.mean(axis=0), atol=1e-7)
+    assert to_mono(rng.uniform(-1, 1, 100)).dtype == np.float32  # float64 in
+
+
+def test_centring_pads_or_crops_around_the_middle():
+    from spoken_digits.preprocess import centre
+
+    long = np.arange(10001, dtype=np.float32)
+    cropped, was_cropped = centre(long)
+    assert was_cropped and np.array_equal(cropped, long[1000:9000])
+    exact, was_cropped = centre(long[:LENGTH])
+    assert not was_cropped and np.array_equal(exact, long[:LENGTH])
+    padded, was_cropped = centre(np.ones(101, dtype=np.float32))
+    assert not was_cropped and padded.shape == (LENGTH,) and np.flatnonzero(padded).tolist() == list(range(3949, 4050))
+
+
+def test_peak_normalisation_leaves_silence_and_nothing_alone():
+    from spoken_digits.preprocess import normalise
+
+    assert np.array_equal(normalise(np.array([0.5, -0.25])), [1.0, -0.5])
+    silent = normalise(np.zeros(10))
+    assert silent.dtype == np.float32 and np.array_equal(silent, np.zeros(10))
+    empty = normalise(np.zeros(0))
+    assert empty.dtype == np.float32 and empty.shape == (0,)
+
+
+def test_clipped_means_more_than_one_percent_within_one_percent_of_the_peak():
+    from spoken_digits.preprocess import is_clipped
+
+    quiet = np.full(10000, 0.5, dtype=np.float32)
+    quiet[0] = 1.0
+    near_peak = quiet.copy()
+    near_peak[1:101] = np.float32(0.99) * near_peak[0]  # 100 more at exactly 99 % of the peak: 1.01 %
+    assert is_clipped(near_peak)
+    exactly = quiet.copy()
+    exactly[1:100] = 1.0  # 100 of 10 000 at the peak: 1 %, not more
+    assert not is_clipped(exactly) and not is_clipped(quiet)
+    exactly[100] = 1.0
+    assert is_clipped(exactly)
+
+
+def test_the_loudness_range_is_the_spread_of_the_frames_levels():
+    """The 95th minus the 5th percentile of 20·log10(RMS + 1e-10) over frames of 256 samples every
+    64, written out with numpy (librosa's centred frames: 128 zeros padded on each side)."""
+    from spoken_digits.preprocess import loudness_range_db
+
+    t = np.arange(8000) / SAMPLE_RATE
+    rising = (np.sin(2 * np.pi * 300 * t) * 10 ** (-2 + 2 * t)).astype(np.float32)  # -40 dB → 0 dB
+    rising[6000:6500] = 0.0  # a pause: silent frames at -200 dB
+    padded = np.pad(rising.astype(np.float64), 128)
+    frames = np.lib.stride_tricks.sliding_window_view(padded, 256)[::64]
+    level = 20 * np.log10(np.sqrt((frames ** 2).mean(axis=1)) + 1e-10)
+    assert len(level) == 1 + len(rising) // 64
+    expected = np.percentile(level, 95) - np.percentile(level, 5)
+    assert 35 < expected < 200
+    assert loudness_range_db(rising) == pytest.approx(expected, abs=1e-3)
 
 
 def test_a_clipped_recording_is_prepared_and_marked():
@@ -219,6 +357,91 @@ def test_a_room_echoes_a_click_after_it_and_the_echo_dies_away():
     assert early > 10 * late > 0  # decaying: 60 dB down at the reverberation time (0.05-0.4 s)
 
 
+# Each change against the same change written out with numpy, from the same generator's draws in
+# the order the docstrings give: the changes' own parameters at their defaults (speed 1 ± 0.15,
+# shifts up to 800 samples, a room or noise for half the clips, rooms of 0.05-0.4 s, tilts up to
+# ± 12 dB, noise at 10-40 dB).
+
+def some_words(count=6):
+    return torch.from_numpy(np.stack([prepare_clip(clip(d % 10, "theo", d // 10)) for d in range(count)]))
+
+
+def test_a_speed_change_is_a_linear_resampling_centred_again():
+    words = some_words()
+    draws = torch.Generator().manual_seed(1)
+    factors = (0.85 + 0.3 * torch.rand(len(words), generator=draws)).tolist()
+    got = augment.change_speed(words, torch.Generator().manual_seed(1)).numpy()
+    assert min(factors) < 0.95 and max(factors) > 1.05  # slower and faster ones among them
+    for word, factor, changed in zip(words.numpy(), factors, got, strict=True):
+        size = round(LENGTH / factor)
+        # linear interpolation at the centres of the new samples (torch's align_corners=False)
+        where = np.clip((np.arange(size) + 0.5) * LENGTH / size - 0.5, 0, LENGTH - 1)
+        stretched = np.interp(where, np.arange(LENGTH), word)
+        expected = np.zeros(LENGTH)
+        if size >= LENGTH:
+            expected = stretched[(size - LENGTH) // 2:][:LENGTH]
+        else:
+            expected[(LENGTH - size) // 2:][:size] = stretched
+        np.testing.assert_allclose(changed, expected, atol=1e-3)  # torch places the samples in float32
+
+
+def test_shifts_are_rolls_by_every_offset_up_to_the_most_asked_for():
+    impulses = torch.zeros(3000, 12)
+    impulses[:, 5] = 1.0
+    moved = augment.shift(impulses, torch.Generator().manual_seed(0), most=3)
+    offsets = moved.argmax(dim=1) - 5
+    assert torch.equal(moved.sum(dim=1), torch.ones(3000))  # rolled, nothing lost
+    assert sorted(set(offsets.tolist())) == [-3, -2, -1, 0, 1, 2, 3]
+    wide = torch.zeros(3000, 2000)
+    wide[:, 1000] = 1.0
+    offsets = augment.shift(wide, torch.Generator().manual_seed(0)).argmax(dim=1) - 1000
+    assert offsets.abs().max() == 800 and offsets.min() < -700 and offsets.max() > 700
+
+
+def test_a_room_is_the_convolution_with_its_decaying_impulse_response():
+    words = some_words(8)
+    draws = torch.Generator().manual_seed(5)
+    chosen = (torch.rand(len(words), generator=draws) < 0.5).numpy()
+    rt60 = (0.05 + 0.35 * torch.rand(len(words), generator=draws)).numpy()
+    noise = torch.randn(len(words), SAMPLE_RATE // 4, generator=draws).numpy().astype(np.float64)
+    got = augment.reverberate(words, torch.Generator().manual_seed(5)).numpy()
+    assert 1 < chosen.sum() < len(words)
+    t = np.arange(SAMPLE_RATE // 4) / SAMPLE_RATE
+    for word, room, seconds, response, wet in zip(words.numpy(), chosen, rt60, noise, got, strict=True):
+        if not room:
+            assert np.array_equal(wet, word)
+            continue
+        response = response * np.exp(-6.9 * t / seconds)  # a factor 1000 (e^6.9) down at the reverberation time
+        response[0] = 1.0  # the direct sound
+        response /= np.linalg.norm(response)
+        np.testing.assert_allclose(wet, np.convolve(word, response)[:LENGTH], atol=2e-5)
+
+
+def test_a_microphone_tilts_the_spectrum_linearly_in_decibels():
+    words = some_words()
+    tilts = (-12 + 24 * torch.rand(len(words), generator=torch.Generator().manual_seed(7))).numpy()
+    got = augment.colour(words, torch.Generator().manual_seed(7)).numpy()
+    assert tilts.min() < -3 and tilts.max() > 3
+    for word, tilt, coloured in zip(words.numpy().astype(np.float64), tilts, got, strict=True):
+        spectrum = np.fft.rfft(word)
+        gain_db = tilt * np.linspace(-1, 1, len(spectrum))  # -tilt dB at 0 Hz, +tilt dB at 4 kHz
+        np.testing.assert_allclose(coloured, np.fft.irfft(spectrum * 10 ** (gain_db / 20), LENGTH), atol=2e-5)
+
+
+def test_noise_is_white_noise_scaled_to_each_clips_own_power():
+    words = some_words() * torch.tensor([1.0, 0.1, 0.5, 1.0, 0.2, 0.05])[:, None]  # loud and quiet clips
+    draws = torch.Generator().manual_seed(9)
+    snr = (10 + 30 * torch.rand(len(words), generator=draws)).numpy()
+    white = torch.randn(len(words), LENGTH, generator=draws).numpy()
+    chosen = (torch.rand(len(words), generator=draws) < 0.5).numpy()
+    got = augment.add_noise(words, torch.Generator().manual_seed(9)).numpy()
+    assert 0 < chosen.sum() < len(words)
+    for word, ratio, noise, noisy, with_noise in zip(words.numpy(), snr, white, got, chosen, strict=True):
+        power = np.mean(word.astype(np.float64) ** 2)
+        expected = word + noise * np.sqrt(power / 10 ** (ratio / 10)) if with_noise else word
+        np.testing.assert_allclose(noisy, expected, atol=1e-6)
+
+
 # ---------------------------------------------------------------- the classical baseline and the pictures' numbers
 
 def test_the_mfcc_baseline_gives_scikit_learns_own_decision_function():
@@ -235,6 +458,13 @@ def test_the_mfcc_baseline_gives_scikit_learns_own_decision_function():
     reference = LogisticRegression(C=1.0, max_iter=2000, random_state=0).fit(scaler.transform(features), labels)
     np.testing.assert_allclose(mfcc_baseline.logits(tensors, waveforms).numpy(),
                                reference.decision_function(scaler.transform(features)), rtol=1e-4, atol=1e-3)
+    assert {name: tensor.dtype for name, tensor in tensors.items()} == dict.fromkeys(
+        ("mean", "scale", "weight", "bias"), torch.float32)  # as the safetensors file stores them
+    # float64 clips are read as the float32 clips that training reads
+    assert np.array_equal(mfcc_baseline.mfcc_statistics(waveforms[:3].astype(np.float64)),
+                          mfcc_baseline.mfcc_statistics(waveforms[:3]))
+    with pytest.raises(ValueError, match="must cover the digits 0-9"):
+        mfcc_baseline.fit(waveforms[labels < 5], labels[labels < 5])
 
 
 def test_filter_frequency_responses_equal_scipys_freqz():

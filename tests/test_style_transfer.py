@@ -277,3 +277,174 @@ def test_the_losses_recorded_equal_the_formula_of_the_paper(features):
     assert end[0] > 0 and start[1] > 0 and end != start
     assert (final.content_losses[0], final.style_losses[0]) == pytest.approx(start, rel=1e-4, abs=1e-9)
     assert (final.content_losses[-1], final.style_losses[-1]) == pytest.approx(end, rel=1e-4)
+
+
+# --- the optimisation loop against torch.optim.LBFGS driven directly ------------------------------------------
+
+def reference_run(features, content, style, content_weight, style_weight, layer_weights, passes, chunk):
+    """The run as the paper and the module's docstring describe it, written out with torch's L-BFGS
+    (learning rate 1, history 50, strong Wolfe line search) in chunks of at most ``chunk`` passes
+    (max_iter = max_eval = the passes still to do), the pixels clamped to [0, 1] before every pass,
+    stopping early when a chunk uses fewer passes than it was given. The losses use the module's
+    FeatureExtractor and gram_matrix, which the tests above check against the paper's formula.
+    Returns (content loss, style loss) of every pass, the passes done after each chunk, the picture."""
+    extractor = FeatureExtractor(features, STYLE_LAYERS + (CONTENT_LAYER,))
+
+    def tensor(image):
+        return torch.tensor(image, dtype=torch.float32).permute(2, 0, 1)[None].contiguous()
+
+    weights = dict(zip(STYLE_LAYERS, layer_weights, strict=True))
+    with torch.no_grad():
+        content_target = extractor(tensor(content))[CONTENT_LAYER]
+        style_outputs = extractor(tensor(style))
+        style_grams = {layer: gram_matrix(style_outputs[layer]) for layer in STYLE_LAYERS if weights[layer] > 0}
+    pixels = tensor(content).requires_grad_(True)
+    optimizer = torch.optim.LBFGS([pixels], lr=1.0, history_size=50, line_search_fn="strong_wolfe")
+    curve, ends = [], []
+
+    def closure():
+        with torch.no_grad():
+            pixels.clamp_(0.0, 1.0)
+        optimizer.zero_grad()
+        outputs = extractor(pixels)
+        content_loss = content_weight * ((outputs[CONTENT_LAYER] - content_target) ** 2).mean()
+        style_loss = style_weight * sum(weights[layer] * ((gram_matrix(outputs[layer]) - gram) ** 2).mean()
+                                        for layer, gram in style_grams.items())
+        (content_loss + style_loss).backward()
+        curve.append((content_loss.item(), style_loss.item()))
+        return content_loss + style_loss
+
+    while len(curve) < passes:
+        asked, before = min(chunk, passes - len(curve)), len(curve)
+        optimizer.param_groups[0].update(max_iter=asked, max_eval=asked)
+        optimizer.step(closure)
+        ends.append(len(curve))
+        if len(curve) - before < asked:
+            break
+    return curve, ends, pixels.detach()[0].clamp(0.0, 1.0).permute(1, 2, 0).numpy()
+
+
+@pytest.mark.parametrize("passes", [9, 10])  # 9: the last chunk ends on the passes asked; 10: a short last chunk
+def test_the_run_is_torchs_lbfgs_in_chunks(features, passes):
+    content, style = small(CONTENT, 32), small(STYLE, 32)
+    settings = dict(content_weight=2.0, style_weight=1e5, layer_weights=(1.0, 0.5, 0.0, 2.0, 1.0))
+    steps = list(optimise(features, content, style, passes=passes, chunk=4, **settings))
+    curve, ends, picture = reference_run(features, content, style, *settings.values(), passes=passes, chunk=4)
+    assert [step.passes for step in steps] == ends and ends[-1] >= passes
+    assert [step.finished for step in steps] == [False] * (len(steps) - 1) + [True]
+    # each snapshot keeps the curves as they were when it was taken: one loss per pass so far
+    assert [len(step.content_losses) for step in steps[:-1]] == [len(step.style_losses) for step in steps[:-1]] \
+        == [step.passes for step in steps[:-1]]
+    final = steps[-1]
+    assert len(final.content_losses) == len(final.style_losses) == final.passes + 1
+    recorded = list(zip(final.content_losses, final.style_losses, strict=True))
+    np.testing.assert_allclose(recorded[:-1], curve, rtol=1e-5)  # the last: the finished picture's
+    np.testing.assert_allclose(final.image, picture, atol=1e-6)
+    assert not final.diverged
+
+
+def test_vgg_only_ever_sees_a_real_picture(features):
+    """The pixels are clamped to [0, 1] before every pass (L-BFGS knows nothing of pixel limits), and
+    the result is a [0, 1] picture, even when the style pushes hard on black and white."""
+    content = np.zeros((32, 32, 3), dtype=np.float32)
+    content[:, 16:] = 1.0
+    seen = []
+    hook = features[0].register_forward_pre_hook(lambda module, args: seen.append(args[0].detach().clone()))
+    try:
+        final = list(optimise(features, content, small(STYLE, 32), style_weight=1e9, passes=8, chunk=4))[-1]
+    finally:
+        hook.remove()
+    mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
+    std = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
+    pictures_seen = [x * std + mean for x in seen]  # undo the ImageNet normalisation
+    assert len(pictures_seen) >= final.passes + 3  # content and style targets, every pass, the result
+    assert all(-1e-5 <= float(p.min()) and float(p.max()) <= 1 + 1e-5 for p in pictures_seen)
+    assert 0.0 <= final.image.min() and final.image.max() <= 1.0 and np.abs(final.image - content).max() > 0.01
+
+
+def test_pictures_become_float32_tensors_and_come_back_clamped():
+    from style_transfer.transfer import to_image, to_tensor
+
+    image = np.random.default_rng(0).random((5, 7, 3))  # float64
+    tensor = to_tensor(image, "meta")
+    assert tensor.device.type == "meta" and tensor.dtype == torch.float32 and tensor.shape == (1, 3, 5, 7)
+    back = to_tensor(image, "cpu")
+    assert torch.equal(back[0, 1], torch.tensor(image[:, :, 1], dtype=torch.float32))
+    out_of_range = torch.tensor([[-0.5, 0.25], [1.5, 1.0]]).expand(1, 3, 2, 2)
+    picture = to_image(out_of_range)
+    assert picture.shape == (2, 2, 3) and picture.dtype == np.float32
+    assert np.array_equal(picture[:, :, 2], [[0.0, 0.25], [1.0, 1.0]])
+
+
+@pytest.mark.parametrize("layer_weights", [(1.0,) * 5, (0.0,) * 5])
+def test_a_loss_that_is_not_finite_ends_the_run_with_the_last_good_picture(features, layer_weights):
+    """An infinite style weight: ∞ on the style layers, or ∞·0 = NaN on none (the pixels stay finite)."""
+    content = small(CONTENT, 32).astype(np.float64)
+    steps = list(optimise(features, content, small(STYLE, 32), style_weight=float("inf"),
+                          layer_weights=layer_weights, passes=12, chunk=4))
+    assert len(steps) == 1 and steps[0].diverged is True and steps[0].finished is True
+    assert not np.isfinite(steps[0].style_losses[-1]) and steps[0].passes == len(steps[0].style_losses)
+    assert steps[0].image.dtype == np.float32 and np.array_equal(steps[0].image, content.astype(np.float32))
+
+
+def test_a_run_that_starts_at_its_optimum_stops_after_one_pass(features):
+    """No style layer: the loss is the content loss alone, zero at the content photo with a zero
+    gradient, so L-BFGS stops at once, and so does the run (no chunk of empty passes after it)."""
+    content = small(CONTENT, 32)
+    steps = list(optimise(features, content, small(STYLE, 32), layer_weights=(0.0,) * 5, passes=12, chunk=4))
+    assert [(step.passes, step.finished, step.diverged) for step in steps] == [(1, True, False)]
+    assert steps[0].content_losses == steps[0].style_losses == [0.0, 0.0]
+    assert np.array_equal(steps[0].image, content)
+
+
+def test_a_wrong_number_of_layer_weights_is_refused(features):
+    content, style = small(CONTENT, 32), small(STYLE, 32)
+    for layer_weights in ((1.0,) * 4, (1.0,) * 6):
+        with pytest.raises(ValueError):
+            next(optimise(features, content, style, layer_weights=layer_weights, passes=2))
+
+
+def test_the_defaults_are_those_the_tab_starts_with():
+    """A script that leaves settings out gets what the page starts with (the CPU preset of passes)."""
+    import inspect
+
+    from shared.device import on_gpu
+    from style_transfer import ui
+
+    page = {"content_weight": ui.CONTENT_WEIGHT.default, "style_weight": ui.STYLE_WEIGHT.default,
+            "layer_weights": tuple(control.default for control in ui.LAYER_WEIGHTS)}
+    for function in (optimise, transfer_progress):
+        defaults = {name: p.default for name, p in inspect.signature(function).parameters.items()}
+        assert {name: defaults[name] for name in page} == page, function.__name__
+        if not on_gpu():
+            assert defaults["passes"] == ui.PASSES.default
+    assert inspect.signature(transfer_progress).parameters["gram_layer"].default == ui.GRAM_LAYER.default
+
+
+def test_leaving_the_weights_out_is_giving_the_tabs_defaults(features):
+    from style_transfer import ui
+
+    content, style = small(CONTENT, 32), small(STYLE, 32)
+    page = dict(content_weight=ui.CONTENT_WEIGHT.default, style_weight=ui.STYLE_WEIGHT.default,
+                layer_weights=tuple(control.default for control in ui.LAYER_WEIGHTS))
+    left_out = list(optimise(features, content, style, passes=3, chunk=3))[-1]
+    given = list(optimise(features, content, style, passes=3, chunk=3, **page))[-1]
+    assert (left_out.content_losses, left_out.style_losses) == (given.content_losses, given.style_losses)
+    left_out, given = (list(transfer_progress(features, content, style, passes=2, **settings))[-1]
+                       for settings in ({}, {**page, "gram_layer": ui.GRAM_LAYER.default}))
+    assert (left_out.step.content_losses, left_out.step.style_losses) == \
+        (given.step.content_losses, given.step.style_losses)
+    assert all(np.array_equal(left_out.heatmaps[name], given.heatmaps[name]) for name in given.heatmaps)
+
+
+@pytest.mark.parametrize("passes, chunk", [(3, 1), (12, 2)])  # ⌈passes / 8⌉ passes a chunk, at least one
+def test_the_filmstrip_has_about_eight_chunks(features, passes, chunk):
+    import time
+
+    content, style = small(CONTENT, 32), small(STYLE, 32)
+    started = time.perf_counter()
+    followed = list(transfer_progress(features, content, style, passes=passes))
+    elapsed = time.perf_counter() - started
+    plain = list(optimise(features, content, style, passes=passes, chunk=chunk))
+    assert [state.step.passes for state in followed] == [step.passes for step in plain]
+    assert 0 < followed[-1].seconds <= elapsed
