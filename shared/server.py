@@ -55,7 +55,7 @@ SERIAL_WAITING = 32
 # and runs about one per tab in use; eight at once is more than a person clicks.
 JOBS_PER_SESSION = 8
 RETRY_AFTER_SECONDS = 5
-MAX_JOIN_BYTES = 64 * 2**20  # a join carries values and file references, never the files
+MAX_JOIN_BYTES = 4 * 2**20  # a join carries values and file references, never the files
 
 
 def launch_settings() -> dict:

@@ -3,6 +3,7 @@ both languages."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from gradio_client import Client
 
@@ -53,11 +54,25 @@ def test_bad_points_are_refused_in_words(clients, language, points, key, values)
     assert i18n.message(key, language, **values) in str(refused.value)
 
 
-def test_a_million_points_are_refused(clients):
-    million = [[0.0, 0.0, n % 2] for n in range(10**6)]
+def test_too_many_points_are_refused_in_words(clients):
+    one_too_many = [[0.0, 0.0, n % 2] for n in range(2001)]
     with pytest.raises(Exception) as refused:
-        clients["pl"].predict(dataset="mine", points=million, api_name="/playground_train")
-    assert i18n.message("playground.data.too_many", "pl", count=10**6, limit=2000) in str(refused.value)
+        clients["pl"].predict(dataset="mine", points=one_too_many, api_name="/playground_train")
+    assert i18n.message("playground.data.too_many", "pl", count=2001, limit=2000) in str(refused.value)
+
+
+def test_a_million_points_are_turned_away_at_the_door(clients, serve_app):
+    """10⁶ points are about 20 MB of JSON: the door answers before anything reads them."""
+    base = serve_app(["playground"])
+    info = httpx.get(f"{base}gradio_api/info").json()["named_endpoints"]["/playground_train"]
+    million = [[0.0, 0.0, n % 2] for n in range(10**6)]
+    data = [million if p["parameter_name"] == "points" else p["parameter_default"] for p in info["parameters"]]
+    config = httpx.get(f"{base}config").json()
+    index = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "playground_train")
+    answer = httpx.post(f"{base}gradio_api/queue/join", headers={"Accept-Language": "pl"},
+                        json={"data": data, "fn_index": index, "session_hash": "million"})
+    assert answer.status_code == 413 and answer.json()["detail"] == i18n.message("shared.request.too_large", "pl")
+    assert clients["en"].predict(task="clustering", dataset="gauss", classes=4, k=4, api_name="/playground_train")["ari"] >= 0.9
 
 
 def test_the_gridworld_endpoint_learns_the_optimal_way(clients):

@@ -248,6 +248,19 @@ def test_a_join_the_door_does_not_understand_is_left_to_gradio(gated):
     assert json.dumps(answer.json(), ensure_ascii=False).count(i18n.message("shared.request.not_a_list", "en")) == 1
 
 
+def test_a_join_past_the_size_cap_is_refused_in_words_before_it_is_read(gated):
+    """A body over ``MAX_JOIN_BYTES`` (what a script sends with a million values) gets 413 and the
+    sentence in the visitor's language; the door stops reading it, and the next call is served."""
+    blocks, _ = gated
+    values = "0," * (server.MAX_JOIN_BYTES // 2)
+    body = f'{{"data": [[{values}0]], "fn_index": {index_of(blocks, "fast")}, "session_hash": "big"}}'
+    answer = httpx.post(f"{blocks.local_url}gradio_api/queue/join", content=body.encode(),
+                        headers={"Accept-Language": "pl", "Content-Type": "application/json"})
+    assert answer.status_code == 413
+    assert answer.json()["detail"] == i18n.message("shared.request.too_large", "pl")
+    assert join(blocks, "fast", ["ok"], "after-big").status_code == 200
+
+
 def test_calls_from_new_visitors_leave_lean_sessions_behind(gated):
     """Each of many calls, every one from a new session, leaves a session that holds only the few
     blocks the call touched (Gradio's own would hold the whole page's configuration)."""
