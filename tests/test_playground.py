@@ -250,6 +250,50 @@ def test_dbscan_separates_the_rings_that_kmeans_cannot():
     assert clustering.agreement(by_density, rings.labels) > 0.9 > clustering.agreement(by_centres, rings.labels) + 0.5
 
 
+from playground import embedding  # noqa: E402
+
+
+def test_the_network_keeps_the_moons_whole_as_spectral_clustering_does_where_kmeans_cuts_them():
+    from sklearn.cluster import SpectralClustering
+
+    moons = datasets.generate("moons", 400, seed=0)
+    xy = moons.xy.astype(np.float64)
+    ours = embedding.group(xy, 2, neighbours=8).groups
+    laplacian, degrees = embedding.graph(xy, 8)
+    weights = (torch.diag(degrees) - laplacian).numpy()
+    theirs = SpectralClustering(2, affinity="precomputed", random_state=0).fit_predict(weights)
+    assert clustering.agreement(ours, theirs) >= 0.95
+    assert clustering.agreement(ours, moons.labels) >= 0.95
+    assert clustering.agreement(clustering.kmeans(xy, 2)[-1].assignment, moons.labels) < 0.5
+
+
+def test_the_networks_loss_comes_down_to_the_graphs_smallest_eigenvalues_and_not_below():
+    rings = datasets.generate("circle", 400, classes=2, seed=0).xy.astype(np.float64)
+    found = embedding.group(rings, 2, neighbours=8)
+    lowest = float(np.sum(embedding.smallest_eigenvalues(rings, 2, neighbours=8)))
+    assert lowest - 1e-6 <= found.loss <= 1.15 * lowest + 1e-4
+    assert found.losses[0] > 2 * found.loss and found.losses[-1] == found.loss
+
+
+def test_the_codes_are_orthonormal_and_the_loss_is_the_squared_difference_across_edges():
+    xy = datasets.generate("gauss", 60, classes=3, seed=4).xy.astype(np.float64)
+    laplacian, degrees = embedding.graph(xy, 5)
+    codes = embedding.orthonormal(torch.randn(60, 3, generator=torch.Generator().manual_seed(0)), degrees)
+    assert torch.allclose(codes.T @ (degrees[:, None] * codes) / 60, torch.eye(3), atol=1e-3)
+    weights = torch.diag(degrees) - laplacian
+    across = sum(float(weights[i, j]) * float(((codes[i] - codes[j]) ** 2).sum())
+                 for i in range(60) for j in range(i + 1, 60))
+    assert float(embedding.rayleigh(codes, laplacian)) == pytest.approx(across / 60, rel=1e-4)
+    assert torch.equal(weights, weights.T) and set(torch.unique(weights).tolist()) == {0.0, 1.0}
+
+
+@pytest.mark.parametrize("neighbours", [1, 60])
+def test_neighbours_out_of_range_are_refused(neighbours):
+    with pytest.raises(LabError) as refused:
+        embedding.group(np.random.default_rng(0).normal(size=(60, 2)), 2, neighbours=neighbours)
+    assert refused.value.key == "playground.cluster.bad_neighbours"
+
+
 def test_k_out_of_range_is_refused():
     with pytest.raises(LabError) as refused:
         clustering.start(np.zeros((5, 2)), 9)
@@ -287,9 +331,10 @@ def test_the_drawn_curve_is_the_model():
 
 
 @pytest.mark.parametrize(("x", "y", "key"), [
-    ([1.0], [1.0], "playground.regression.too_few"),
-    ([1.0, 9.0], [0, 0], "playground.data.off_canvas"),
-    ([1.0, float("inf")], [0, 0], "playground.data.not_finite"),
+    ([1.0, 2.0], [1.0, 1.0], "playground.regression.too_few"),
+    ([1.0, 9.0, 0.0], [0, 0, 0], "playground.regression.off_picture"),
+    ([1.0, 2.0, 0.0], [0, 0, 2.6], "playground.regression.off_picture"),
+    ([1.0, float("inf"), 0.0], [0, 0, 0], "playground.data.not_finite"),
     ([1.0, 2.0], [0], "playground.data.not_points"),
     (list(range(600)), list(range(600)), "playground.data.too_many"),
 ])
@@ -461,6 +506,27 @@ def test_every_neurons_picture_is_that_neuron_on_the_canvas():
         assert np.allclose(layers[2][:, 0, 0], run.model.neurons(corner)[2][0].numpy(), atol=1e-6)
     picture = np.asarray(pictures.neuron_picture(layers[0][0], side=5))
     assert picture[0, 0, 2] > picture[0, 0, 0] and picture[0, 4, 0] > picture[0, 4, 2]  # x<0 blue, x>0 red
+
+
+def test_every_third_clicked_point_is_held_out_and_keeps_its_part_as_more_come():
+    samples = regression.check_samples([-4.0, -3.0, -2.0, -1.0, 0.0, 1.0, 2.0], [0.0] * 7)
+    train, held = regression.split(samples)
+    assert held.x.tolist() == [-2.0, 1.0] and train.x.tolist() == [-4.0, -3.0, -1.0, 0.0, 2.0]
+    more = regression.split(regression.check_samples([*samples.x, 3.0, 4.0], [0.0] * 9))
+    assert more[1].x.tolist() == [-2.0, 1.0, 4.0]
+
+
+def test_a_click_on_the_fit_picture_lands_where_the_point_is_then_drawn():
+    from playground import pictures
+
+    axes = (regression.LOW, regression.HIGH), (regression.Y_LOW, regression.Y_HIGH)
+    for x, y in ((-5.0, -2.5), (0.0, 0.0), (1.25, 2.0), (5.0, 2.5)):
+        columns, rows = pictures.to_plot(np.array([x]), np.array([y]), *axes)
+        assert pictures.from_plot(columns[0], rows[0], *axes) == pytest.approx((x, y), abs=0.01)
+    picture = np.asarray(pictures.regression_picture(np.array([2.0]), np.array([1.0]), np.zeros(0), np.zeros(0),
+                                                     None, None, None, *axes))
+    columns, rows = pictures.to_plot(np.array([2.0]), np.array([1.0]), *axes)
+    assert tuple(picture[round(rows[0]), round(columns[0])]) == tuple(int(c) for c in pictures.PALETTE[1])
 
 
 def test_the_live_fit_ends_where_the_whole_fit_does():

@@ -4,6 +4,7 @@ both languages."""
 from __future__ import annotations
 
 import httpx
+import numpy as np
 import pytest
 from gradio_client import Client
 
@@ -31,6 +32,31 @@ def test_regression_and_clustering_through_the_api(clients):
     mine = clients["en"].predict(task="clustering", dataset="mine", points=[[-3, -3], [-3.2, -2.9], [3, 3], [3.1, 2.8]],
                                  k=2, api_name="/playground_train")
     assert mine["ari"] is None and sorted(round(c[0]) for c in mine["centres"]) == [-3, 3]
+
+
+def test_the_three_ways_of_grouping_through_the_api(clients):
+    by = {method: clients["en"].predict(task="clustering", dataset="moons", k=2, method=method,
+                                        api_name="/playground_train") for method in ("kmeans", "dbscan", "network")}
+    assert by["network"]["ari"] >= 0.95 > 0.5 > by["kmeans"]["ari"]
+    assert len(by["network"]["groups"]) == 400 and set(by["network"]["groups"]) == {0, 1}
+    assert by["network"]["loss"] < 0.01 and "centres" in by["kmeans"] and min(by["dbscan"]["groups"]) >= -1
+    with pytest.raises(Exception) as refused:
+        clients["pl"].predict(task="clustering", method="network", neighbours=1, api_name="/playground_train")
+    assert i18n.message("shared.number.out_of_range", "pl", name=i18n.message("playground.cluster.neighbours.name", "pl"),
+                        low=2, high=30, value=1) in str(refused.value)
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_your_own_curve_points_are_fitted_and_bad_ones_refused(clients, language):
+    points = [[x / 2, float(np.sin(x / 2))] for x in range(-10, 11)]
+    fitted = clients[language].predict(task="regression", dataset="mine", points=points, steps=800,
+                                       api_name="/playground_train")
+    assert fitted["train_error"] < 0.05 and fitted["held_out_error"] < 0.1
+    for bad, key, values in (([[0, 0], [1, 1]], "playground.regression.too_few", {"count": 3}),
+                             ([[0, 0], [1, 1], [2, 3]], "playground.regression.off_picture", {"x": 5, "y": 2.5})):
+        with pytest.raises(Exception) as refused:
+            clients[language].predict(task="regression", dataset="mine", points=bad, api_name="/playground_train")
+        assert i18n.message(key, language, **values) in str(refused.value)
 
 
 def test_your_own_points_are_learnt(clients):

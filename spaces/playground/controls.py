@@ -39,7 +39,7 @@ EPISODES = Number("playground.grid.episodes", low=1, high=5000, default=1500, st
 K = Number("playground.cluster.k", low=1, high=8, default=3, step=1, integer=True, named=True)
 LIVE_SECONDS = Number("playground.cartpole.seconds", low=5, high=60, default=30, step=5, integer=True, named=True)
 DEFAULT_GRID_TEXT = "\n".join(gridworld.DEFAULT_GRID)
-FUNCTION = Choice("playground.function", choices=("sine", "step", "parabola", "wave"), default="sine",
+FUNCTION = Choice("playground.function", choices=("sine", "step", "parabola", "wave", "mine"), default="sine",
                   labels="playground.functions", named=True)
 KNOWN_POINTS = Number("playground.regression.count", low=4, high=60, default=12, step=1, integer=True, named=True)
 FIT_NOISE = Number("playground.regression.noise", low=0, high=0.5, default=0.1, step=0.05, named=True)
@@ -48,6 +48,9 @@ FIT_STEPS = Number("playground.regression.steps", low=0, high=5000, default=1500
 CLUSTER_DATASET = Choice("playground.cluster.dataset", choices=(*datasets.KINDS, "mine"), default="gauss",
                          labels="playground.datasets", named=True)
 EPS = Number("playground.cluster.eps", low=0.1, high=2.0, default=0.7, step=0.05, named=True)
+NEIGHBOURS = Number("playground.cluster.neighbours", low=2, high=30, default=8, step=1, integer=True, named=True)
+CLUSTER_METHOD = Choice("playground.cluster.method", choices=("kmeans", "dbscan", "network"), default="kmeans",
+                        labels="playground.cluster.methods", named=True)
 MIN_SAMPLES = Number("playground.cluster.min_samples", low=2, high=20, default=5, step=1, integer=True, named=True)
 TASK = Choice("playground.task", choices=("classification", "regression", "clustering"), default="classification",
               labels="playground.tasks", named=True)

@@ -142,26 +142,23 @@ def cartpole_animation(observations: np.ndarray, every: int = 2) -> bytes:
 
 
 def regression_picture(x_train: np.ndarray, y_train: np.ndarray, x_held: np.ndarray, y_held: np.ndarray,
-                       curve_x: np.ndarray, curve_y: np.ndarray, truth_y: np.ndarray | None,
-                       low: float, high: float, width: int = SIDE, height: int = 300) -> Image.Image:
-    """The fit: the function (grey, where known), the network's curve (blue), the points it learns
-    from (filled) and the held-out ones (rings)."""
-    values = [y_train, y_held, curve_y] + ([truth_y] if truth_y is not None else [])
-    top, bottom = max(float(np.max(v)) for v in values), min(float(np.min(v)) for v in values)
-    margin = 0.1 * max(1e-6, top - bottom)
-    top, bottom = top + margin, bottom - margin
+                       curve_x: np.ndarray | None, curve_y: np.ndarray | None, truth_y: np.ndarray | None,
+                       x_range: tuple[float, float], y_range: tuple[float, float], width: int = SIDE,
+                       height: int = 300) -> Image.Image:
+    """The fit on fixed axes (so that a click always means the same point): the function (grey,
+    where known), the network's curve (blue, once there is one), the points it learns from (filled)
+    and the held-out ones (rings)."""
 
     def pixel(x, y):
-        columns = (np.asarray(x) - low) / (high - low) * (width - 1)
-        return columns, (top - np.asarray(y)) / (top - bottom) * (height - 1)
+        return to_plot(np.asarray(x), np.asarray(y), x_range, y_range, width, height)
 
     picture = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(picture)
-    if bottom < 0 < top:
-        zero = pixel(0, 0)[1]
-        draw.line([(0, zero), (width, zero)], fill=(210, 210, 210))
+    zero = pixel(0.0, 0.0)
+    draw.line([(0, zero[1]), (width, zero[1])], fill=(210, 210, 210))
+    draw.line([(zero[0], 0), (zero[0], height)], fill=(225, 225, 225))
     for ys, fill, thick in ((truth_y, (170, 170, 170), 2), (curve_y, tuple(int(c) for c in PALETTE[0]), 3)):
-        if ys is not None:
+        if ys is not None and curve_x is not None:
             columns, rows = pixel(curve_x, ys)
             draw.line(list(zip(columns.tolist(), rows.tolist(), strict=True)), fill=fill, width=thick)
     for xs, ys, filled in ((x_train, y_train, True), (x_held, y_held, False)):
@@ -170,6 +167,21 @@ def regression_picture(x_train: np.ndarray, y_train: np.ndarray, x_held: np.ndar
             draw.ellipse(box, fill=tuple(int(c) for c in PALETTE[1]) if filled else None,
                          outline=tuple(int(c) for c in PALETTE[1]), width=2)
     return picture
+
+
+def to_plot(x: np.ndarray, y: np.ndarray, x_range: tuple[float, float], y_range: tuple[float, float],
+            width: int = SIDE, height: int = 300) -> tuple[np.ndarray, np.ndarray]:
+    """Values → pixel columns and rows on the regression picture (y grows upwards)."""
+    columns = (x - x_range[0]) / (x_range[1] - x_range[0]) * (width - 1)
+    return columns, (y_range[1] - y) / (y_range[1] - y_range[0]) * (height - 1)
+
+
+def from_plot(column: float, row: float, x_range: tuple[float, float], y_range: tuple[float, float],
+              width: int = SIDE, height: int = 300) -> tuple[float, float]:
+    """A pixel of the regression picture → its (x, y), rounded to two decimals."""
+    x = x_range[0] + column / (width - 1) * (x_range[1] - x_range[0])
+    y = y_range[1] - row / (height - 1) * (y_range[1] - y_range[0])
+    return round(float(np.clip(x, *x_range)), 2), round(float(np.clip(y, *y_range)), 2)
 
 
 def clusters_picture(xy: np.ndarray, groups: np.ndarray | None, centres: np.ndarray | None = None,

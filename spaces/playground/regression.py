@@ -19,11 +19,13 @@ from shared.errors import LabError
 FUNCTIONS = {
     "sine": lambda x: np.sin(x),
     "step": lambda x: np.where(x < 0, -0.5, 0.5),
-    "parabola": lambda x: x * x / 9 - 0.5,
+    "parabola": lambda x: x * x / 10 - 0.5,
     "wave": lambda x: np.sin(x) * np.exp(-x * x / 18) + 0.1 * x,
 }
 LOW, HIGH = -5.0, 5.0  # the x axis of the picture
+Y_LOW, Y_HIGH = -2.5, 2.5  # its y axis: where a person can click a point in
 MAX_POINTS = 500
+HELD_OUT_EVERY = 3  # of the points clicked in, every third is held out
 
 
 @dataclass(frozen=True)
@@ -42,22 +44,29 @@ def sample(function: str, count: int = 12, *, noise: float = 0.1, seed: int = 0)
 
 
 def check_samples(x: object, y: object) -> Samples:
-    """Points a person clicked in or a client sent: finite, on the axis, at least two."""
+    """Points a person clicked in or a client sent: finite, on the picture, at least three."""
     try:
         x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     except (TypeError, ValueError):
         raise LabError("playground.data.not_points") from None
     if x.ndim != 1 or x.shape != y.shape:
         raise LabError("playground.data.not_points")
-    if len(x) < 2:
-        raise LabError("playground.regression.too_few")
+    if len(x) < HELD_OUT_EVERY:
+        raise LabError("playground.regression.too_few", count=HELD_OUT_EVERY)
     if len(x) > MAX_POINTS:
         raise LabError("playground.data.too_many", count=len(x), limit=MAX_POINTS)
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
         raise LabError("playground.data.not_finite")
-    if np.any(x < LOW) or np.any(x > HIGH):
-        raise LabError("playground.data.off_canvas", limit=int(HIGH))
+    if np.any(x < LOW) or np.any(x > HIGH) or np.any(y < Y_LOW) or np.any(y > Y_HIGH):
+        raise LabError("playground.regression.off_picture", x=int(HIGH), y=Y_HIGH)
     return Samples(x.astype(np.float32), y.astype(np.float32))
+
+
+def split(samples: Samples) -> tuple[Samples, Samples]:
+    """The points to learn from and the held-out ones: every third point, in the order they came
+    (so a point keeps its part while more are clicked in)."""
+    held = np.arange(len(samples.x)) % HELD_OUT_EVERY == HELD_OUT_EVERY - 1
+    return Samples(samples.x[~held], samples.y[~held]), Samples(samples.x[held], samples.y[held])
 
 
 class Curve(nn.Module):

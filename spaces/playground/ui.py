@@ -27,6 +27,7 @@ from playground.controls import (
     BATCH,
     CLASSES,
     CLUSTER_DATASET,
+    CLUSTER_METHOD,
     DATASET,
     DEFAULT_GRID_TEXT,
     EPISODES,
@@ -43,6 +44,7 @@ from playground.controls import (
     LIVE_SECONDS,
     LOSS,
     MIN_SAMPLES,
+    NEIGHBOURS,
     NEURONS,
     NOISE,
     POINT_CLASS,
@@ -379,15 +381,19 @@ def train_api(task: str = "classification", dataset: str = "spiral", points: lis
               classes: int = 2, noise: int = 0, train_share: int = 50, features: list[str] | None = None,
               layers: int = 2, neurons: int = 8, activation: str = "tanh", learning_rate: float = 0.01,
               batch: int = 50, loss: str = "cross_entropy", regularisation: str = "none",
-              regularisation_rate: float = 0.001, k: int = 3, steps: int = 2000, seed: int = 0) -> dict:
+              regularisation_rate: float = 0.001, k: int = 3, method: str = "kmeans", neighbours: int = 8,
+              eps: float = 0.7, min_samples: int = 5, steps: int = 2000, seed: int = 0) -> dict:
     """One of the playground's tasks, trained to the end.
 
     classification: a dataset (circle, xor, gauss, spiral) or your points ([[x, y, label], ...]
     with dataset "mine") and the network's settings; the final training and test loss and accuracy.
     regression: a function (sine, step, parabola, wave) as the dataset, or your points [[x, y], ...]
-    with "mine" (half of them held out), a network of ``layers`` × ``neurons``; both errors.
-    clustering: a dataset or your points ([[x, y], ...] or [[x, y, label], ...]) and ``k``; the
-    k-means centres, the sum of squared distances and, where the true groups are known, the ARI.
+    with "mine" (every third one held out), a network of ``layers`` × ``neurons``; both errors.
+    clustering: a dataset or your points ([[x, y], ...] or [[x, y, label], ...]) grouped by
+    ``method``: "kmeans" into ``k`` (the centres and the sum of squared distances), "dbscan" with
+    ``eps`` and ``min_samples`` (-1: in no group), or "network", the neighbourhood network of
+    ``neighbours`` into ``k`` (its final loss); each point's group and, where the true groups are
+    known, the adjusted Rand index (ARI) against them.
     """
     from playground.training import Training
 
@@ -395,7 +401,8 @@ def train_api(task: str = "classification", dataset: str = "spiral", points: lis
     if task == "regression":
         return _regression_api(dataset, points, layers, neurons, steps, seed)
     if task == "clustering":
-        return _clustering_api(dataset, points, classes, k, seed)
+        return _clustering_api(dataset, points, classes, k, CLUSTER_METHOD.check(method), neighbours, eps,
+                               min_samples, seed)
     chosen = list(FEATURE_NAMES) if features is None else features
     settings, data = _settings(dataset, classes, noise, train_share, chosen, layers, neurons, activation,
                                learning_rate, batch, loss, regularisation, regularisation_rate, seed)
@@ -434,18 +441,15 @@ def _regression_api(dataset, points, layers, neurons, steps, seed) -> dict:
     if dataset == "mine":
         table = _table(points, (2,))
         samples = regression.check_samples(table[:, 0], table[:, 1])
-        order = np.random.default_rng(seed).permutation(len(samples.x))
-        known, held = order[: max(1, len(order) // 2)], order[max(1, len(order) // 2):]
-        train = regression.Samples(samples.x[known], samples.y[known])
-        held_out = regression.Samples(samples.x[held], samples.y[held]) if len(held) else train
+        train, held_out = regression.split(samples)
     else:
         train, held_out = regression.sample(FUNCTION.check(dataset), KNOWN_POINTS.default, seed=seed)
     result = regression.fit(train, held_out, hidden=hidden, steps=steps, seed=seed)
     return {"steps": steps, "train_error": result.train_error[-1], "held_out_error": result.held_out_error[-1]}
 
 
-def _clustering_api(dataset, points, classes, k, seed) -> dict:
-    from playground import clustering
+def _clustering_api(dataset, points, classes, k, method, neighbours, eps, min_samples, seed) -> dict:
+    from playground import clustering, embedding
 
     if dataset == "mine":
         table = _table(points, (2, 3))
@@ -459,9 +463,16 @@ def _clustering_api(dataset, points, classes, k, seed) -> dict:
     else:
         sample = _cluster_points(dataset, classes)
         xy, truth = sample.xy.astype(np.float64), sample.labels
-    final = clustering.kmeans(xy, K.check(k), seed=SEED.check(seed))[-1]
-    return {"centres": np.round(final.centres, 4).tolist(), "inertia": final.inertia,
-            "ari": None if truth is None else clustering.agreement(final.assignment, truth)}
+    if method == "dbscan":
+        groups, found = clustering.dbscan(xy, EPS.check(eps), MIN_SAMPLES.check(min_samples)), {}
+    elif method == "network":
+        grouping = embedding.group(xy, K.check(k), neighbours=NEIGHBOURS.check(neighbours), seed=SEED.check(seed))
+        groups, found = grouping.groups, {"loss": grouping.loss}
+    else:
+        final = clustering.kmeans(xy, K.check(k), seed=SEED.check(seed))[-1]
+        groups, found = final.assignment, {"centres": np.round(final.centres, 4).tolist(), "inertia": final.inertia}
+    return {**found, "groups": np.asarray(groups).tolist(),
+            "ari": None if truth is None else clustering.agreement(groups, truth)}
 
 
 # ---------------------------------------------------------------- regression
@@ -469,41 +480,98 @@ def _clustering_api(dataset, points, classes, k, seed) -> dict:
 
 def _regression() -> None:
     gr.Markdown(ui_text("playground.regression.explain"))
+    clicked = gr.State([], time_to_live=ui.STATE_SECONDS)  # the points clicked in, [[x, y], ...]
     with gr.Row():
         with gr.Column(scale=1, min_width=260):
             function, count = ui.component(FUNCTION), ui.component(KNOWN_POINTS)
             noise, neurons, steps = ui.component(FIT_NOISE), ui.component(FIT_NEURONS), ui.component(FIT_STEPS)
             fit_button = gr.Button(ui_text("playground.regression.fit"), variant="primary")
+            clear = gr.Button(ui_text("playground.regression.clear"))
         with gr.Column(scale=2):
-            picture = gr.Image(label=ui_text("playground.regression.picture"), interactive=False, buttons=[])
+            picture = gr.Image(label=ui_text("playground.regression.picture"), interactive=False, buttons=[],
+                               elem_id="playground-fit")
             errors = gr.LinePlot(x="step", y="error", color="curve", label=ui_text("playground.regression.errors"),
                                  height=240)
             text = gr.Markdown()
-    fit_button.click(fit_regression, inputs=[function, count, noise, neurons, steps], outputs=[picture, errors, text],
+    data = [function, count, noise, clicked]
+    fit_button.click(fit_regression, inputs=[*data, neurons, steps], outputs=[picture, errors, text],
                      api_name="playground_regression", api_visibility="private", preprocess=False)
+    shown = dict(fn=show_fit_data, inputs=data, outputs=[picture, text], show_progress="hidden", preprocess=False)
+    gr.on(triggers=[function.change, count.change, noise.change], api_name="playground_fit_data",
+          api_visibility="private", trigger_mode="always_last", **shown)
+    gr.on(triggers=None, api_name="playground_fit_start", api_visibility="private", queue=False, **shown)
+    picture.select(add_fit_point, inputs=clicked, outputs=[clicked, function], api_name="playground_fit_point",
+                   api_visibility="private", show_progress="hidden",
+                   preprocess=False).then(api_name="playground_fit_redraw", api_visibility="private", **shown)
+    clear.click(lambda: [], outputs=clicked, api_name="playground_fit_clear", api_visibility="private",
+                queue=False).then(api_name="playground_fit_cleared", api_visibility="private", **shown)
+
+
+def _fit_data(function, count, noise, clicked):
+    """The points to learn from, the held-out ones and the true function (None for clicked points)."""
+    from playground import regression
+
+    function = FUNCTION.check(function)
+    if function == "mine":
+        table = np.asarray(clicked or [], dtype=np.float64).reshape(-1, 2)
+        return (*regression.split(regression.check_samples(table[:, 0], table[:, 1])), None)
+    train, held = regression.sample(function, KNOWN_POINTS.check(count), noise=FIT_NOISE.check(noise))
+    return train, held, regression.FUNCTIONS[function]
 
 
 @ui.handler
-def fit_regression(function, count, noise, neurons, steps):
+def show_fit_data(function, count, noise, clicked):
+    """The points before any fit (and, for clicked points, what to do next)."""
+    from playground import pictures, regression
+
+    if FUNCTION.check(function) == "mine" and len(clicked or []) < regression.HELD_OUT_EVERY:
+        table = np.asarray(clicked or [], dtype=np.float64).reshape(-1, 2)
+        empty = np.zeros(0)
+        return (pictures.regression_picture(table[:, 0], table[:, 1], empty, empty, None, None, None,
+                                            (regression.LOW, regression.HIGH), (regression.Y_LOW, regression.Y_HIGH)),
+                message("playground.regression.click_more", count=len(table), needed=regression.HELD_OUT_EVERY))
+    train, held, truth = _fit_data(function, count, noise, clicked)
+    x = np.linspace(regression.LOW, regression.HIGH, 200)
+    return (pictures.regression_picture(train.x, train.y, held.x, held.y, x, None, None if truth is None else truth(x),
+                                        (regression.LOW, regression.HIGH),
+                                        (regression.Y_LOW, regression.Y_HIGH)),
+            message("playground.regression.ready", train=len(train.x), held=len(held.x)))
+
+
+@ui.handler
+def add_fit_point(clicked, evt: gr.SelectData):
+    """A click on the picture adds a point there (and switches the data to "my points")."""
+    from playground import pictures, regression
+
+    column, row = evt.index
+    points = [*(clicked or [])]
+    if len(points) >= regression.MAX_POINTS:
+        raise LabError("playground.data.too_many", count=len(points) + 1, limit=regression.MAX_POINTS)
+    points.append(list(pictures.from_plot(float(column), float(row), (regression.LOW, regression.HIGH),
+                                          (regression.Y_LOW, regression.Y_HIGH))))
+    return points, "mine"
+
+
+@ui.handler
+def fit_regression(function, count, noise, clicked, neurons, steps):
     """The fit drawn live: the curve and both errors about 25 times on the way."""
     from playground import regression
 
-    function, count, noise = FUNCTION.check(function), KNOWN_POINTS.check(count), FIT_NOISE.check(noise)
+    train, held, truth = _fit_data(function, count, noise, clicked)
     neurons, steps = FIT_NEURONS.check(neurons), FIT_STEPS.check(steps)
-    train, held = regression.sample(function, count, noise=noise)
     for result in regression.fitting(train, held, hidden=(neurons, neurons), steps=steps,
                                      record_every=max(1, steps // 25)):
-        yield _fit_view(function, train, held, result)
+        yield _fit_view(truth, train, held, result)
 
 
-def _fit_view(function, train, held, result) -> tuple:
+def _fit_view(truth, train, held, result) -> tuple:
     import pandas as pd
 
     from playground import pictures, regression
 
     x, y = regression.curve(result.model)
-    image = pictures.regression_picture(train.x, train.y, held.x, held.y, x, y, regression.FUNCTIONS[function](x),
-                                        regression.LOW, regression.HIGH)
+    image = pictures.regression_picture(train.x, train.y, held.x, held.y, x, y, None if truth is None else truth(x),
+                                        (regression.LOW, regression.HIGH), (regression.Y_LOW, regression.Y_HIGH))
     learn, held_name = message("playground.curve.train"), message("playground.curve.held_out")
     rows = [{"step": s, "error": e, "curve": learn} for s, e in zip(result.steps, result.train_error, strict=True)]
     rows += [{"step": s, "error": e, "curve": held_name}
@@ -538,6 +606,22 @@ def _clustering(mine: gr.State) -> None:
                 dbscan_picture = gr.Image(label=ui_text("playground.cluster.dbscan"), interactive=False, buttons=[])
             text = gr.Markdown()
             elbow = gr.LinePlot(x="k", y="inertia", label=ui_text("playground.cluster.elbow"), height=220)
+    with gr.Accordion(ui_text("playground.cluster.network.heading"), open=True):
+        gr.Markdown(ui_text("playground.cluster.network.explain"))
+        with gr.Row():
+            with gr.Column(scale=1, min_width=260):
+                neighbours = ui.component(NEIGHBOURS)
+                learn = gr.Button(ui_text("playground.cluster.network.learn"), variant="primary")
+                network_text = gr.Markdown()
+            with gr.Column(scale=2):
+                with gr.Row():
+                    network_picture = gr.Image(label=ui_text("playground.cluster.network"), interactive=False,
+                                               buttons=[])
+                    network_loss = gr.LinePlot(x="step", y="loss", label=ui_text("playground.cluster.network.loss"),
+                                               height=260)
+    learn.click(cluster_network, inputs=[kind, groups, k, neighbours, mine],
+                outputs=[network_picture, network_loss, network_text], api_name="playground_cluster_network",
+                api_visibility="private", preprocess=False)
     inputs = [kind, groups, k, eps, min_samples, mine]
     outputs = [state, kmeans_picture, dbscan_picture, text, elbow]
     new.click(cluster_start, inputs=inputs, outputs=outputs, api_name="playground_cluster_start",
@@ -605,6 +689,25 @@ def cluster_finish(current, kind, groups, k, eps, min_samples, mine=None):
             break
         state = moved
     return _cluster_view(Clustering(current.points, state, True, current.k), eps, min_samples)
+
+
+@ui.handler
+def cluster_network(kind, groups, k, neighbours, mine=None):
+    """The neighbourhood network trained on the points, its groups and its loss on the way down."""
+    import pandas as pd
+
+    from playground import clustering, embedding, pictures
+
+    points = _cluster_points(kind, groups, mine)
+    xy = points.xy.astype(np.float64)
+    found = embedding.group(xy, K.check(k), neighbours=NEIGHBOURS.check(neighbours))
+    best = float(np.sum(embedding.smallest_eigenvalues(xy, K.check(k), NEIGHBOURS.check(neighbours))))
+    loss = pd.DataFrame({"step": [50 * index for index in range(len(found.losses))], "loss": found.losses})
+    text = message("playground.cluster.network_result", ari=number(clustering.agreement(found.groups, points.labels),
+                                                                    ".2f"),
+                   loss=number(found.loss, ".5f"), best=number(max(best, 0.0), ".5f"))
+    return (pictures.clusters_picture(xy, found.groups), gr.LinePlot(value=loss, x_title=message("playground.axis.step"),
+                                                                      y_title=message("playground.axis.loss")), text)
 
 
 def _cluster_view(current: Clustering, eps, min_samples) -> tuple:
