@@ -333,3 +333,41 @@ def test_the_playground_learns_the_spiral_live_and_takes_clicked_points(browser,
     page.screenshot(path=str(SCREENSHOTS / f"{locale}-playground.png"), full_page=True)
     assert page.get_by_test_id("toast-body").count() == 0
     context.close()
+
+
+@pytest.mark.parametrize("locale", ["pl-PL", "en-US"])
+def test_the_playground_fits_clicked_points_and_groups_the_moons_with_a_network(browser, app_url, locale):
+    """Clicks on the regression picture become points (every third held out) that Fit learns; the
+    clustering tab's network keeps the two moons whole."""
+    from conftest import register_texts
+
+    from shared import i18n
+
+    register_texts("playground")
+    language = locale[:2]
+    context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{app_url}?tab=playground")
+    is_selected(page, "playground")
+    page.get_by_role("tab", name=i18n.message("playground.tab.regression", language)).click()
+    picture = page.locator("#playground-fit img").first
+    picture.wait_for(timeout=30000)
+    box = picture.bounding_box()
+    for share in (0.1, 0.3, 0.5, 0.7):
+        picture.click(position={"x": box["width"] * share, "y": box["height"] * (0.2 + share / 2)})
+        time.sleep(0.5)  # each click is drawn before the next (the picture's select event runs in order)
+    page.get_by_text(i18n.message("playground.regression.ready", language, train=3, held=1).replace("**", "")
+                     ).first.wait_for(timeout=30000)
+    page.get_by_role("button", name=i18n.message("playground.regression.fit", language), exact=True).click()
+    fitted = i18n.message("playground.regression.result", language, train="X", held="", best="", best_step="")
+    page.get_by_text(re.compile(re.escape(fitted.split("X")[0]))).first.wait_for(timeout=60000)
+    page.screenshot(path=str(SCREENSHOTS / f"{locale}-playground-regression.png"), full_page=True)
+    page.get_by_role("tab", name=i18n.message("playground.tab.clustering", language)).click()
+    page.locator("label:visible", has_text=i18n.message("playground.datasets.moons", language)).first.click()
+    page.get_by_role("button", name=i18n.message("playground.cluster.network.learn", language)).click()
+    result = page.get_by_text(re.compile(re.escape(i18n.message("playground.cluster.network_result", language,
+                                                                ari="X", loss="", best="").split("X")[0])))
+    result.first.wait_for(timeout=60000)
+    page.screenshot(path=str(SCREENSHOTS / f"{locale}-playground-clustering.png"), full_page=True)
+    assert page.get_by_test_id("toast-body").count() == 0
+    context.close()

@@ -626,6 +626,18 @@ def _clustering(mine: gr.State) -> None:
     outputs = [state, kmeans_picture, dbscan_picture, text, elbow]
     new.click(cluster_start, inputs=inputs, outputs=outputs, api_name="playground_cluster_start",
               api_visibility="private", preprocess=False)
+    # New data, or a new k, starts k-means afresh (and the page opens with it started); the
+    # suggested k is the number of groups the data was made with.
+    gr.on(triggers=[kind.change, groups.change], fn=suggested_k, inputs=[kind, groups], outputs=k,
+          api_name="playground_cluster_k", api_visibility="private", queue=False, preprocess=False)
+    gr.on(triggers=[kind.change, groups.change, k.change], fn=cluster_start, inputs=inputs, outputs=outputs,
+          api_name="playground_cluster_data", api_visibility="private", trigger_mode="always_last",
+          show_progress="hidden", preprocess=False)
+    gr.on(triggers=None, fn=cluster_start, inputs=inputs, outputs=outputs, api_name="playground_cluster_open",
+          api_visibility="private", show_progress="hidden", preprocess=False)
+    gr.on(triggers=[eps.change, min_samples.change], fn=cluster_redraw, inputs=[state, *inputs], outputs=outputs,
+          api_name="playground_cluster_density", api_visibility="private", trigger_mode="always_last",
+          show_progress="hidden", preprocess=False)
     half.click(cluster_half_step, inputs=[state, *inputs], outputs=outputs, api_name="playground_cluster_step",
                api_visibility="private", preprocess=False)
     finish.click(cluster_finish, inputs=[state, *inputs], outputs=outputs, api_name="playground_cluster_finish",
@@ -658,6 +670,19 @@ def cluster_start(kind, groups, k, eps, min_samples, mine=None):
     points = _cluster_points(kind, groups, mine)
     state = clustering.start(points.xy.astype(np.float64), K.check(k))
     return _cluster_view(Clustering(points, state, False, K.check(k)), eps, min_samples)
+
+
+@ui.handler
+def suggested_k(kind, groups):
+    return 2 if CLUSTER_DATASET.check(kind) in datasets.TWO_CLASSES_ONLY else CLASSES.check(groups)
+
+
+@ui.handler
+def cluster_redraw(current, kind, groups, k, eps, min_samples, mine=None):
+    """The same k-means state with DBSCAN's new settings."""
+    if current is None:
+        return cluster_start(kind, groups, k, eps, min_samples, mine)
+    return _cluster_view(current, eps, min_samples)
 
 
 @ui.handler
