@@ -18,7 +18,7 @@ import time
 
 import torch
 
-from playground import cartpole, clustering, datasets, gridworld, pictures, policy, regression
+from playground import cartpole, clustering, datasets, embedding, gridworld, pictures, policy, regression
 from playground.training import Training
 from playground.ui import GRID_RESOLUTION, STEPS_PER_FRAME
 
@@ -55,6 +55,11 @@ def main() -> None:
     blobs = datasets.generate("gauss", 400, classes=4, seed=0)
     timed("k-means, four blobs, to the end, and the elbow (k = 1-8)",
           lambda: (clustering.kmeans(blobs.xy, 4), clustering.elbow(blobs.xy)))
+    moons = datasets.generate("moons", 400, seed=0)
+    found = []
+    timed("the grouping network, two moons (400 points), 8 neighbours, 1500 steps",
+          lambda: found.append(embedding.group(moons.xy, 2)))
+    print(f"  ARI {clustering.agreement(found[0].groups, moons.labels):.2f}")
     grid = gridworld.check_grid(gridworld.DEFAULT_GRID)
     timed("Q-learning, default grid, 1500 episodes, and value iteration",
           lambda: (gridworld.learn(grid, 1500), gridworld.value_iteration(grid)))
