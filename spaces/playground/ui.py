@@ -503,7 +503,7 @@ def _regression() -> None:
     picture.select(add_fit_point, inputs=clicked, outputs=[clicked, function], api_name="playground_fit_point",
                    api_visibility="private", show_progress="hidden",
                    preprocess=False).then(api_name="playground_fit_redraw", api_visibility="private", **shown)
-    clear.click(lambda: [], outputs=clicked, api_name="playground_fit_clear", api_visibility="private",
+    clear.click(no_points, outputs=clicked, api_name="playground_fit_clear", api_visibility="private",
                 queue=False).then(api_name="playground_fit_cleared", api_visibility="private", **shown)
 
 
@@ -536,6 +536,11 @@ def show_fit_data(function, count, noise, clicked):
                                         (regression.LOW, regression.HIGH),
                                         (regression.Y_LOW, regression.Y_HIGH)),
             message("playground.regression.ready", train=len(train.x), held=len(held.x)))
+
+
+@ui.handler
+def no_points() -> list:
+    return []
 
 
 @ui.handler
