@@ -733,11 +733,11 @@ def cluster_network(kind, groups, k, neighbours, mine=None):
     found = embedding.group(xy, K.check(k), neighbours=NEIGHBOURS.check(neighbours))
     best = float(np.sum(embedding.smallest_eigenvalues(xy, K.check(k), NEIGHBOURS.check(neighbours))))
     loss = pd.DataFrame({"step": [50 * index for index in range(len(found.losses))], "loss": found.losses})
-    text = message("playground.cluster.network_result", ari=number(clustering.agreement(found.groups, points.labels),
-                                                                    ".2f"),
-                   loss=number(found.loss, ".5f"), best=number(max(best, 0.0), ".5f"))
-    return (pictures.clusters_picture(xy, found.groups), gr.LinePlot(value=loss, x_title=message("playground.axis.step"),
-                                                                      y_title=message("playground.axis.loss")), text)
+    ari = clustering.agreement(found.groups, points.labels)
+    text = message("playground.cluster.network_result", ari=number(ari, ".2f"), loss=number(found.loss, ".5f"),
+                   best=number(max(best, 0.0), ".5f"))
+    plot = gr.LinePlot(value=loss, x_title=message("playground.axis.step"), y_title=message("playground.axis.loss"))
+    return pictures.clusters_picture(xy, found.groups), plot, text
 
 
 def _cluster_view(current: Clustering, eps, min_samples) -> tuple:
