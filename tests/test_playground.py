@@ -287,11 +287,119 @@ def test_the_codes_are_orthonormal_and_the_loss_is_the_squared_difference_across
     assert torch.equal(weights, weights.T) and set(torch.unique(weights).tolist()) == {0.0, 1.0}
 
 
-@pytest.mark.parametrize("neighbours", [1, 60])
-def test_neighbours_out_of_range_are_refused(neighbours):
+@pytest.mark.parametrize(("count", "neighbours", "high"), [(60, 1, 30), (60, 60, 30), (12, 12, 11)])
+def test_neighbours_out_of_range_are_refused(count, neighbours, high):
     with pytest.raises(LabError) as refused:
-        embedding.group(np.random.default_rng(0).normal(size=(60, 2)), 2, neighbours=neighbours)
+        embedding.group(np.random.default_rng(0).normal(size=(count, 2)), 2, neighbours=neighbours)
     assert refused.value.key == "playground.cluster.bad_neighbours"
+    assert refused.value.values == {"low": embedding.MIN_NEIGHBOURS, "high": high}
+
+
+def test_the_graph_joins_each_point_to_its_nearest_others_never_to_itself():
+    xy = datasets.generate("gauss", 40, classes=2, seed=6).xy.astype(np.float64)
+    laplacian, degrees = embedding.graph(xy, embedding.MIN_NEIGHBOURS)
+    weights = torch.diag(degrees) - laplacian
+    assert torch.all(torch.diagonal(weights) == 0) and torch.all(degrees >= embedding.MIN_NEIGHBOURS)
+    nearest = np.argsort(((xy[:, None] - xy[None]) ** 2).sum(axis=2), axis=1)[:, 1]
+    assert all(weights[i, nearest[i]] == 1 for i in range(40))
+
+
+def test_the_coder_is_two_tanh_layers_of_64_on_the_points_scaled_by_a_fifth():
+    torch.manual_seed(0)
+    coder = embedding.Coder(3)
+    assert [type(layer).__name__ for layer in coder.body] == ["Linear", "Tanh", "Linear", "Tanh", "Linear"]
+    assert coder.body[0].out_features == 64 and coder.body[4].out_features == 3
+    xy = torch.tensor([[5.0, -5.0], [1.0, 2.0]])
+    assert torch.allclose(coder(xy), coder.body(xy / 5))
+
+
+def test_codes_that_repeat_a_column_are_still_made_orthonormal():
+    raw = torch.randn(30, 1, generator=torch.Generator().manual_seed(1)).repeat(1, 2)
+    codes = embedding.orthonormal(raw, torch.ones(30))
+    assert torch.isfinite(codes).all()
+
+
+def test_the_grouping_records_its_loss_every_few_steps_from_the_start_and_is_seeded():
+    xy = datasets.generate("gauss", 90, classes=3, seed=7).xy.astype(np.float64)
+    found = embedding.group(xy, 3, neighbours=5, steps=120, record_every=40)
+    torch.manual_seed(0)
+    laplacian, degrees = embedding.graph(xy, 5)
+    first = embedding.rayleigh(embedding.orthonormal(embedding.Coder(3)(torch.from_numpy(xy.astype(np.float32))),
+                                                     degrees), laplacian)
+    assert len(found.losses) == 4 and found.losses[0] == pytest.approx(float(first), rel=1e-5)
+    assert found.losses[-1] == found.loss < found.losses[1] < found.losses[0]
+    assert len(embedding.group(xy, 3, neighbours=5, steps=100).losses) == 3  # steps 0 and 50, and the end
+    again = embedding.group(xy, 3, neighbours=5, steps=120, record_every=40, seed=0)
+    assert np.array_equal(found.groups, again.groups) and found.loss == again.loss
+    codes = torch.from_numpy(found.codes)
+    assert torch.allclose(codes.T @ (degrees[:, None] * codes) / 90, torch.eye(3), atol=1e-3)
+
+
+def test_one_group_or_as_many_as_points_and_no_more():
+    xy = datasets.generate("gauss", 10, classes=2, seed=8).xy.astype(np.float64)
+    assert set(embedding.group(xy, 1, neighbours=3, steps=5).groups.tolist()) == {0}
+    assert len(set(embedding.group(xy, 10, neighbours=3, steps=5).groups.tolist())) == 10
+    for k in (0, 11):
+        with pytest.raises(LabError) as refused:
+            embedding.group(xy, k, neighbours=3)
+        assert (refused.value.key, refused.value.values) == ("playground.cluster.bad_k", {"high": 10})
+
+
+def test_the_smallest_eigenvalues_start_at_zero_one_per_group():
+    xy = datasets.generate("gauss", 60, classes=3, seed=9).xy.astype(np.float64)
+    values = embedding.smallest_eigenvalues(xy, 3, neighbours=5)
+    assert len(values) == 3 and abs(values[0]) < 1e-8 and np.all(np.diff(values) >= -1e-12)
+
+
+def three_far_groups(scale: float = 1.0) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    return np.concatenate([rng.normal(centre, 0.01, (30, 2)) for centre in ((-4, -4), (4, -4), (0, 4))]) * scale
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e-3])
+def test_kmeans_plus_plus_starts_one_centre_in_each_far_group(scale):
+    """Drawn in proportion to the squared distance to the nearest chosen centre, the next centre
+    almost surely lands in a group that has none yet (a uniform draw would often not), also when
+    every distance is tiny."""
+    points = three_far_groups(scale)
+    for seed in range(20):
+        centres = clustering.start(points.astype(np.float32), 3, seed=seed).centres
+        groups = {int(np.argmin(((points.reshape(3, 30, 2).mean(axis=1) - centre) ** 2).sum(axis=1)))
+                  for centre in centres}
+        assert groups == {0, 1, 2}, seed
+        assert centres.dtype == np.float64
+
+
+def test_kmeans_starts_on_identical_points_and_takes_as_many_centres_as_points():
+    same = np.ones((4, 2))
+    assert np.array_equal(clustering.start(same, 2).centres, np.ones((2, 2)))
+    assert len(clustering.start(np.eye(3), 3).centres) == 3
+    with pytest.raises(LabError) as refused:
+        clustering.start(np.eye(3), 4)
+    assert refused.value.values["high"] == 3
+
+
+def test_kmeans_stops_once_nothing_changes_and_its_defaults_are_seed_0():
+    points = datasets.generate("gauss", 200, classes=3, seed=3).xy
+    states = clustering.kmeans(points, 3)
+    assert np.array_equal(states[-1].assignment, states[-2].assignment)
+    assert all(not np.array_equal(a.assignment, b.assignment) for a, b in zip(states[:-2], states[1:-1], strict=True))
+    assert len(states) < 20
+    again = clustering.kmeans(points, 3, seed=0)
+    assert np.array_equal(states[-1].centres, again[-1].centres)
+
+
+def test_kmeans_on_float32_points_counts_in_float64():
+    points = datasets.generate("gauss", 200, classes=3, noise=0.3, seed=4).xy.astype(np.float32)
+    assert clustering.kmeans(points, 3)[-1].inertia == clustering.kmeans(points.astype(np.float64), 3)[-1].inertia
+
+
+def test_the_elbow_is_each_ks_final_inertia_up_to_the_number_of_points():
+    points = datasets.generate("gauss", 60, classes=3, seed=5).xy
+    assert clustering.elbow(points, largest_k=4) == [clustering.kmeans(points, k, seed=0)[-1].inertia
+                                                     for k in range(1, 5)]
+    assert len(clustering.elbow(points[:5])) == 5 and len(clustering.elbow(points)) == clustering.MAX_K
+    assert clustering.elbow(points, seed=2, largest_k=3)[2] == clustering.kmeans(points, 3, seed=2)[-1].inertia
 
 
 def test_k_out_of_range_is_refused():
@@ -508,10 +616,66 @@ def test_every_neurons_picture_is_that_neuron_on_the_canvas():
     assert picture[0, 0, 2] > picture[0, 0, 0] and picture[0, 4, 0] > picture[0, 4, 2]  # x<0 blue, x>0 red
 
 
+def test_the_samples_are_the_function_plus_centred_noise_seeded_in_float32():
+    train, held = regression.sample("sine", 500, noise=0.2, seed=4)
+    assert len(train.x) == len(held.x) == 500 and train.x.dtype == train.y.dtype == np.float32
+    noise = np.concatenate([train.y - np.sin(train.x), held.y - np.sin(held.x)])
+    rng = np.random.default_rng(4)
+    rng.uniform(regression.LOW, regression.HIGH, 1000)
+    assert np.allclose(noise, rng.normal(0, 0.2, 1000), atol=1e-6)
+    assert regression.sample("sine", 5)[0].x.tolist() == regression.sample("sine", 5, seed=0)[0].x.tolist()
+    exact, _ = regression.sample("step", 5, noise=0.0, seed=1)
+    assert np.array_equal(exact.y, np.where(exact.x < 0, -0.5, 0.5).astype(np.float32))
+
+
+def test_regression_points_are_checked_to_the_edges_with_the_limits_in_the_message():
+    edges = regression.check_samples([regression.LOW, 0.0, regression.HIGH], [regression.Y_LOW, 0, regression.Y_HIGH])
+    assert edges.x.dtype == edges.y.dtype == np.float32 and edges.y.tolist() == [-2.5, 0.0, 2.5]
+    assert len(regression.check_samples([0.0] * regression.MAX_POINTS, [0.0] * regression.MAX_POINTS).x) == 500
+    refusals = {
+        "playground.data.not_points": ([[1, 2], "a"], [0, 0]),
+        "playground.regression.too_few": ([0, 1], [0, 1]),
+        "playground.data.too_many": ([0.0] * 501, [0.0] * 501),
+        "playground.regression.off_picture": ([-5.01, 0, 1], [0, 0, 0]),
+    }
+    values = {"playground.data.not_points": {}, "playground.regression.too_few": {"count": 3},
+              "playground.data.too_many": {"count": 501, "limit": 500},
+              "playground.regression.off_picture": {"x": 5, "y": 2.5}}
+    for key, (x, y) in refusals.items():
+        with pytest.raises(LabError) as refused:
+            regression.check_samples(x, y)
+        assert (refused.value.key, refused.value.values) == (key, values[key])
+    for x, y in (([0, 5.01, 1], [0, 0, 0]), ([0, 1, 2], [0, -2.51, 0])):
+        with pytest.raises(LabError) as refused:
+            regression.check_samples(x, y)
+        assert refused.value.key == "playground.regression.off_picture"
+    with pytest.raises(LabError):
+        regression.check_samples(["1", "2", "x"], [0, 0, 0])
+    assert regression.check_samples(["1", "2", "3"], ["0.5", "0", "1"]).y.tolist() == [0.5, 0.0, 1.0]
+
+
+def test_the_curve_network_has_one_output_after_each_layer_asked_for():
+    for hidden in ((4,), (3, 5), (2, 2, 2)):
+        curve = regression.Curve(hidden)
+        linears = [layer for layer in curve.body if isinstance(layer, torch.nn.Linear)]
+        assert [layer.out_features for layer in linears] == [*hidden, 1]
+        assert curve(torch.zeros(7)).shape == (7,)
+
+
+def test_fitting_records_every_50_steps_by_default_and_is_seeded():
+    train, held = regression.sample("wave", 8, seed=5)
+    states = [list(state.steps) for state in regression.fitting(train, held, steps=120)]
+    assert states[-1] == [0, 50, 100, 120] and len(states) == 4
+    first = regression.fit(train, held, steps=30)
+    assert regression.fit(train, held, steps=30, seed=0).train_error == first.train_error
+
+
 def test_every_third_clicked_point_is_held_out_and_keeps_its_part_as_more_come():
     samples = regression.check_samples([-4.0, -3.0, -2.0, -1.0, 0.0, 1.0, 2.0], [0.0] * 7)
     train, held = regression.split(samples)
     assert held.x.tolist() == [-2.0, 1.0] and train.x.tolist() == [-4.0, -3.0, -1.0, 0.0, 2.0]
+    lifted = regression.split(regression.Samples(samples.x, samples.x / 4))
+    assert np.array_equal(lifted[0].y, lifted[0].x / 4) and np.array_equal(lifted[1].y, lifted[1].x / 4)
     more = regression.split(regression.check_samples([*samples.x, 3.0, 4.0], [0.0] * 9))
     assert more[1].x.tolist() == [-2.0, 1.0, 4.0]
 

@@ -72,7 +72,7 @@ def elbow(xy: np.ndarray, *, seed: int = 0, largest_k: int = MAX_K) -> list[floa
     return [kmeans(xy, k, seed=seed)[-1].inertia for k in range(1, min(largest_k, len(xy)) + 1)]
 
 
-def dbscan(xy: np.ndarray, eps: float = 0.5, min_samples: int = 5) -> np.ndarray:
+def dbscan(xy: np.ndarray, eps: float, min_samples: int) -> np.ndarray:
     """Density-based groups (scikit-learn's DBSCAN); -1 marks a point in no group (noise)."""
     return DBSCAN(eps=eps, min_samples=min_samples).fit_predict(np.asarray(xy, dtype=np.float64))
 
