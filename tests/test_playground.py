@@ -85,6 +85,105 @@ def test_points_come_from_csv_with_or_without_a_header():
     assert refused.value.key == "playground.data.bad_csv"
 
 
+@pytest.mark.parametrize(("kind", "classes"), [("circle", 2), ("xor", 2), ("spiral", 3)])
+def test_the_uniform_noise_moves_each_point_by_up_to_noise_times_the_radius(kind, classes):
+    """The noise is drawn last, so the same seed without it gives the same points before the noise."""
+    clean = datasets.generate(kind, 3000, classes=classes, noise=0.0, seed=1).xy.astype(np.float64)
+    noisy = datasets.generate(kind, 3000, classes=classes, noise=0.2, seed=1).xy.astype(np.float64)
+    inside = np.all(np.abs(noisy) < datasets.CANVAS, axis=1)  # a point pushed past the edge is clipped there
+    moved = (noisy - clean)[inside] / (0.2 * datasets.RADIUS)
+    assert np.all(np.abs(moved) <= 1 + 1e-5) and moved.min() < -0.95 and moved.max() > 0.95
+    assert abs(moved.std() - 1 / np.sqrt(3)) < 0.03 and abs(moved.mean()) < 0.05
+    assert abs(np.corrcoef(moved[:, 0], moved[:, 1])[0, 1]) < 0.1
+
+
+@pytest.mark.parametrize("classes", [2, 3])
+def test_the_rings_have_their_widths_and_gaps_all_the_way_round(classes):
+    rings = datasets.generate("circle", 3000, classes=classes, seed=2)
+    radius, width = np.hypot(*rings.xy.astype(np.float64).T), datasets.RADIUS / classes
+    angle = np.mod(np.arctan2(rings.xy[:, 1], rings.xy[:, 0]), 2 * np.pi)
+    for label in range(classes):
+        mine = radius[rings.labels == label]
+        inner = (label + (0.3 if label else 0.0)) * width
+        assert inner - 1e-5 <= mine.min() < inner + 0.05 * width and (label + 1) * width - 0.05 * width < mine.max()
+        assert mine.max() <= (label + 1) * width + 1e-5
+    assert angle.min() < 0.05 and angle.max() > 2 * np.pi - 0.05
+
+
+def test_xor_keeps_away_from_the_axes_and_labels_the_sign_of_the_product():
+    xor = datasets.generate("xor", 3000, seed=3)
+    size = np.abs(xor.xy.astype(np.float64))
+    assert size.min() >= 0.3 - 1e-6 and size.min() < 0.32 and size.max() <= 5.3 + 1e-5 and size.max() > 5.28
+    assert np.array_equal(xor.labels, (xor.xy[:, 0] * xor.xy[:, 1] < 0).astype(np.int64))
+
+
+@pytest.mark.parametrize("noise", [0.0, 0.2])
+def test_the_blobs_sit_on_a_circle_from_45_degrees_and_spread_with_the_noise(noise):
+    blobs = datasets.generate("gauss", 8000, classes=4, noise=noise, seed=4)
+    spread = np.sqrt(0.5 + 3.5 * noise) * 0.6
+    for label, centre in enumerate([(2, 2), (-2, 2), (-2, -2), (2, -2)]):
+        mine = blobs.xy[blobs.labels == label].astype(np.float64)
+        assert np.allclose(mine.mean(axis=0), centre, atol=0.06)
+        assert np.allclose(mine.std(axis=0), spread, rtol=0.06)
+
+
+def test_the_spiral_arms_turn_one_and_three_quarter_times_evenly_apart_in_step():
+    spiral = datasets.generate("spiral", 300, classes=3, seed=5)
+    xy = spiral.xy.astype(np.float64)
+    radius = np.hypot(xy[:, 0], xy[:, 1])
+    steps = np.round(radius / datasets.RADIUS * 100).astype(int)  # 100 points per arm
+    assert sorted(set(steps.tolist())) == list(range(100))
+    assert all(np.sum(steps == step) == 3 for step in range(100))
+    angle = np.arctan2(xy[:, 0], xy[:, 1])
+    expected = 1.75 * 2 * np.pi * steps / 100 + 2 * np.pi * spiral.labels / 3
+    off = np.angle(np.exp(1j * (angle - expected)))
+    assert np.all(np.abs(off[radius > 0.1]) < 1e-4)
+
+
+def test_the_moons_are_two_half_rings_around_their_centres():
+    clean = datasets.generate("moons", 2000, noise=0.0, seed=6)
+    noisy = datasets.generate("moons", 2000, noise=0.3, seed=6)
+    draws = (noisy.xy.astype(np.float64) - clean.xy) / 0.3  # the same normal draws, times 0.4 and 0.1
+    assert abs(draws.std() - 1) < 0.05 and abs(draws.mean()) < 0.05
+    base = (clean.xy - 0.1 * draws) / 2.6 + [0.5, 0.25]
+    upper, lower = base[clean.labels == 0], base[clean.labels == 1]
+    assert np.allclose(np.hypot(upper[:, 0], upper[:, 1]), 1, atol=1e-4) and np.all(upper[:, 1] >= -1e-4)
+    assert np.allclose(np.hypot(lower[:, 0] - 1, lower[:, 1] - 0.5), 1, atol=1e-4) and np.all(lower[:, 1] <= 0.5 + 1e-4)
+
+
+def test_a_split_is_seeded_and_leaves_a_point_on_each_side_whatever_the_share():
+    points = datasets.generate("circle", 40, seed=7)
+    first, again, other = datasets.split(points), datasets.split(points, seed=0), datasets.split(points, seed=1)
+    assert np.array_equal(first[0].xy, again[0].xy) and not np.array_equal(first[0].xy, other[0].xy)
+    assert first[1].classes == first[0].classes == points.classes
+    two = datasets.check_points([[0, 0], [1, 1]], [0, 1])
+    assert [len(part.labels) for part in datasets.split(two, 0.9)] == [1, 1]
+    three = datasets.check_points([[0, 0], [1, 1], [2, 2]], [0, 1, 1])
+    assert [len(part.labels) for part in datasets.split(three, 0.1)] == [1, 2]
+
+
+def test_points_are_checked_to_their_limits_with_the_limits_in_the_message():
+    edge = datasets.check_points([[-6, 6], [6, -6]], ["0", "4"])
+    assert edge.labels.dtype == np.int64 and edge.labels.tolist() == [0, 4] and edge.xy.dtype == np.float32
+    assert edge.classes == 5
+    assert datasets.check_points([["1", "2"], ["3", "4"]], [0, 1]).xy.tolist() == [[1, 2], [3, 4]]
+    many = datasets.check_points(np.zeros((datasets.MAX_POINTS, 2)), np.arange(datasets.MAX_POINTS) % 2)
+    assert len(many.labels) == datasets.MAX_POINTS
+    for xy, labels, key, values in (
+            (np.zeros((2001, 2)), np.arange(2001) % 2, "playground.data.too_many", {"count": 2001, "limit": 2000}),
+            ([[6.01, 0], [0, 0]], [0, 1], "playground.data.off_canvas", {"limit": 6}),
+            ([[0, 0], [1, 1]], [-1, 1], "playground.data.bad_label", {"high": 4}),
+            ([[0, 0], [1, 1]], [0, 5], "playground.data.bad_label", {"high": 4})):
+        with pytest.raises(LabError) as refused:
+            datasets.check_points(xy, labels)
+        assert (refused.value.key, refused.value.values) == (key, values)
+
+
+def test_a_csv_line_of_blank_cells_is_skipped():
+    points = datasets.read_csv("x,y,label\n1,2,0\n , , \n-1,0,1\n")
+    assert points.labels.tolist() == [0, 1]
+
+
 def test_the_features_are_the_seven_formulas():
     xy = torch.tensor([[0.5, -2.0], [3.0, 1.0]])
     expanded = expand(xy, tuple(FEATURES))
