@@ -498,7 +498,15 @@ def test_the_elbow_is_each_ks_final_inertia_up_to_the_number_of_points():
     assert clustering.elbow(points, largest_k=4) == [clustering.kmeans(points, k, seed=0)[-1].inertia
                                                      for k in range(1, 5)]
     assert len(clustering.elbow(points[:5])) == 5 and len(clustering.elbow(points)) == clustering.MAX_K
-    assert clustering.elbow(points, seed=2, largest_k=3)[2] == clustering.kmeans(points, 3, seed=2)[-1].inertia
+    spread = datasets.generate("gauss", 60, classes=3, noise=0.5, seed=0).xy
+    assert clustering.elbow(spread, seed=2, largest_k=5)[4] == clustering.kmeans(spread, 5, seed=2)[-1].inertia
+    assert clustering.elbow(spread, seed=2, largest_k=5)[4] != clustering.kmeans(spread, 5, seed=0)[-1].inertia
+    assert np.array_equal(clustering.start(spread, 3).centres, clustering.start(spread, 3, seed=0).centres)
+
+
+def test_dbscan_takes_its_settings():
+    rings = datasets.generate("circle", 300, classes=2, noise=0.1, seed=0).xy
+    assert np.sum(clustering.dbscan(rings, 0.5, 3) < 0) < np.sum(clustering.dbscan(rings, 0.5, 5) < 0)
 
 
 def test_k_out_of_range_is_refused():
@@ -723,6 +731,8 @@ def test_the_samples_are_the_function_plus_centred_noise_seeded_in_float32():
     rng.uniform(regression.LOW, regression.HIGH, 1000)
     assert np.allclose(noise, rng.normal(0, 0.2, 1000), atol=1e-6)
     assert regression.sample("sine", 5)[0].x.tolist() == regression.sample("sine", 5, seed=0)[0].x.tolist()
+    default = regression.sample("sine")
+    assert len(default[0].x) == 12 and np.array_equal(default[0].y, regression.sample("sine", 12, noise=0.1)[0].y)
     exact, _ = regression.sample("step", 5, noise=0.0, seed=1)
     assert np.array_equal(exact.y, np.where(exact.x < 0, -0.5, 0.5).astype(np.float32))
 
@@ -767,6 +777,8 @@ def test_fitting_records_every_50_steps_by_default_and_is_seeded():
     assert states[-1] == [0, 50, 100, 120] and len(states) == 4
     first = regression.fit(train, held, steps=30)
     assert regression.fit(train, held, steps=30, seed=0).train_error == first.train_error
+    assert [layer.out_features for layer in first.model.body if isinstance(layer, torch.nn.Linear)] == [16, 16, 1]
+    assert regression.fit(train, held, steps=30, hidden=(16, 16), learning_rate=0.01).train_error == first.train_error
 
 
 def test_every_third_clicked_point_is_held_out_and_keeps_its_part_as_more_come():
