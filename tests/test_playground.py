@@ -427,7 +427,11 @@ def test_the_grouping_records_its_loss_every_few_steps_from_the_start_and_is_see
                                                      degrees), laplacian)
     assert len(found.losses) == 4 and found.losses[0] == pytest.approx(float(first), rel=1e-5)
     assert found.losses[-1] == found.loss < found.losses[1] < found.losses[0]
-    assert len(embedding.group(xy, 3, neighbours=5, steps=100).losses) == 3  # steps 0 and 50, and the end
+    assert len(embedding.group(xy, 3, neighbours=5, steps=101).losses) == 4  # steps 0, 50 and 100, and the end
+    few = xy[:30]
+    default = embedding.group(few, 2)
+    assert len(default.losses) == 31 and default.loss == embedding.group(few, 2, neighbours=8, steps=1500).loss
+    assert np.array_equal(embedding.smallest_eigenvalues(few, 2), embedding.smallest_eigenvalues(few, 2, neighbours=8))
     again = embedding.group(xy, 3, neighbours=5, steps=120, record_every=40, seed=0)
     assert np.array_equal(found.groups, again.groups) and found.loss == again.loss
     codes = torch.from_numpy(found.codes)
