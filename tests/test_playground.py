@@ -151,6 +151,12 @@ def test_the_moons_are_two_half_rings_around_their_centres():
     assert np.allclose(np.hypot(lower[:, 0] - 1, lower[:, 1] - 0.5), 1, atol=1e-4) and np.all(lower[:, 1] <= 0.5 + 1e-4)
 
 
+def test_a_picture_has_500_noiseless_points_of_two_classes_by_default_split_in_half():
+    default, explicit = datasets.generate("circle"), datasets.generate("circle", 500, classes=2, noise=0.0, seed=0)
+    assert np.array_equal(default.xy, explicit.xy) and default.classes == 2
+    assert [len(part.labels) for part in datasets.split(default)] == [250, 250]
+
+
 def test_a_split_is_seeded_and_leaves_a_point_on_each_side_whatever_the_share():
     points = datasets.generate("circle", 40, seed=7)
     first, again, other = datasets.split(points), datasets.split(points, seed=0), datasets.split(points, seed=1)
