@@ -304,20 +304,25 @@ def test_a_refused_job_is_explained_in_the_pages_language(browser, monkeypatch, 
         blocks.close()
 
 
-@pytest.mark.parametrize("locale", ["pl-PL", "en-US"])
-def test_the_playground_learns_the_spiral_live_and_takes_clicked_points(browser, app_url, locale):
-    """Play draws the regions as the network learns; clicks on the canvas add points of the chosen
-    class, with a hint (not an error) until there are two classes."""
+def open_playground(browser, app_url, locale):
+    """A wide page opened on the playground, its texts registered: (context, page, language)."""
     from conftest import register_texts
 
-    from shared import i18n
-
     register_texts("playground")
-    language = locale[:2]
     context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 1000})
     page = context.new_page()
     page.goto(f"{app_url}?tab=playground")
     is_selected(page, "playground")
+    return context, page, locale[:2]
+
+
+@pytest.mark.parametrize("locale", ["pl-PL", "en-US"])
+def test_the_playground_learns_the_spiral_live_and_takes_clicked_points(browser, app_url, locale):
+    """Play draws the regions as the network learns; clicks on the canvas add points of the chosen
+    class, with a hint (not an error) until there are two classes."""
+    from shared import i18n
+
+    context, page, language = open_playground(browser, app_url, locale)
     page.get_by_role("button", name=i18n.message("playground.play", language)).click()
     step_word = "Krok" if language == "pl" else "Step"
     page.get_by_text(re.compile(rf"{step_word} [1-9]\d{{2,}}:")).first.wait_for(timeout=60000)
@@ -339,16 +344,9 @@ def test_the_playground_learns_the_spiral_live_and_takes_clicked_points(browser,
 def test_the_playground_fits_clicked_points_and_groups_the_moons_with_a_network(browser, app_url, locale):
     """Clicks on the regression picture become points (every third held out) that Fit learns; the
     clustering tab's network keeps the two moons whole."""
-    from conftest import register_texts
-
     from shared import i18n
 
-    register_texts("playground")
-    language = locale[:2]
-    context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 1000})
-    page = context.new_page()
-    page.goto(f"{app_url}?tab=playground")
-    is_selected(page, "playground")
+    context, page, language = open_playground(browser, app_url, locale)
     page.get_by_role("tab", name=i18n.message("playground.tab.regression", language)).click()
     picture = page.locator("#playground-fit img").first
     picture.wait_for(timeout=30000)
