@@ -432,6 +432,7 @@ def test_the_grouping_records_its_loss_every_few_steps_from_the_start_and_is_see
     first = embedding.rayleigh(embedding.orthonormal(embedding.Coder(3)(torch.from_numpy(xy.astype(np.float32))),
                                                      degrees), laplacian)
     assert len(found.losses) == 4 and found.losses[0] == pytest.approx(float(first), rel=1e-5)
+    assert found.steps == [0, 40, 80, 120]
     assert found.losses[-1] == found.loss < found.losses[1] < found.losses[0]
     assert len(embedding.group(xy, 3, neighbours=5, steps=101).losses) == 4  # steps 0, 50 and 100, and the end
     few = xy[:30]

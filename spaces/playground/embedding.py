@@ -34,7 +34,8 @@ class Grouping:
     groups: np.ndarray  # each point's group, 0 … k-1
     codes: np.ndarray  # n×k, orthonormal in the degree-weighted inner product
     loss: float  # the mean squared code difference across the graph's edges, at the end
-    losses: list[float]  # the same every ``record_every`` steps
+    steps: list[int]  # the steps at which ``losses`` were taken: every ``record_every``, and the end
+    losses: list[float]  # the loss at each of them
 
 
 def graph(xy: np.ndarray, neighbours: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -83,10 +84,11 @@ def group(xy: np.ndarray, k: int, *, neighbours: int = 8, steps: int = 1500, lea
     coder = Coder(k)
     optimiser = torch.optim.Adam(coder.parameters(), lr=learning_rate)
     inputs = torch.from_numpy(xy.astype(np.float32))
-    losses = []
+    recorded, losses = [], []
     for step in range(steps):
         loss = rayleigh(orthonormal(coder(inputs), degrees), laplacian)
         if step % record_every == 0:
+            recorded.append(step)
             losses.append(float(loss.detach()))
         optimiser.zero_grad()
         loss.backward()
@@ -95,7 +97,7 @@ def group(xy: np.ndarray, k: int, *, neighbours: int = 8, steps: int = 1500, lea
         codes = orthonormal(coder(inputs), degrees)
         final = float(rayleigh(codes, laplacian))
     groups = KMeans(k, n_init=10, random_state=seed).fit_predict(codes.numpy())
-    return Grouping(groups, codes.numpy(), final, [*losses, final])
+    return Grouping(groups, codes.numpy(), final, [*recorded, steps], [*losses, final])
 
 
 def smallest_eigenvalues(xy: np.ndarray, k: int, neighbours: int = 8) -> np.ndarray:

@@ -24,6 +24,7 @@ FUNCTIONS = {
 }
 LOW, HIGH = -5.0, 5.0  # the x axis of the picture
 Y_LOW, Y_HIGH = -2.5, 2.5  # its y axis: where a person can click a point in
+X_AXIS, Y_AXIS = (LOW, HIGH), (Y_LOW, Y_HIGH)  # the picture's fixed axes
 MAX_POINTS = 500
 HELD_OUT_EVERY = 3  # of the points clicked in, every third is held out
 

@@ -528,13 +528,12 @@ def show_fit_data(function, count, noise, clicked):
         table = np.asarray(clicked or [], dtype=np.float64).reshape(-1, 2)
         empty = np.zeros(0)
         return (pictures.regression_picture(table[:, 0], table[:, 1], empty, empty, None, None, None,
-                                            (regression.LOW, regression.HIGH), (regression.Y_LOW, regression.Y_HIGH)),
+                                            regression.X_AXIS, regression.Y_AXIS),
                 message("playground.regression.click_more", count=len(table), needed=regression.HELD_OUT_EVERY))
     train, held, truth = _fit_data(function, count, noise, clicked)
     x = np.linspace(regression.LOW, regression.HIGH, 200)
     return (pictures.regression_picture(train.x, train.y, held.x, held.y, x, None, None if truth is None else truth(x),
-                                        (regression.LOW, regression.HIGH),
-                                        (regression.Y_LOW, regression.Y_HIGH)),
+                                        regression.X_AXIS, regression.Y_AXIS),
             message("playground.regression.ready", train=len(train.x), held=len(held.x)))
 
 
@@ -552,8 +551,7 @@ def add_fit_point(clicked, evt: gr.SelectData):
     points = [*(clicked or [])]
     if len(points) >= regression.MAX_POINTS:
         raise LabError("playground.data.too_many", count=len(points) + 1, limit=regression.MAX_POINTS)
-    points.append(list(pictures.from_plot(float(column), float(row), (regression.LOW, regression.HIGH),
-                                          (regression.Y_LOW, regression.Y_HIGH))))
+    points.append(list(pictures.from_plot(float(column), float(row), regression.X_AXIS, regression.Y_AXIS)))
     return points, "mine"
 
 
@@ -576,7 +574,7 @@ def _fit_view(truth, train, held, result) -> tuple:
 
     x, y = regression.curve(result.model)
     image = pictures.regression_picture(train.x, train.y, held.x, held.y, x, y, None if truth is None else truth(x),
-                                        (regression.LOW, regression.HIGH), (regression.Y_LOW, regression.Y_HIGH))
+                                        regression.X_AXIS, regression.Y_AXIS)
     learn, held_name = message("playground.curve.train"), message("playground.curve.held_out")
     rows = [{"step": s, "error": e, "curve": learn} for s, e in zip(result.steps, result.train_error, strict=True)]
     rows += [{"step": s, "error": e, "curve": held_name}
@@ -732,7 +730,7 @@ def cluster_network(kind, groups, k, neighbours, mine=None):
     xy = points.xy.astype(np.float64)
     found = embedding.group(xy, K.check(k), neighbours=NEIGHBOURS.check(neighbours))
     best = float(np.sum(embedding.smallest_eigenvalues(xy, K.check(k), NEIGHBOURS.check(neighbours))))
-    loss = pd.DataFrame({"step": [50 * index for index in range(len(found.losses))], "loss": found.losses})
+    loss = pd.DataFrame({"step": found.steps, "loss": found.losses})
     ari = clustering.agreement(found.groups, points.labels)
     text = message("playground.cluster.network_result", ari=number(ari, ".2f"), loss=number(found.loss, ".5f"),
                    best=number(max(best, 0.0), ".5f"))
