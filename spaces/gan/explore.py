@@ -11,7 +11,8 @@ import torch
 from gan import checkpoint
 from gan.digits import ANY_DIGIT, CLASSES
 from gan.model import from_unit
-from gan.sampling import generate, noise_and_labels, slerp
+from gan.sampling import generate, noise_and_labels
+from shared.interpolation import slerp
 
 
 @torch.inference_mode()

@@ -35,17 +35,3 @@ def generate(generator_net: Generator, noise: torch.Tensor, labels: torch.Tensor
     out = [to_unit(generator_net(noise[i:i + batch_size], labels[i:i + batch_size]))
            for i in range(0, len(noise), batch_size)]
     return torch.cat(out).numpy().astype(np.float32) if out else np.zeros((0, 28, 28), np.float32)
-
-
-def slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-    """Points on the great circle from ``a`` to ``b`` (rows of ``t`` in [0, 1]).
-
-    Gaussian noise vectors have nearly equal lengths; a straight line between two of them
-    passes through shorter vectors the generator rarely saw, so the walk follows the sphere.
-    """
-    a_unit, b_unit = a / a.norm(), b / b.norm()
-    omega = torch.arccos((a_unit * b_unit).sum().clamp(-1 + 1e-7, 1 - 1e-7))
-    t = t[:, None]
-    if omega.abs() < 1e-4:
-        return (1 - t) * a + t * b
-    return (torch.sin((1 - t) * omega) * a + torch.sin(t * omega) * b) / torch.sin(omega)

@@ -1,0 +1,168 @@
+"""The faces tab's compute: the denoising loop against diffusers' own LDMPipeline on a tiny model
+of the same classes, loaded through the tab's loader; seeds, the walk, the filmstrip, Stop."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+import torch
+from conftest import local_models
+from faces_tiny import build_ldm_folder
+
+from shared.interpolation import slerp
+
+
+@pytest.fixture(scope="module")
+def pipe(tmp_path_factory):
+    from faces import loading
+
+    folder = build_ldm_folder(tmp_path_factory.mktemp("faces") / "ldm")
+    with local_models(faces=folder):
+        yield loading.load_pipeline()
+
+
+def _faces(pipe, seeds, steps, **options):
+    from faces import denoise, loading
+
+    return denoise.run(pipe, loading.make_scheduler(pipe), denoise.seed_noise(pipe, seeds), steps, **options)
+
+
+def _pixels(pictures) -> np.ndarray:
+    return np.stack([np.asarray(p, dtype=np.int16) for p in pictures])
+
+
+def test_the_loader_gives_diffusers_ldm_pipeline_with_a_ddim_scheduler(pipe):
+    from diffusers import DDIMScheduler, LDMPipeline
+
+    from faces import loading
+
+    assert isinstance(pipe, LDMPipeline)
+    assert isinstance(loading.make_scheduler(pipe), DDIMScheduler)
+    assert loading.make_scheduler(pipe) is not loading.make_scheduler(pipe)  # one per run
+
+
+@pytest.mark.parametrize("steps", [1, 4, 12])
+def test_the_faces_are_those_of_ldm_pipeline_for_the_same_seeds(pipe, steps):
+    seeds = [7, 8, 9]
+    expected = [pipe(generator=torch.Generator("cpu").manual_seed(s), num_inference_steps=steps, eta=0.0).images[0]
+                for s in seeds]  # the pipeline one face at a time, as the tab runs the networks
+    ours = _faces(pipe, seeds, steps)
+    assert ours.steps_done == ours.steps_total == steps and not ours.interrupted
+    assert [face.size for face in ours.faces] == [(32, 32)] * 3
+    # Exactly equal: the same noise, the same arithmetic, the same rounding to 8 bits.
+    assert np.array_equal(_pixels(ours.faces), _pixels(expected))
+
+
+def test_one_seed_gives_one_face_alone_or_in_a_batch_and_other_seeds_other_faces(pipe):
+    alone = _faces(pipe, [8], 6).faces[0]
+    batch = _faces(pipe, [7, 8, 9], 6).faces
+    assert np.array_equal(_pixels([alone]), _pixels(_faces(pipe, [8], 6).faces))  # run again: identical
+    assert np.array_equal(_pixels([alone]), _pixels(batch[1:2]))
+    assert np.abs(_pixels(batch[:1]) - _pixels(batch[1:2])).mean() > 5
+
+
+def test_the_number_of_steps_changes_the_face_of_a_seed(pipe):
+    assert not np.array_equal(_pixels(_faces(pipe, [3], 2).faces), _pixels(_faces(pipe, [3], 12).faces))
+
+
+def test_the_filmstrip_shows_the_noise_then_the_scheduler_own_prediction_of_the_face(pipe):
+    from faces import denoise, loading
+
+    steps, frames = 10, 3
+    run = _faces(pipe, [5], steps, frames=frames)
+    assert [f.step for f in run.frames] == [0, *sorted(denoise.frame_steps(steps, frames)), steps]
+    assert run.frames[-1].predicted is run.faces[0]
+    # A frame's prediction is DDIM's own pred_original_sample at that step, decoded.
+    scheduler = loading.make_scheduler(pipe)
+    scheduler.set_timesteps(steps)
+    latents = denoise.seed_noise(pipe, [5]) * scheduler.init_noise_sigma
+    wanted = {f.step: f for f in run.frames[1:-1]}
+    for done, t in enumerate(scheduler.timesteps, start=1):
+        with torch.no_grad():
+            out = scheduler.step(pipe.unet(scheduler.scale_model_input(latents, t), t).sample, t, latents, eta=0.0)
+        latents = out.prev_sample
+        if done in wanted:
+            assert wanted[done].timestep == int(t)
+            own = denoise.decode(pipe, out.pred_original_sample)
+            assert np.array_equal(_pixels([wanted[done].predicted]), _pixels(own))
+    assert run.frames[0].latent.size == (32, 32)  # the 8×8 latent, enlarged 4 times
+
+
+def test_frame_steps_are_spread_and_leave_out_the_last_step():
+    from faces.denoise import frame_steps
+
+    assert frame_steps(20, 4) == {4, 8, 12, 16}
+    assert frame_steps(50, 8) == {6, 11, 17, 22, 28, 33, 39, 44}
+    assert frame_steps(3, 8) == {1, 2}
+    assert frame_steps(1, 4) == set() and frame_steps(20, 0) == set()
+
+
+def test_a_preview_decoded_from_a_smaller_latent_is_shown_at_the_size_of_the_face(pipe):
+    from faces import denoise
+
+    latents = denoise.seed_noise(pipe, [1])
+    full, small = denoise.decode(pipe, latents)[0], denoise.decode(pipe, latents, downscale=2)[0]
+    assert full.size == small.size == (32, 32)
+    assert not np.array_equal(_pixels([full]), _pixels([small]))
+
+
+def test_stop_between_steps_keeps_the_face_predicted_so_far(pipe):
+    from faces import denoise, loading
+    from faces.denoise import Progress, Result
+
+    stop = threading.Event()
+    events = []
+    for event in denoise.denoise(pipe, loading.make_scheduler(pipe), denoise.seed_noise(pipe, [2]), 10, stop=stop):
+        events.append(event)
+        if isinstance(event, Progress) and event.step == 3:
+            stop.set()
+    result = events[-1]
+    assert isinstance(result, Result) and result.interrupted
+    assert (result.steps_done, result.steps_total) == (3, 10) and len(result.faces) == 1
+    assert [e.step for e in events[:-1]] == [1, 2, 3]
+
+
+def test_stop_before_the_first_step_makes_nothing(pipe):
+    stop = threading.Event()
+    stop.set()
+    result = _faces(pipe, [2], 10, stop=stop, frames=3)
+    assert result.faces == [] and result.steps_done == 0 and result.steps_total == 10
+
+
+def test_the_walk_starts_and_ends_at_the_two_seeds_faces(pipe):
+    from faces import denoise, loading
+    from faces.walk import walk_noise
+
+    noise, t = walk_noise(pipe, 11, 12, 5)
+    assert noise.shape == (5, 3, 8, 8) and t.tolist() == [0.0, 0.25, 0.5, 0.75, 1.0]
+    walked = denoise.run(pipe, loading.make_scheduler(pipe), noise, 6).faces
+    ends = _faces(pipe, [11, 12], 6).faces
+    assert torch.equal(noise[0], denoise.seed_noise(pipe, [11])[0])  # exactly the seeds' noise
+    assert torch.equal(noise[-1], denoise.seed_noise(pipe, [12])[0])
+    assert np.array_equal(_pixels([walked[0], walked[-1]]), _pixels(ends))
+    assert len({_pixels([face]).tobytes() for face in walked}) == 5  # every frame its own face
+
+
+def test_the_walk_noise_keeps_its_length_where_a_straight_line_would_shrink_it(pipe):
+    from faces.walk import walk_noise
+
+    noise, t = walk_noise(pipe, 11, 12, 9)
+    norms = noise.flatten(1).norm(dim=1)
+    low, high = sorted((norms[0].item(), norms[-1].item()))
+    assert torch.all(norms >= low * (1 - 1e-5)) and torch.all(norms <= high * (1 + 1e-5))
+    straight = ((1 - t)[:, None] * noise[0].flatten() + t[:, None] * noise[-1].flatten()).norm(dim=1)
+    assert straight[4] < 0.8 * low  # halfway the line is about 1/√2 as long
+
+
+def test_slerp_ends_exactly_at_its_ends_and_keeps_a_unit_vector_on_the_sphere():
+    a, b = torch.tensor([1.0, 0.0, 0.0]), torch.tensor([0.0, 1.0, 0.0])
+    points = slerp(a, b, torch.tensor([0.0, 0.5, 1.0]))
+    assert torch.allclose(points[0], a) and torch.allclose(points[-1], b)
+    assert torch.allclose(points.norm(dim=1), torch.ones(3))
+    assert torch.allclose(points[1], torch.tensor([0.5 ** 0.5, 0.5 ** 0.5, 0.0]))
+    shaped = slerp(torch.ones(2, 3), -torch.ones(2, 3) + 0.1, torch.tensor([0.0, 1.0]))
+    assert shaped.shape == (2, 2, 3)
+    same = slerp(a, a, torch.tensor([0.0, 0.5, 1.0]))
+    assert torch.allclose(same, a.expand(3, 3))
