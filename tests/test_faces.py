@@ -8,10 +8,12 @@ import threading
 import numpy as np
 import pytest
 import torch
-from conftest import local_models
+from conftest import local_models, register_texts
 from faces_tiny import build_ldm_folder
 
 from shared.interpolation import slerp
+
+register_texts("faces")
 
 
 @pytest.fixture(scope="module")
@@ -166,3 +168,106 @@ def test_slerp_ends_exactly_at_its_ends_and_keeps_a_unit_vector_on_the_sphere():
     assert shaped.shape == (2, 2, 3)
     same = slerp(a, a, torch.tensor([0.0, 0.5, 1.0]))
     assert torch.allclose(same, a.expand(3, 3))
+
+
+# ---------------------------------------------------------------- checked requests
+
+
+@pytest.mark.parametrize(("values", "key"), [
+    ((0, 0, 20), "shared.number.out_of_range"),  # no faces
+    ((0, 10_000, 20), "shared.number.out_of_range"),
+    ((0, 1, 0), "shared.number.out_of_range"),  # no steps
+    ((-1, 1, 20), "shared.number.out_of_range"),
+    ((2**32, 1, 20), "shared.number.out_of_range"),
+    ((float("nan"), 1, 20), "shared.number.not_finite"),
+    ((0, 1, float("nan")), "shared.number.not_finite"),
+    ((0, 1.5, 20), "shared.number.not_integer"),
+    ((2**32 - 2, 4, 20), "faces.error.last_seed"),
+])
+def test_a_faces_request_out_of_bounds_is_refused_in_words(values, key):
+    from faces.generate import check_faces
+    from shared.errors import LabError
+
+    with pytest.raises(LabError) as refused:
+        check_faces(*values)
+    assert refused.value.key == key
+
+
+def test_a_faces_request_gives_consecutive_seeds_and_a_walk_needs_two_seeds():
+    from faces.generate import check_faces, check_walk
+    from shared.errors import LabError
+
+    assert check_faces(2**32 - 4, 4, 20).seeds == [2**32 - 4, 2**32 - 3, 2**32 - 2, 2**32 - 1]
+    assert check_faces("5", 2, 3).seeds == [5, 6]
+    with pytest.raises(LabError) as refused:
+        check_walk(3, 3, 5, 10)
+    assert refused.value.key == "faces.error.same_seeds"
+    with pytest.raises(LabError):
+        check_walk(3, 4, 1, 10)  # a walk has at least its two ends
+
+
+def test_the_steps_comparison_runs_one_seed_at_each_number_of_steps(pipe):
+    from faces.denoise import Result
+    from faces.generate import steps_compared
+
+    results = {steps: event for steps, event in steps_compared(4, steps=(1, 3)) if isinstance(event, Result)}
+    assert sorted(results) == [1, 3] and all(r.steps_done == r.steps_total for r in results.values())
+    for steps, result in results.items():
+        assert np.array_equal(_pixels(result.faces), _pixels(_faces(pipe, [4], steps).faces))
+
+
+# ---------------------------------------------------------------- through the running app
+
+
+@pytest.fixture(scope="module")
+def app_url(pipe, serve_app):
+    return serve_app(["faces"])
+
+
+def _client(url, language="en"):
+    from gradio_client import Client
+
+    return Client(url, headers={"Accept-Language": language}, verbose=False)
+
+
+def _opened(files) -> list[np.ndarray]:
+    from PIL import Image
+
+    return [np.asarray(Image.open(f["image"]["path"] if isinstance(f["image"], dict) else f["image"]),
+                       dtype=np.int16) for f in files]
+
+
+def test_generate_faces_gives_the_seeds_faces_and_the_seeds(app_url, pipe):
+    out = _client(app_url).predict(seed=40, count=3, steps=4, api_name="/generate_faces")
+    assert out["seeds"] == [40, 41, 42]
+    faces = _opened(out["faces"])
+    assert [f.shape for f in faces] == [(32, 32, 3)] * 3
+    assert [f["caption"] for f in out["faces"]] == ["seed 40", "seed 41", "seed 42"]
+    assert np.array_equal(np.stack(faces), _pixels(_faces(pipe, [40, 41, 42], 4).faces))
+
+
+def test_face_walk_ends_at_the_two_seeds_faces(app_url, pipe):
+    client = _client(app_url)
+    out = client.predict(seed_a=40, seed_b=41, frames=4, steps=4, api_name="/face_walk")
+    assert out["t"] == [0.0, 0.3333, 0.6667, 1.0]
+    frames = _opened(out["frames"])
+    assert len(frames) == 4
+    ends = client.predict(seed=40, count=2, steps=4, api_name="/generate_faces")
+    assert np.array_equal(np.stack([frames[0], frames[-1]]), np.stack(_opened(ends["faces"])))
+
+
+@pytest.mark.parametrize(("kwargs", "language", "expected"), [
+    ({"count": 0}, "en", "Number of faces"),
+    ({"count": 10_000}, "pl", "Liczba twarzy"),
+    ({"steps": 0}, "en", "number of steps"),
+    ({"seed": -5}, "pl", "ziarno"),
+    ({"seed": "NaN"}, "en", "seed"),
+])
+def test_generate_faces_refuses_bad_values_in_words(app_url, kwargs, language, expected):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError) as refused:
+        _client(app_url, language).predict(**kwargs, api_name="/generate_faces")
+    text = str(refused.value)
+    assert expected.lower() in text.lower()
+    assert not any(word in text for word in ("Traceback", "ValueError", "LabError", "None"))

@@ -53,6 +53,7 @@ def save_random_vgg_features(folder: Path) -> Path:
 
 def every_model(base: Path) -> dict[str, Path]:
     """A folder for every key of the model registry: ``{key: folder}`` for ``conftest.local_models``."""
+    from faces_tiny import build_ldm_folder
     from image_generation_tiny import build_pipeline_folder, build_safety_folder
     from tiny_text_models import save_tiny_chat_model, save_tiny_gpt2, save_tiny_sentiment_model
 
@@ -70,6 +71,7 @@ def every_model(base: Path) -> dict[str, Path]:
         "audio_separation_6s": export_tiny_demucs(base / "demucs6", six),
         "deep_dream": save_random_googlenet(base / "googlenet"),
         "style_transfer": save_random_vgg_features(base / "vgg"),
+        "faces": build_ldm_folder(base / "ldm"),
     }
     from shared.models import registry
 
