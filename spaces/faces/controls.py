@@ -15,6 +15,6 @@ STEPS = Number("faces.steps", low=1, high=loading.MAX_STEPS, default=loading.DEF
                info=True, named=True)
 SEED_A = Seed("faces.seed_a", default=2024, named=True)
 SEED_B = Seed("faces.seed_b", default=7, named=True)
-FRAMES = Number("faces.frames", low=2, high=16, default=by_hardware(cpu=5, gpu=8), step=1, integer=True, named=True)
-WALK_STEPS = Number("faces.walk_steps", low=1, high=loading.MAX_STEPS, default=by_hardware(cpu=10, gpu=50), step=1,
+FRAMES = Number("faces.frames", low=2, high=16, default=by_hardware(cpu=4, gpu=8), step=1, integer=True, named=True)
+WALK_STEPS = Number("faces.walk_steps", low=1, high=loading.MAX_STEPS, default=by_hardware(cpu=8, gpu=50), step=1,
                     integer=True, named=True)
