@@ -110,7 +110,12 @@ def denoise(pipe, scheduler, noise: torch.Tensor, steps: int, *, frames: int = 0
 
 def run(pipe, scheduler, noise: torch.Tensor, steps: int, **options) -> Result:
     """``denoise`` to the end: only its ``Result``."""
-    for event in denoise(pipe, scheduler, noise, steps, **options):
+    return result_of(denoise(pipe, scheduler, noise, steps, **options))
+
+
+def result_of(events: Iterator[Progress | Result]) -> Result:
+    """The ``Result`` that ends a run's events, the progress skipped."""
+    for event in events:
         if isinstance(event, Result):
             return event
     raise AssertionError("denoise ended without a result")

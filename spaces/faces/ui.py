@@ -118,11 +118,14 @@ def show_faces(seed, count, steps, request: gr.Request, progress=gr.Progress()):
                 progress((event.step, event.total), desc=_progress_text(event))
                 yield keep, _progress_text(event), keep, keep
             else:
-                captions = [message("faces.caption", seed=s) for s in checked.seeds]
                 predicted = [(f.predicted, _frame_caption(f)) for f in event.frames]
                 latents = [(f.latent, _frame_caption(f)) for f in event.frames]
-                yield (list(zip(event.faces, captions, strict=False)), _result_text(event, checked.seeds), predicted,
-                       latents)
+                yield _captioned(event.faces, checked.seeds), _result_text(event, checked.seeds), predicted, latents
+
+
+def _captioned(faces: list, seeds: list[int]) -> list:
+    """Each face under its seed (a run stopped before its first step has none)."""
+    return [(face, message("faces.caption", seed=s)) for face, s in zip(faces, seeds, strict=False)]
 
 
 def _frame_caption(frame) -> str:
@@ -166,7 +169,10 @@ def show_walk(seed_a, seed_b, frames, steps, request: gr.Request, progress=gr.Pr
 
 
 def _walk_gallery(faces: list, frames: int) -> list:
-    return [(face, message("faces.walk.caption", t=f"{i / (frames - 1):.2f}")) for i, face in enumerate(faces)]
+    from faces.walk import positions
+
+    return [(face, message("faces.walk.caption", t=f"{t:.2f}"))
+            for face, t in zip(faces, positions(frames).tolist(), strict=False)]
 
 
 def _animation(faces: list) -> str | None:
@@ -181,26 +187,17 @@ def _animation(faces: list) -> str | None:
     return path
 
 
-def _run_to_end(events):
-    from faces.denoise import Result
-
-    for event in events:
-        if isinstance(event, Result):
-            return event
-    raise AssertionError("no result")
-
-
 @gpu(duration=120)
 def generate_faces_api(seed: int = SEED.default, count: int = 1, steps: int = STEPS.default) -> dict:
     """Faces of nobody from a seed: ``count`` (1-16) faces of seeds seed, seed + 1, …, each denoised in
     ``steps`` DDIM steps (η = 0, so the same seed always gives the same face). Out: the faces
     (256×256 PNG, captioned with their seeds) and the seeds."""
+    from faces.denoise import result_of
     from faces.generate import check_faces, faces
 
     checked = check_faces(seed, count, steps)
-    result = _run_to_end(faces(checked))
-    captions = [message("faces.caption", seed=s) for s in checked.seeds]
-    return {"faces": ui.gallery_files(list(zip(result.faces, captions, strict=True))), "seeds": checked.seeds}
+    return {"faces": ui.gallery_files(_captioned(result_of(faces(checked)).faces, checked.seeds)),
+            "seeds": checked.seeds}
 
 
 @gpu(duration=120)
@@ -209,9 +206,10 @@ def face_walk_api(seed_a: int = SEED_A.default, seed_b: int = SEED_B.default, fr
     """A walk from seed A's face to seed B's: ``frames`` (2-16) faces whose starting noise follows the
     sphere from one seed's noise to the other's, each denoised in ``steps`` DDIM steps. Out: the
     faces in order (the first and last are the two seeds' own faces) and where each stands (0 to 1)."""
+    from faces.denoise import result_of
     from faces.generate import check_walk, walk
+    from faces.walk import positions
 
     checked = check_walk(seed_a, seed_b, frames, steps)
-    result = _run_to_end(walk(checked))
-    return {"frames": ui.gallery_files(_walk_gallery(result.faces, checked.frames)),
-            "t": [round(i / (checked.frames - 1), 4) for i in range(checked.frames)]}
+    return {"frames": ui.gallery_files(_walk_gallery(result_of(walk(checked)).faces, checked.frames)),
+            "t": [round(t, 4) for t in positions(checked.frames).tolist()]}

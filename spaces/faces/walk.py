@@ -14,5 +14,10 @@ from shared.interpolation import slerp
 def walk_noise(pipe, seed_a: int, seed_b: int, frames: int) -> tuple[torch.Tensor, torch.Tensor]:
     """The starting noise of ``frames`` faces from seed A to seed B, and where each stands (0 → 1)."""
     noise = seed_noise(pipe, [seed_a, seed_b])
-    t = torch.linspace(0.0, 1.0, frames)
+    t = positions(frames)
     return slerp(noise[0], noise[1], t), t
+
+
+def positions(frames: int) -> torch.Tensor:
+    """Where each of ``frames`` faces stands on the way, from 0 (seed A) to 1 (seed B)."""
+    return torch.linspace(0.0, 1.0, frames)
