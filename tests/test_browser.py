@@ -33,9 +33,14 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def app_url():
+def app_url(tmp_path_factory):
+    from faces_tiny import build_ldm_folder
+
     port = free_port()
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+    # The faces tab makes faces with a tiny model of the real one's classes (the Hub is out of reach).
+    faces_model = build_ldm_folder(tmp_path_factory.mktemp("faces") / "ldm")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
+           "LAB_MODEL_FACES": str(faces_model)}
     server = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=REPO, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/"
@@ -369,3 +374,57 @@ def test_the_playground_fits_clicked_points_and_groups_the_moons_with_a_network(
     page.screenshot(path=str(SCREENSHOTS / f"{locale}-playground-clustering.png"), full_page=True)
     assert page.get_by_test_id("toast-body").count() == 0
     context.close()
+
+
+def play_a_round(page, language: str, marked: list[int]) -> str:
+    """Deal a round of the faces game, mark these faces as photos, check: the tally's text."""
+    from shared import i18n
+
+    page.get_by_role("button", name=i18n.message("faces.game.deal", language)).click()
+    round_faces = page.locator(".faces-game-round img")
+    page.get_by_text(i18n.message("faces.game.question", language, n=2)).first.wait_for(timeout=60000)
+    assert round_faces.count() == 2
+    assert i18n.message("faces.game.revealed", language, seed="").strip() not in page.inner_text(".faces-game-round")
+    for n in marked:
+        page.locator(".faces-game-marked").get_by_label(i18n.message("faces.game.face", language, n=n + 1),
+                                                         exact=True).check()
+    page.get_by_role("button", name=i18n.message("faces.game.answer", language)).click()
+    page.get_by_text(i18n.message("faces.game.revealed", language, seed="").strip()).first.wait_for(timeout=30000)
+    return page.inner_text(".faces-game-tally")
+
+
+@pytest.mark.parametrize("locale", ["pl-PL", "en-US"])
+def test_a_face_is_made_and_the_game_reveals_it_only_after_the_answer(browser, app_url, locale):
+    """New face draws a face under its seed; the game's round shows no seeds until the answer, and
+    each browser session keeps its own tally."""
+    from conftest import register_texts
+
+    from shared import i18n
+
+    register_texts("faces")
+    language = locale[:2]
+    context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{app_url}?tab=faces")
+    is_selected(page, "faces")
+    page.get_by_role("button", name=i18n.message("faces.new_face", language), exact=True).click()
+    done = i18n.message("faces.done", language, n=1, steps=20, seeds="X").split("X")[0]
+    page.get_by_text(done).first.wait_for(timeout=60000)
+    assert page.locator(".faces-gallery img").count() >= 1
+    seed = page.locator(".faces-gallery").inner_text()
+    assert re.search(i18n.message("faces.caption", language, seed=r"\d+"), seed)
+
+    tally = play_a_round(page, language, marked=[0])
+    assert i18n.message("faces.game.tally", language, rounds=1, faces=2, taken=1, share=50) in tally
+    page.screenshot(path=str(SCREENSHOTS / f"{locale}-faces-game.png"), full_page=True)
+    tally = play_a_round(page, language, marked=[])
+    assert i18n.message("faces.game.tally", language, rounds=2, faces=4, taken=1, share=25) in tally
+    assert page.get_by_test_id("toast-body").count() == 0
+    other = context.browser.new_context(locale=locale).new_page()  # another visitor: a tally of their own
+    other.goto(f"{app_url}?tab=faces")
+    is_selected(other, "faces")
+    assert i18n.message("faces.game.tally", language, rounds=1, faces=2, taken=2, share=100) in play_a_round(
+        other, language, marked=[0, 1])
+    other.context.close()
+    context.close()
+

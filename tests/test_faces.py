@@ -216,6 +216,173 @@ def test_the_steps_comparison_runs_one_seed_at_each_number_of_steps(pipe):
         assert np.array_equal(_pixels(result.faces), _pixels(_faces(pipe, [4], steps).faces))
 
 
+# ---------------------------------------------------------------- the game
+
+
+def test_a_round_deals_distinct_seeds_and_keeps_the_tally():
+    import random
+
+    from faces.game import Tally, answer, deal
+
+    first = deal(None, 4, random.Random(1))
+    assert len(set(first.seeds)) == 4 and not first.answered and first.tally == Tally()
+    closed, reveal = answer(first, [2, 0, 2])
+    assert reveal.seeds == first.seeds and reveal.taken_for_photos == (0, 2)
+    assert closed.answered and closed.tally == Tally(1, 4, 2) and reveal.tally == closed.tally
+    second = deal(closed, 2, random.Random(2))
+    assert second.tally == Tally(1, 4, 2) and second.seeds != first.seeds[:2]
+    _, reveal = answer(second, [])
+    assert reveal.tally == Tally(2, 6, 2) and reveal.tally.share == pytest.approx(1 / 3)
+
+
+@pytest.mark.parametrize(("marked", "key"), [
+    ([4], "faces.game.error.unknown_face"), ([-1], "faces.game.error.unknown_face"),
+    (["1"], "faces.game.error.unknown_face"), ([True], "faces.game.error.unknown_face"),
+    ([1.5], "faces.game.error.unknown_face"), ([float("nan")], "faces.game.error.unknown_face"),
+    ("0", "faces.game.error.unknown_face"),
+])
+def test_an_answer_marks_only_faces_of_the_round(marked, key):
+    import random
+
+    from faces.game import answer, deal
+    from shared.errors import LabError
+
+    with pytest.raises(LabError) as refused:
+        answer(deal(None, 4, random.Random(0)), marked)
+    assert refused.value.key == key and "1 to 4" in str(refused.value)
+
+
+def test_an_answer_needs_an_open_round_and_counts_once():
+    from faces.game import Game, answer, deal
+    from shared.errors import LabError
+
+    for game in (None, Game()):
+        with pytest.raises(LabError) as refused:
+            answer(game, [])
+        assert refused.value.key == "faces.game.error.no_round"
+    closed, _ = answer(deal(None, 2), None)
+    with pytest.raises(LabError) as refused:
+        answer(closed, [0])
+    assert refused.value.key == "faces.game.error.answered" and closed.tally.rounds == 1
+
+
+def _no_progress(*args, **kwargs):
+    pass
+
+
+def test_the_page_reveals_the_rounds_seeds_only_after_the_answer(pipe):
+    import gradio as gr
+
+    from faces import loading
+    from faces.ui import answer_round, deal_round
+
+    *working, dealt = list(deal_round(None, request=None, progress=_no_progress))
+    assert len(working) == loading.DEFAULT_STEPS
+    gallery, choices, question, state, button = dealt
+    seeds = state["game"].seeds
+    assert len(seeds) == loading.GAME_FACES == len(gallery)
+    assert [caption for _, caption in gallery] == ["face 1", "face 2"]
+    assert choices.choices == [("face 1", 0), ("face 2", 1)] and button.interactive
+    # nothing the page receives names a seed before the answer
+    assert not any(str(seed) in question + "".join(c for _, c in gallery) for seed in seeds)
+    expected = _faces(pipe, list(seeds), loading.DEFAULT_STEPS).faces
+    assert np.array_equal(_pixels(f for f, _ in gallery), _pixels(expected))
+
+    gallery, verdict, tally, state, button = answer_round(state, [1])
+    assert [caption for _, caption in gallery] == [f"generated, seed {seed}" for seed in seeds]
+    assert "All 2 faces are generated" in verdict and "you took 1 of them" in verdict
+    assert all(str(seed) in verdict for seed in seeds) and not button.interactive
+    assert "1 round(s), 2 faces" in tally and "1 of them (50 %)" in tally
+    with pytest.raises(gr.Error) as refused:
+        answer_round(state, [0])
+    assert refused.value.message == "This round is already answered; deal a new round to play again."
+
+    *_, (_, _, _, state, _) = deal_round(state, request=None, progress=_no_progress)
+    _, verdict, tally, _, _ = answer_round(state, [])
+    assert verdict.startswith("Right: all 2 faces are generated") and "2 round(s), 4 faces" in tally
+    assert "1 of them (25 %)" in tally
+
+
+def test_a_stop_while_a_round_is_dealt_keeps_the_previous_round(pipe):
+    import gradio as gr
+
+    from faces.ui import STOP, deal_round
+
+    def stop_at_step_2(value, desc=""):
+        if value[0] == 2:
+            assert STOP.stop("")
+
+    *working, last = list(deal_round(None, request=None, progress=stop_at_step_2))
+    assert len(working) == 2
+    assert last[2] == "Stopped before the round's faces were ready; the round was not dealt."
+    assert [value for i, value in enumerate(last) if i != 2] == [gr.skip()] * 4  # the previous round's outputs kept
+
+
+def test_an_answer_before_any_round_is_refused_in_words():
+    import gradio as gr
+
+    from faces.ui import answer_round
+
+    with pytest.raises(gr.Error) as refused:
+        answer_round(None, [0])
+    assert refused.value.message == "Deal a round first; then mark the faces you take for photographs."
+
+
+# ---------------------------------------------------------------- the page's other events
+
+
+def test_the_page_streams_the_faces_under_their_seeds_with_the_filmstrip(pipe):
+    from faces import loading
+    from faces.ui import show_faces
+
+    events = list(show_faces(40, 2, 5, request=None, progress=_no_progress))
+    assert [e[1] for e in events[:-1]] == [f"Denoising step {k} of 5…" for k in range(1, 6)]
+    gallery, info, predicted, latents = events[-1]
+    assert [c for _, c in gallery] == ["seed 40", "seed 41"]
+    assert info.startswith("2 face(s) in 5 steps, seeds 40–41")
+    assert np.array_equal(_pixels(f for f, _ in gallery), _pixels(_faces(pipe, [40, 41], 5).faces))
+    assert [c for _, c in predicted][0] == "the starting noise" and [c for _, c in predicted][-1] == "after step 5"
+    assert len(predicted) == len(latents) <= loading.FILMSTRIP_FRAMES + 2
+
+
+def test_the_page_walk_gives_its_faces_at_their_places_and_a_gif(pipe):
+    from PIL import Image
+
+    from faces.ui import show_walk
+
+    *_, (gallery, animation, info) = list(show_walk(40, 41, 3, 4, request=None, progress=_no_progress))
+    assert [c for _, c in gallery] == ["t = 0.00", "t = 0.50", "t = 1.00"]
+    assert np.array_equal(_pixels([gallery[0][0], gallery[-1][0]]), _pixels(_faces(pipe, [40, 41], 4).faces))
+    with Image.open(animation) as gif:
+        assert gif.n_frames == 4  # there and back: 0, ½, 1, ½
+
+
+def test_the_page_comparison_says_when_it_was_stopped(pipe, monkeypatch):
+    from faces import generate
+    from faces.ui import STOP, show_compared
+
+    load = generate.loading.load_pipeline
+
+    def stopped_while_loading():  # the visitor presses Stop before the first step
+        STOP.stop("")
+        return load()
+
+    monkeypatch.setattr(generate.loading, "load_pipeline", stopped_while_loading)
+    assert list(show_compared(4, request=None, progress=_no_progress)) == [
+        ([], "Stopped; the comparison shows 0 of its 3 numbers of steps.")]
+    monkeypatch.setattr(generate.loading, "load_pipeline", load)
+
+    def stop_at_step_2_of_the_second(value, desc=""):
+        if value == (2, 10):
+            STOP.stop("")
+
+    events = list(show_compared(4, request=None, progress=stop_at_step_2_of_the_second))
+    assert [len(gallery) for gallery, _ in events] == [1, 2]
+    assert [c for _, c in events[-1][0]] == ["5 steps", "Stopped after 2 of 10 steps; shown is the face the network "
+                                             "predicted at that step."]
+    assert events[-1][1] == "Stopped; the comparison shows 1 of its 3 numbers of steps."
+
+
 # ---------------------------------------------------------------- through the running app
 
 

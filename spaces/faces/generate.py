@@ -54,8 +54,14 @@ def faces(request: FacesRequest, stop: threading.Event | None = None, *,
           frames: int = 0) -> Iterator[Progress | Result]:
     """The request's faces, a ``Progress`` after every step, then the ``Result`` (with the first
     face's filmstrip when ``frames`` > 0)."""
+    yield from seeds_faces(request.seeds, request.steps, stop, frames=frames)
+
+
+def seeds_faces(seeds: list[int], steps: int, stop: threading.Event | None = None, *,
+                frames: int = 0) -> Iterator[Progress | Result]:
+    """The faces of these (checked) seeds, in any order, as ``faces`` yields them: the game's round."""
     pipe = loading.load_pipeline()
-    yield from denoise(pipe, loading.make_scheduler(pipe), seed_noise(pipe, request.seeds), request.steps,
+    yield from denoise(pipe, loading.make_scheduler(pipe), seed_noise(pipe, seeds), steps,
                        frames=frames, preview_downscale=loading.PREVIEW_DOWNSCALE, stop=stop)
 
 

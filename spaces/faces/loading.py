@@ -24,6 +24,8 @@ STEPS_COMPARED = by_hardware(cpu=(5, 10, 20), gpu=(5, 20, 50))
 # The filmstrip of the first face; on a CPU its frames are decoded from a latent halved in size.
 FILMSTRIP_FRAMES = by_hardware(cpu=4, gpu=8)
 PREVIEW_DOWNSCALE = by_hardware(cpu=2, gpu=1)
+# The game's round, each face at the default steps: on a CPU two faces (about a minute).
+GAME_FACES = by_hardware(cpu=2, gpu=4)
 
 
 def load_pipeline():

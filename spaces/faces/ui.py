@@ -1,9 +1,10 @@
 """The "Faces that don't exist" tab: a face (or a grid) from a seed with its denoising filmstrip,
-one seed at several numbers of steps, and the walk from one face to another.
+one seed at several numbers of steps, the walk from one face to another, and the game "which one
+is generated?" (``game.py``).
 
 Events:
 - the page's ``faces_*`` events (private), streaming their progress; the Stop button ends a run
-  between two steps and keeps what was made;
+  between two steps and keeps what was made; the game's round lives in the session's ``gr.State``;
 - ``generate_faces`` and ``face_walk`` (public, API only): the same runs, their pictures as files.
 """
 
@@ -47,7 +48,8 @@ def build() -> None:
                 steps = ui.component(STEPS)
         with gr.Column(scale=6, min_width=300):
             gallery = gr.Gallery(label=ui_text("faces.gallery"), format="png", columns=4, height=420,
-                                 object_fit="contain", buttons=["download", "fullscreen"], interactive=False)
+                                 object_fit="contain", buttons=["download", "fullscreen"], interactive=False,
+                                 elem_classes="faces-gallery")
     with gr.Accordion(ui_text("faces.filmstrip.heading"), open=True):
         gr.Markdown(ui_text("faces.filmstrip.explain"))
         predicted_strip = gr.Gallery(label=ui_text("faces.filmstrip.predicted"), format="png", columns=9, height=200,
@@ -68,6 +70,17 @@ def build() -> None:
         walked = gr.Gallery(label=ui_text("faces.walk.gallery"), format="png", columns=8, height=240,
                             interactive=False)
         animation = gr.Image(label=ui_text("faces.walk.animation"), format="gif", interactive=False, height=280)
+    with gr.Accordion(ui_text("faces.game.heading"), open=True):
+        gr.Markdown(ui_text("faces.game.explain"))
+        deal_button = gr.Button(ui_text("faces.game.deal"))
+        round_gallery = gr.Gallery(label=ui_text("faces.game.gallery"), format="png", columns=4, height=300,
+                                   object_fit="contain", interactive=False, elem_classes="faces-game-round")
+        marked = gr.CheckboxGroup(label=ui_text("faces.game.marked"), info=ui_text("faces.game.marked.info"),
+                                  choices=[], elem_classes="faces-game-marked")
+        answer_button = gr.Button(ui_text("faces.game.answer"), variant="primary", interactive=False)
+        verdict = gr.Markdown(elem_classes="faces-game-verdict")
+        tally = gr.Markdown(elem_classes="faces-game-tally")
+        game = gr.State(None, time_to_live=ui.STATE_SECONDS)
 
     faces_out = [gallery, info, predicted_strip, latent_strip]
     new_face.click(random_seed, inputs=None, outputs=seed, api_name="faces_new_seed", api_visibility="private",
@@ -79,6 +92,11 @@ def build() -> None:
                       api_visibility="private", preprocess=False, **GPU_EVENT)
     walk_run.click(show_walk, inputs=[seed_a, seed_b, frames, walk_steps], outputs=[walked, animation, info],
                    api_name="faces_walk", api_visibility="private", preprocess=False, **GPU_EVENT)
+    deal_button.click(deal_round, inputs=game, outputs=[round_gallery, marked, verdict, game, answer_button],
+                      api_name="faces_game_deal", api_visibility="private", **GPU_EVENT)
+    answer_button.click(answer_round, inputs=[game, marked], outputs=[round_gallery, verdict, tally, game,
+                                                                      answer_button],
+                        api_name="faces_game_answer", api_visibility="private", preprocess=False, queue=False)
     ui.api(generate_faces_api, api_name="generate_faces", **GPU_EVENT)
     ui.api(face_walk_api, api_name="face_walk", **GPU_EVENT)
 
@@ -143,10 +161,14 @@ def show_compared(seed, request: gr.Request, progress=gr.Progress()):
         for steps, event in steps_compared(seed, stop):
             if isinstance(event, Progress):
                 progress((event.step, event.total), desc=_progress_text(event))
-            elif event.faces:
-                caption = message("faces.compare.caption", steps=steps) if not event.interrupted else \
-                    message("faces.stopped", done=event.steps_done, total=event.steps_total)
-                shown.append((event.faces[0], caption))
+            elif not event.faces:  # stopped before this number of steps began
+                yield list(shown), message("faces.compare.stopped", done=len(shown), total=len(loading.STEPS_COMPARED))
+            elif event.interrupted:
+                shown.append((event.faces[0], message("faces.stopped", done=event.steps_done, total=event.steps_total)))
+                yield list(shown), message("faces.compare.stopped", done=len(shown) - 1,
+                                           total=len(loading.STEPS_COMPARED))
+            else:
+                shown.append((event.faces[0], message("faces.compare.caption", steps=steps)))
                 yield list(shown), message("faces.compare.done_one", steps=steps)
 
 
@@ -185,6 +207,51 @@ def _animation(faces: list) -> str | None:
     path = tempfile.NamedTemporaryFile(suffix=".gif", delete=False).name
     loop[0].save(path, save_all=True, append_images=loop[1:], duration=250, loop=0)
     return path
+
+
+@ui.handler
+@gpu(duration=120)
+def deal_round(game, request: gr.Request, progress=gr.Progress()):
+    """A new round of the game: its faces shown without their seeds, the question asked. A Stop
+    while they are made leaves the previous round as it was."""
+    from faces.denoise import Progress
+    from faces.game import deal
+    from faces.generate import seeds_faces
+
+    dealt = deal(game["game"] if game else None, loading.GAME_FACES)
+    keep = gr.skip()
+    with STOP.running(session_of(request)) as stop:
+        for event in seeds_faces(list(dealt.seeds), loading.DEFAULT_STEPS, stop):
+            if isinstance(event, Progress):
+                progress((event.step, event.total), desc=_progress_text(event))
+                yield keep, keep, _progress_text(event), keep, keep
+            elif event.interrupted:
+                yield keep, keep, message("faces.game.stopped"), keep, keep
+            else:
+                labels = [message("faces.game.face", n=n) for n in range(1, len(event.faces) + 1)]
+                yield (list(zip(event.faces, labels, strict=True)),
+                       gr.CheckboxGroup(choices=[(label, i) for i, label in enumerate(labels)], value=[]),
+                       message("faces.game.question", n=len(event.faces)),
+                       {"game": dealt, "faces": event.faces}, gr.Button(interactive=True))
+
+
+@ui.handler
+def answer_round(game, marked):
+    """The visitor's answer: the round revealed (every face generated, under its seed) and counted."""
+    from faces.game import answer
+
+    answered, reveal = answer(game["game"] if game else None, marked)
+    captions = [message("faces.game.revealed", seed=seed) for seed in reveal.seeds]
+    key = "faces.game.verdict.none" if not reveal.taken_for_photos else "faces.game.verdict.some"
+    verdict = message(key, n=len(reveal.seeds), taken=len(reveal.taken_for_photos),
+                      seeds=", ".join(str(s) for s in reveal.seeds))
+    return (list(zip(game["faces"], captions, strict=True)), verdict, _tally_text(reveal.tally),
+            {"game": answered, "faces": game["faces"]}, gr.Button(interactive=False))
+
+
+def _tally_text(tally) -> str:
+    return message("faces.game.tally", rounds=tally.rounds, faces=tally.faces, taken=tally.taken_for_photos,
+                   share=f"{100 * tally.share:.0f}")
 
 
 @gpu(duration=120)
