@@ -29,13 +29,21 @@ def pick_device():
     return torch.device("cpu")
 
 
-def pick_dtype(device=None):
+def pick_dtype(device=None, *, cpu_bfloat16: bool = False):
     """Half precision on a GPU (half the memory, tensor cores), full precision on the CPU,
-    where float16 kernels are slow or missing."""
+    where float16 kernels are slow or missing. With ``cpu_bfloat16``, bfloat16 on a CPU whose
+    oneDNN kernels support it (AVX-512 BF16 or AMX): a language model reads all its weights for
+    every token, so half the bytes is about twice the speed there (1.9 → 4.0 tokens/s for a
+    1.6 B model on the 2-core development machine); other CPUs keep float32, where bfloat16
+    would be emulated and slower."""
     import torch
 
     device = device or pick_device()
-    return torch.float16 if device.type in ("cuda", "mps") else torch.float32
+    if device.type in ("cuda", "mps"):
+        return torch.float16
+    if cpu_bfloat16 and torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported():
+        return torch.bfloat16
+    return torch.float32
 
 
 def _may_have_accelerator() -> bool:

@@ -24,15 +24,17 @@ from shared.errors import LabError
 STREAM_TIMEOUT_S = 120.0  # longest wait for one token (a cold GPU, a slow CPU), not for the whole reply
 
 
-def load_causal_lm(ident: str):
-    """(model, tokenizer) from a Hub id or a local folder: half precision on a GPU, in eval mode."""
+def load_causal_lm(ident: str, *, cpu_bfloat16: bool = False):
+    """(model, tokenizer) from a Hub id or a local folder: half precision on a GPU (and, with
+    ``cpu_bfloat16``, bfloat16 on a CPU that computes it natively; see ``pick_dtype``), in eval mode."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from shared.device import pick_device, pick_dtype
 
     device = pick_device()
     tokenizer = AutoTokenizer.from_pretrained(ident)
-    model = AutoModelForCausalLM.from_pretrained(ident, dtype=pick_dtype(device)).to(device).eval()
+    dtype = pick_dtype(device, cpu_bfloat16=cpu_bfloat16)
+    model = AutoModelForCausalLM.from_pretrained(ident, dtype=dtype).to(device).eval()
     return model, tokenizer
 
 

@@ -81,6 +81,10 @@ def failure_reason(exc: BaseException) -> Text:
     """Why a model did not load, as a sentence for the visitor (the exception itself goes to the
     log): no network, not enough memory, files missing or damaged, or something else."""
     names = {cls.__name__ for cls in type(exc).__mro__}
+    if any(type(cause).__name__ == "GatedRepoError" for cause in _causes(exc)):
+        # reachable, but its makers ask each user to accept their terms first (transformers and
+        # diffusers raise an OSError from the Hub's GatedRepoError)
+        return Text("shared.model.failed", {"detail": Text("shared.model.reason.gated")})
     if _looks_offline(exc):
         return Text("shared.model.offline")
     if names & {"MemoryError", "OutOfMemoryError"}:
@@ -92,11 +96,20 @@ def failure_reason(exc: BaseException) -> Text:
     return Text("shared.model.failed", {"detail": Text("shared.model.reason.other")})
 
 
+def _causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and the exceptions it was raised from or during, innermost last."""
+    chain: list[BaseException] = []
+    while exc is not None and exc not in chain:
+        chain.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return chain
+
+
 def _looks_offline(exc: BaseException) -> bool:
     """True for the errors a Hub download raises without network or cache."""
     names = {cls.__name__ for cls in type(exc).__mro__}
     offline_names = {"LocalEntryNotFoundError", "OfflineModeIsEnabled", "ConnectError", "ConnectionError",
-                     "ConnectTimeout", "URLError", "GatedRepoError", "RepositoryNotFoundError"}
+                     "ConnectTimeout", "URLError", "RepositoryNotFoundError"}
     if names & offline_names:
         return True
     text = str(exc).lower()

@@ -199,10 +199,11 @@ def advanced(label_key: str | None = None, *, demo: str | None = None, open: boo
 
 
 def stop_button(demo: str, *, cancels: Sequence, signals: StopSignals | None = None, api_name: str,
-                api_visibility: str = "private") -> gr.Button:
+                api_visibility: str = "private", label_key: str | None = None) -> gr.Button:
     """The Stop button: cancels ``cancels`` and, with ``signals``, ends this visitor's run inside
-    its loop (between two steps), not only the stream to the page."""
-    button = gr.Button(ui_text(widget_key(demo, "stop")), variant="stop")
+    its loop (between two steps), not only the stream to the page. ``label_key``: its words where
+    a tab has more than one (else the demo's, or the shared "Stop")."""
+    button = gr.Button(ui_text(label_key or widget_key(demo, "stop")), variant="stop")
     if signals is None:
         button.click(None, cancels=list(cancels), api_name=api_name, api_visibility=api_visibility, queue=False)
     else:

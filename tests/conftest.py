@@ -13,6 +13,8 @@ os.environ["HF_DATASETS_OFFLINE"] = "1"
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ.setdefault("GRADIO_TEMP_DIR", tempfile.mkdtemp(prefix="lab-gradio-"))
 os.environ.setdefault("MPLBACKEND", "Agg")
+# The chat's poll and verdicts go to a file of this test session, never to the user's cache.
+os.environ.setdefault("LAB_VOTES_DB", os.path.join(tempfile.mkdtemp(prefix="lab-votes-"), "votes.sqlite3"))
 
 import pytest  # noqa: E402
 

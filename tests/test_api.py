@@ -31,6 +31,8 @@ CONVERSATION = [{"role": "user", "content": [{"type": "text", "text": "What is a
 # Parameters that have no default: what a caller would send.
 REQUIRED = {
     ("/chat", "user_message"): "Hello!",
+    ("/chat_compare", "message"): "Hello!",
+    ("/poll_vote", "choice"): "ChatGPT",
     ("/generate_image", "prompt"): "a lighthouse at sunset",
     ("/image_generation_sweep", "prompt"): "a lighthouse at sunset",
     ("/image_generation_tokens", "prompt"): "a lighthouse at sunset",

@@ -37,10 +37,16 @@ def app_url(tmp_path_factory):
     from faces_tiny import build_ldm_folder
 
     port = free_port()
-    # The faces tab makes faces with a tiny model of the real one's classes (the Hub is out of reach).
-    faces_model = build_ldm_folder(tmp_path_factory.mktemp("faces") / "ldm")
+    # The faces and chat tabs run tiny models of the real ones' classes (the Hub is out of reach);
+    # the chat's votes go to a file of this test run.
+    from tiny_text_models import save_tiny_chat_model
+
+    base = tmp_path_factory.mktemp("browser-models")
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
-           "LAB_MODEL_FACES": str(faces_model)}
+           "LAB_MODEL_FACES": str(build_ldm_folder(base / "ldm")),
+           "LAB_MODEL_CHAT": str(save_tiny_chat_model(base / "qwen", initializer_range=0.2)),
+           "LAB_MODEL_CHAT_BIELIK_SMALL": str(save_tiny_chat_model(base / "llama", 0.2, family="llama")),
+           "LAB_VOTES_DB": str(base / "votes.sqlite3")}
     server = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=REPO, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/"
@@ -426,5 +432,48 @@ def test_a_face_is_made_and_the_game_reveals_it_only_after_the_answer(browser, a
     assert i18n.message("faces.game.tally", language, rounds=1, faces=2, taken=2, share=100) in play_a_round(
         other, language, marked=[0, 1])
     other.context.close()
+    context.close()
+
+
+@pytest.mark.parametrize("locale", ["pl-PL", "en-US"])
+def test_two_models_answer_blind_and_the_room_votes(browser, app_url, locale):
+    """Side by side in the blind mode: two answers under hidden names, revealed by the verdict;
+    then one vote in the room's poll, counted on the chart, and a second one refused."""
+    from conftest import register_texts
+
+    from shared import i18n
+
+    register_texts("chat")
+    language = locale[:2]
+    context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{app_url}?tab=chat")
+    is_selected(page, "chat")
+    page.get_by_role("tab", name=i18n.message("chat.tab.compare", language)).click()
+    page.get_by_label(i18n.message("chat.message", language)).locator("visible=true").first.fill("Cześć!")
+    page.get_by_role("button", name=i18n.message("chat.compare.run", language)).click()
+    judge = page.get_by_role("button", name=i18n.message("chat.compare.vote.right", language))
+    judge.wait_for(timeout=60000)
+    titles = page.inner_text(".chat-compare-title-left") + page.inner_text(".chat-compare-title-right")
+    assert "1" in titles and "2" in titles and "qwen" not in titles and "llama" not in titles
+    assert page.inner_text(".chat-compare-stats-left") and page.inner_text(".chat-compare-answer-right")
+    judge.click()
+    chosen = i18n.message("chat.compare.verdict.right", language, left="", right="").split(":")[0]
+    page.get_by_text(chosen).first.wait_for(timeout=30000)
+    revealed = page.inner_text(".chat-compare-title-left") + page.inner_text(".chat-compare-title-right")
+    assert "qwen" in revealed and "llama" in revealed  # the tiny models' folders, named by their family
+    page.screenshot(path=str(SCREENSHOTS / f"{locale}-chat-compare.png"), full_page=True)
+
+    page.get_by_role("tab", name=i18n.message("chat.tab.poll", language)).click()
+    page.get_by_text(i18n.message("chat.poll.default_question", language)).first.wait_for(timeout=30000)
+    page.locator(".chat-poll-choice").get_by_label("Claude", exact=True).check()
+    page.get_by_role("button", name=i18n.message("chat.poll.vote", language), exact=True).click()
+    page.get_by_text(i18n.message("chat.poll.thanks", language, choice="Claude")).first.wait_for(timeout=30000)
+    page.locator(".chat-poll-chart canvas, .chat-poll-chart svg").first.wait_for(timeout=30000)
+    page.screenshot(path=str(SCREENSHOTS / f"{locale}-chat-poll.png"), full_page=True)
+    page.get_by_role("button", name=i18n.message("chat.poll.vote", language), exact=True).click()
+    toast = page.get_by_test_id("toast-body").first
+    toast.wait_for(timeout=30000)
+    assert i18n.message("chat.poll.already_voted", language) in toast.inner_text()
     context.close()
 

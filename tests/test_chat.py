@@ -118,7 +118,7 @@ def test_chat_endpoint(client_url):
                            (("Hej", [], "", "no-such-model", 0.7, 0.9, 10),
                             i18n.message("shared.choice.unknown", language="pl",
                                          name=i18n.message("chat.model", language="pl"),
-                                         choices="chat, chat_large, chat_bielik")),
+                                         choices=", ".join(chat_model.CHOICES))),
                            (("Hej", [], "", "chat_bielik", 0.7, 0.9, 10), "wymaga GPU")):
         with pytest.raises(Exception) as caught:
             polish.predict(*args, api_name="/chat")

@@ -99,6 +99,26 @@ def test_frame_steps_are_spread_and_leave_out_the_last_step():
     assert frame_steps(50, 8) == {6, 11, 17, 22, 28, 33, 39, 44}
     assert frame_steps(3, 8) == {1, 2}
     assert frame_steps(1, 4) == set() and frame_steps(20, 0) == set()
+    assert frame_steps(10, 1) == {5} and frame_steps(2, 1) == {1}
+
+
+def test_the_latent_is_drawn_channel_by_channel_over_its_own_range_in_blocks():
+    from faces.denoise import latent_picture
+
+    # ranges of 0.2, 10 and 0: each channel spread over its own (a constant one is drawn black)
+    latent = torch.stack([torch.tensor([[-0.1, 0.1], [0.0, 0.05]]), torch.tensor([[10.0, 20.0], [15.0, 12.5]]),
+                          torch.full((2, 2), 5.0)])
+    picture = np.asarray(latent_picture(latent, scale=3))
+    assert picture.shape == (6, 6, 3)
+    expected = np.array([[[0, 0, 0], [255, 255, 0]], [[128, 128, 0], [191, 64, 0]]], dtype=np.uint8)
+    assert np.array_equal(picture, expected.repeat(3, axis=0).repeat(3, axis=1))  # each value a 3×3 block
+
+
+def test_a_run_that_yields_no_result_is_a_bug_said_as_such():
+    from faces.denoise import Progress, result_of
+
+    with pytest.raises(AssertionError, match="denoise ended without a result"):
+        result_of(iter([Progress(1, 2)]))
 
 
 def test_a_preview_decoded_from_a_smaller_latent_is_shown_at_the_size_of_the_face(pipe):
@@ -225,14 +245,25 @@ def test_a_round_deals_distinct_seeds_and_keeps_the_tally():
     from faces.game import Tally, answer, deal
 
     first = deal(None, 4, random.Random(1))
-    assert len(set(first.seeds)) == 4 and not first.answered and first.tally == Tally()
-    closed, reveal = answer(first, [2, 0, 2])
+    assert len(set(first.seeds)) == 4 and first.answered is False and first.tally == Tally()
+    closed, reveal = answer(first, [2, 0.0, 2])
     assert reveal.seeds == first.seeds and reveal.taken_for_photos == (0, 2)
     assert closed.answered and closed.tally == Tally(1, 4, 2) and reveal.tally == closed.tally
     second = deal(closed, 2, random.Random(2))
     assert second.tally == Tally(1, 4, 2) and second.seeds != first.seeds[:2]
     _, reveal = answer(second, [])
     assert reveal.tally == Tally(2, 6, 2) and reveal.tally.share == pytest.approx(1 / 3)
+
+
+def test_a_round_draws_from_every_seed():
+    from faces.game import deal
+    from shared.controls import SEED_MAX
+
+    class Ends:  # a random source that picks the first and the last seed it is offered
+        def sample(self, population, k):
+            return [population[0], population[-1]][:k]
+
+    assert deal(None, 2, Ends()).seeds == (0, SEED_MAX)
 
 
 @pytest.mark.parametrize(("marked", "key"), [
@@ -438,3 +469,21 @@ def test_generate_faces_refuses_bad_values_in_words(app_url, kwargs, language, e
     text = str(refused.value)
     assert expected.lower() in text.lower()
     assert not any(word in text for word in ("Traceback", "ValueError", "LabError", "None"))
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "no network connection"), ("pl", "połączenia z siecią")])
+def test_a_face_model_out_of_reach_is_explained_in_words_and_the_next_request_works(app_url, monkeypatch, language,
+                                                                                     expected):
+    from gradio_client.exceptions import AppError
+
+    from shared import models
+
+    monkeypatch.setenv("LAB_MODEL_FACES", "nobody/no-faces-here")
+    models.release("faces")
+    with pytest.raises(AppError) as refused:
+        _client(app_url, language).predict(seed=1, count=1, steps=2, api_name="/generate_faces")
+    text = str(refused.value)
+    assert "nobody/no-faces-here" in text and expected in text and "Error" not in text
+    monkeypatch.undo()
+    models.release("faces")
+    assert _client(app_url).predict(seed=1, count=1, steps=2, api_name="/generate_faces")["seeds"] == [1]

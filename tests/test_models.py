@@ -107,6 +107,23 @@ def test_a_failed_load_says_why_in_words_in_both_languages(raised, english, poli
     models.release("chat")
 
 
+def test_a_gated_model_says_to_accept_its_terms_and_set_a_token():
+    import httpx
+    from huggingface_hub.errors import GatedRepoError
+
+    response = httpx.Response(401, request=httpx.Request("GET", "https://huggingface.co/org/gated"))
+    try:
+        try:
+            raise GatedRepoError("401 Client Error: access to gated repo org/gated is restricted", response=response)
+        except GatedRepoError as gated:  # as transformers hands it on
+            raise OSError("org/gated is a gated repository. Make sure to request access.") from gated
+    except OSError as raised:
+        error = models.ModelUnavailable("chat", "org/gated", raised)
+    assert "accept their terms" in error.text("en") and "HF_TOKEN" in error.text("en")
+    assert "zaakceptował ich warunki" in error.text("pl") and "no network" not in error.text("en")
+    assert not CLASS_NAME.search(error.text("en"))
+
+
 def test_an_offline_hub_download_becomes_a_clear_translated_error(monkeypatch):
     monkeypatch.setenv("LAB_MODEL_TEXT_GENERATION", "nobody/not-cached-anywhere")
     models.release("text_generation")

@@ -97,6 +97,10 @@ def test_device_falls_back_to_cpu_and_full_precision(monkeypatch):
         assert device.pick_device().type in ("cpu", "mps")
     assert device.pick_dtype(torch.device("cpu")) == torch.float32
     assert device.pick_dtype(torch.device("cuda")) == torch.float16
+    # bfloat16 on a CPU only when asked and where oneDNN computes it natively
+    native = torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported()
+    assert device.pick_dtype(torch.device("cpu"), cpu_bfloat16=True) == (torch.bfloat16 if native else torch.float32)
+    assert device.pick_dtype(torch.device("cuda"), cpu_bfloat16=True) == torch.float16
     monkeypatch.setenv("LAB_DEVICE", "cpu")
     assert device.pick_device() == torch.device("cpu")
     assert device.on_gpu() is False

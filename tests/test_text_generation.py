@@ -202,7 +202,9 @@ def test_the_page_shows_the_same_distribution_as_the_api(client_url):
     (("Ala", "text_generation", 1.0, 10, 1.0, 51), "„Liczba pokazanych tokenów” musi mieścić się między 3 a 50"),
     (("Ala", "no-such-model", 1.0, 10, 1.0, 5),
      i18n.message("shared.choice.unknown", language="pl", name=i18n.message("text_generation.model", language="pl"),
-                  choices="text_generation, text_generation_pl")),
+                  choices=", ".join(language_model.CHOICES))),
+    (("Ala", "text_generation_pl_7b", 1.0, 10, 1.0, 5), "„OPI-PG/Qra-7b” wymaga GPU"),
+    (("Ala", "text_generation_pl_13b", 1.0, 10, 1.0, 5), "Wybierz GPT-2 albo Qra-1b"),
 ])
 def test_bad_inputs_get_a_clear_polish_message(client_url, args, fragment):
     client = Client(client_url, headers={"Accept-Language": "pl"}, verbose=False)

@@ -61,8 +61,11 @@ def every_model(base: Path) -> dict[str, Path]:
         save_tiny_sentiment_model(base / "sentiment")
     six = ["drums", "bass", "other", "vocals", "guitar", "piano"]
     folders = {
-        "text_generation": gpt2, "text_generation_pl": gpt2,
-        "chat": chat, "chat_large": chat, "chat_bielik": chat,
+        "text_generation": gpt2, "text_generation_pl": gpt2, "text_generation_pl_7b": gpt2,
+        "text_generation_pl_13b": gpt2,
+        "chat": chat, "chat_large": chat,
+        "chat_bielik_small": save_tiny_chat_model(base / "chat-llama", family="llama"),
+        "chat_bielik": save_tiny_chat_model(base / "chat-mistral", family="mistral"), "chat_pllum": chat,
         "sentiment_en": sentiment, "sentiment_pl": sentiment,
         "image_generation": build_pipeline_folder(base / "turbo", turbo_like=True),
         "image_generation_quality": build_pipeline_folder(base / "sd15"),

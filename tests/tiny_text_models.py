@@ -54,12 +54,26 @@ def save_tiny_gpt2(folder: Path, n_positions: int = 64) -> Path:
     return folder
 
 
-def save_tiny_chat_model(folder: Path, initializer_range: float = 0.02) -> Path:
-    """A two-layer Qwen2 (the class of the default chat model) with a chat template.
+# The chat models' families: the small Qwen (Qwen2), Bielik 1.5B v3 (Llama layout with biases),
+# Bielik 11B and PLLuM 12B (Mistral).
+CHAT_FAMILIES = ("qwen2", "llama", "mistral")
+
+
+def save_tiny_chat_model(folder: Path, initializer_range: float = 0.02, family: str = "qwen2") -> Path:
+    """A two-layer chat model of ``family`` (Qwen2 by default, the class of the default chat model)
+    with a chat template.
 
     A larger ``initializer_range`` gives sharper next-token distributions: with the default, greedy
     decoding repeats the last special token of the prompt (tied embeddings), an empty reply."""
-    from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
+    from transformers import (
+        LlamaConfig,
+        LlamaForCausalLM,
+        MistralConfig,
+        MistralForCausalLM,
+        PreTrainedTokenizerFast,
+        Qwen2Config,
+        Qwen2ForCausalLM,
+    )
 
     folder.mkdir(parents=True, exist_ok=True)
     specials = ["<|end|>", "<|system|>", "<|user|>", "<|assistant|>", "<|pad|>"]
@@ -69,11 +83,19 @@ def save_tiny_chat_model(folder: Path, initializer_range: float = 0.02) -> Path:
     tokenizer.chat_template = CHAT_TEMPLATE
     tokenizer.save_pretrained(folder)
     torch.manual_seed(0)
-    config = Qwen2Config(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                         num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=1024,
-                         eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
-                         tie_word_embeddings=True, initializer_range=initializer_range)
-    Qwen2ForCausalLM(config).save_pretrained(folder)
+    shape = dict(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                 num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=1024,
+                 eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
+                 initializer_range=initializer_range)
+    if family == "qwen2":
+        model = Qwen2ForCausalLM(Qwen2Config(**shape, tie_word_embeddings=True))
+    elif family == "llama":
+        model = LlamaForCausalLM(LlamaConfig(**shape, attention_bias=True, mlp_bias=True, tie_word_embeddings=False))
+    elif family == "mistral":
+        model = MistralForCausalLM(MistralConfig(**shape, head_dim=16, sliding_window=None, tie_word_embeddings=False))
+    else:
+        raise ValueError(f"no tiny chat model of the family {family!r}; choose one of {CHAT_FAMILIES}")
+    model.save_pretrained(folder)
     return folder
 
 
@@ -113,9 +135,11 @@ def install(base: Path) -> dict[str, str]:
     if not _installed:
         gpt2 = save_tiny_gpt2(base / "gpt2")
         chat = save_tiny_chat_model(base / "chat")
+        bielik_like = save_tiny_chat_model(base / "chat-llama", family="llama")
         sentiment = save_tiny_sentiment_model(base / "sentiment")
         _installed.update({"LAB_MODEL_TEXT_GENERATION": str(gpt2), "LAB_MODEL_TEXT_GENERATION_PL": str(gpt2),
-                           "LAB_MODEL_CHAT": str(chat), "LAB_MODEL_SENTIMENT_EN": str(sentiment),
+                           "LAB_MODEL_CHAT": str(chat), "LAB_MODEL_CHAT_BIELIK_SMALL": str(bielik_like),
+                           "LAB_MODEL_SENTIMENT_EN": str(sentiment),
                            "LAB_MODEL_SENTIMENT_PL": str(sentiment)})
     os.environ.update(_installed)
     return dict(_installed)
