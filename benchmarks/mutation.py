@@ -68,6 +68,8 @@ MODULES: dict[str, list[str]] = {
     "mnist_cnn.predict": ["tests/test_mnist_cnn.py", "-k", NOT_SERVED],
     "spoken_digits.mfcc_baseline": ["tests/test_spoken_digits.py", "-k", SPOKEN_FAST],
     **{f"faces.{name}": ["tests/test_faces.py", "-k", NOT_SERVED] for name in ("denoise", "walk", "game")},
+    "chat.votes": ["tests/test_chat_votes.py"],
+    "chat.compare": ["tests/test_chat_compare.py", "-k", NOT_SERVED],
     **{f"playground.{name}": ["tests/test_playground.py"]
        for name in ("datasets", "network", "training", "regression", "clustering", "embedding", "gridworld",
                     "cartpole", "export", "links", "pictures", "policy")},

@@ -315,15 +315,15 @@ def test_a_refused_job_is_explained_in_the_pages_language(browser, monkeypatch, 
         blocks.close()
 
 
-def open_playground(browser, app_url, locale):
-    """A wide page opened on the playground, its texts registered: (context, page, language)."""
+def open_tab_wide(browser, app_url, locale, demo: str):
+    """A wide page opened on ``demo``'s tab, its texts registered: (context, page, language)."""
     from conftest import register_texts
 
-    register_texts("playground")
+    register_texts(demo)
     context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 1000})
     page = context.new_page()
-    page.goto(f"{app_url}?tab=playground")
-    is_selected(page, "playground")
+    page.goto(f"{app_url}?tab={demo}")
+    is_selected(page, demo)
     return context, page, locale[:2]
 
 
@@ -333,7 +333,7 @@ def test_the_playground_learns_the_spiral_live_and_takes_clicked_points(browser,
     class, with a hint (not an error) until there are two classes."""
     from shared import i18n
 
-    context, page, language = open_playground(browser, app_url, locale)
+    context, page, language = open_tab_wide(browser, app_url, locale, "playground")
     page.get_by_role("button", name=i18n.message("playground.play", language)).click()
     step_word = "Krok" if language == "pl" else "Step"
     page.get_by_text(re.compile(rf"{step_word} [1-9]\d{{2,}}:")).first.wait_for(timeout=60000)
@@ -357,7 +357,7 @@ def test_the_playground_fits_clicked_points_and_groups_the_moons_with_a_network(
     clustering tab's network keeps the two moons whole."""
     from shared import i18n
 
-    context, page, language = open_playground(browser, app_url, locale)
+    context, page, language = open_tab_wide(browser, app_url, locale, "playground")
     page.get_by_role("tab", name=i18n.message("playground.tab.regression", language)).click()
     picture = page.locator("#playground-fit img").first
     picture.wait_for(timeout=30000)
@@ -403,16 +403,9 @@ def play_a_round(page, language: str, marked: list[int]) -> str:
 def test_a_face_is_made_and_the_game_reveals_it_only_after_the_answer(browser, app_url, locale):
     """New face draws a face under its seed; the game's round shows no seeds until the answer, and
     each browser session keeps its own tally."""
-    from conftest import register_texts
-
     from shared import i18n
 
-    register_texts("faces")
-    language = locale[:2]
-    context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 1000})
-    page = context.new_page()
-    page.goto(f"{app_url}?tab=faces")
-    is_selected(page, "faces")
+    context, page, language = open_tab_wide(browser, app_url, locale, "faces")
     page.get_by_role("button", name=i18n.message("faces.new_face", language), exact=True).click()
     done = i18n.message("faces.done", language, n=1, steps=20, seeds="X").split("X")[0]
     page.get_by_text(done).first.wait_for(timeout=60000)
@@ -439,16 +432,9 @@ def test_a_face_is_made_and_the_game_reveals_it_only_after_the_answer(browser, a
 def test_two_models_answer_blind_and_the_room_votes(browser, app_url, locale):
     """Side by side in the blind mode: two answers under hidden names, revealed by the verdict;
     then one vote in the room's poll, counted on the chart, and a second one refused."""
-    from conftest import register_texts
-
     from shared import i18n
 
-    register_texts("chat")
-    language = locale[:2]
-    context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 1000})
-    page = context.new_page()
-    page.goto(f"{app_url}?tab=chat")
-    is_selected(page, "chat")
+    context, page, language = open_tab_wide(browser, app_url, locale, "chat")
     page.get_by_role("tab", name=i18n.message("chat.tab.compare", language)).click()
     page.get_by_label(i18n.message("chat.message", language)).locator("visible=true").first.fill("Cześć!")
     page.get_by_role("button", name=i18n.message("chat.compare.run", language)).click()

@@ -187,7 +187,7 @@ def _build_compare() -> None:
     run.click(compare_page, inputs=[text, model_a, model_b, blind, system, *sampling], outputs=outputs,
               api_name="chat_compare_page", api_visibility="private", preprocess=False, **GPU_EVENT)
     for choice, button in buttons.items():
-        button.click(judge_page, inputs=[state, gr.State(VERDICT_BUTTONS[choice][1])],
+        button.click(_judging(VERDICT_BUTTONS[choice][1]), inputs=state,
                      outputs=[sides["left"][0], sides["right"][0], verdict_row, verdict, arena, state],
                      api_name=f"chat_compare_vote_{choice}", api_visibility="private")
     ui.api(chat_compare_api, api_name="chat_compare", **GPU_EVENT)
@@ -229,6 +229,15 @@ def compare_page(text, model_a, model_b, blind, system_prompt, temperature, top_
                 (keep, keep, keep, keep, *shown, keep, keep, keep)
     finished = {**state, "finished": True}
     yield (keep,) * 6 + (gr.Row(visible=hidden), message("chat.compare.judge_now") if hidden else "", finished)
+
+
+def _judging(verdict: str):
+    """The event of one verdict button: ``judge_page`` with that verdict."""
+    @ui.handler
+    def judge(state):
+        return judge_page(state, verdict)
+
+    return judge
 
 
 @ui.handler
