@@ -109,6 +109,44 @@ def test_an_error_on_one_side_is_raised_and_stops_the_other():
     assert raised.value.key == "shared.llm.timeout" and stops["right"].is_set()
 
 
+def test_a_pair_request_keeps_every_setting():
+    request = compare.check_request(" Hi ", "chat_bielik_small", "chat", "  Be brief. ", 0.3, 0.6, 48)
+    assert request == compare.PairRequest(" Hi ", "chat_bielik_small", "chat", "Be brief.", 0.3, 0.6, 48)
+
+
+def test_leaving_the_answers_early_stops_both_models(sharp_pair):
+    request = compare.check_request("Tell me a long story", "chat", "chat_bielik_small", "", 1.0, 1.0, 200)
+    stops = {side: threading.Event() for side in compare.SIDES}
+    pieces = compare.answers(request, compare.seat("chat", "chat_bielik_small", blind=False), stops, "Be brief.")
+    next(pieces), next(pieces)
+    pieces.close()  # the visitor left the page
+    assert all(stop.is_set() for stop in stops.values())
+
+
+def test_a_side_that_writes_nothing_in_time_is_a_timeout_in_words(monkeypatch):
+    monkeypatch.setattr(compare, "STREAM_TIMEOUT_S", -9.9)  # wait 0.1 s for a piece instead of 130 s
+
+    def slow():
+        threading.Event().wait(0.5)
+        yield "late", StreamStats(prompt_tokens=1)
+
+    stops = {"left": threading.Event()}
+    with pytest.raises(LabError) as refused:
+        list(compare.interleave({"left": slow()}, stops))
+    assert refused.value.key == "shared.llm.timeout" and refused.value.values == {"seconds": "-9.9"}
+    assert stops["left"].is_set()
+
+
+def test_a_conversation_longer_than_the_models_context_is_refused(tmp_path):
+    short = tiny_text_models.save_tiny_chat_model(tmp_path / "short", 0.2, positions=96)
+    with local_models(chat=short, chat_bielik_small=short):
+        request = compare.check_request("word " * 150, "chat", "chat_bielik_small", "", 0.0, 0.9, 16)
+        with pytest.raises(LabError) as refused:
+            list(compare.answers(request, compare.seat("chat", "chat_bielik_small", False),
+                                 {s: threading.Event() for s in compare.SIDES}, "Be brief."))
+    assert refused.value.key == "chat.too_long" and refused.value.values["limit"] == 96 - 16
+
+
 def test_each_side_can_be_stopped_and_the_other_writes_on(sharp_pair):
     request = compare.check_request("Tell me a long story", "chat", "chat_bielik_small", "", 1.0, 1.0, 64)
     stops = {"left": threading.Event(), "right": threading.Event()}
@@ -146,6 +184,10 @@ def test_chat_models_load_in_bfloat16_where_the_cpu_computes_it(sharp_pair):
 
 def test_the_blind_order_is_drawn_and_the_open_one_is_as_chosen():
     assert compare.seat("m1", "m2", blind=False) == {"left": "m1", "right": "m2"}
+    for seed in range(4):
+        expected = ["m1", "m2"]
+        random.Random(seed).shuffle(expected)
+        assert list(compare.seat("m1", "m2", blind=True, rng=random.Random(seed)).values()) == expected
     orders = {tuple(compare.seat("m1", "m2", blind=True, rng=random.Random(i)).values()) for i in range(20)}
     assert orders == {("m1", "m2"), ("m2", "m1")}
 

@@ -137,3 +137,48 @@ def test_the_file_is_where_the_variable_or_the_space_storage_says(tmp_path, monk
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert votes.default_path() == tmp_path / "cache" / "dl-multimedia-lab" / "votes.sqlite3"
     assert VoteStore().path.parent.is_dir()
+
+
+def test_the_arena_orders_by_wins_then_losses_then_name(store):
+    for a, b, verdict in (("c", "a", "a"), ("c", "b", "a"), ("a", "x", "a"), ("b", "y", "a"), ("b", "y", "tie"),
+                          ("b", "y", "tie"), ("b", "y", "tie"), ("z", "a", "a"), ("z", "a", "a"),
+                          ("e", "d", "tie"), ("d", "e", "tie")):
+        store.record_verdict(a, b, verdict)
+    rows = {row.model: row for row in store.arena()}
+    assert rows["a"] == ArenaRow("a", 1, 3, 0) and rows["b"] == ArenaRow("b", 1, 1, 3) and rows["y"].losses == 1
+    assert [row.model for row in store.arena()] == ["c", "z", "b", "a", "d", "e", "x", "y"]
+
+
+def test_a_loss_counts_once_whatever_the_ties_before_it(store):
+    for verdict in ("tie", "tie", "a"):
+        store.record_verdict("m", "n", verdict)
+    assert store.arena() == [ArenaRow("m", 1, 0, 2), ArenaRow("n", 0, 1, 2)]
+
+
+def test_an_empty_session_has_not_voted(store):
+    assert store.has_voted("") is False
+
+
+def test_the_limits_are_inclusive_and_named_in_the_messages():
+    assert votes.check_question("?" * 200) == "?" * 200
+    assert votes.check_choices(["x" * 40, "y"]) == ("x" * 40, "y")
+    assert votes.check_choices([None, {"x": 1}, "a", "b"]) == ("a", "b")  # only text and numbers are answers
+    with pytest.raises(LabError) as refused:
+        votes.check_question("?" * 201)
+    assert "at most 200 characters" in str(refused.value)
+    with pytest.raises(LabError) as refused:
+        votes.check_choices(["fine", "x" * 45])
+    assert str(refused.value) == f"An answer may have at most 40 characters: “{'x' * 40}…”."
+    with pytest.raises(LabError) as refused:
+        votes.check_choices("one")
+    assert str(refused.value) == "A poll needs 2 to 12 different answers, one per line; there are 1."
+
+
+def test_without_the_variable_the_file_is_in_the_home_cache(tmp_path, monkeypatch):
+    monkeypatch.delenv(votes.DB_VARIABLE, raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    not_a_folder = tmp_path / "data-file"
+    not_a_folder.write_text("")
+    monkeypatch.setattr(votes, "SPACE_STORAGE", not_a_folder)  # writable, but not a folder
+    assert votes.default_path() == tmp_path / ".cache" / "dl-multimedia-lab" / "votes.sqlite3"

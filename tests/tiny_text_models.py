@@ -59,7 +59,8 @@ def save_tiny_gpt2(folder: Path, n_positions: int = 64) -> Path:
 CHAT_FAMILIES = ("qwen2", "llama", "mistral")
 
 
-def save_tiny_chat_model(folder: Path, initializer_range: float = 0.02, family: str = "qwen2") -> Path:
+def save_tiny_chat_model(folder: Path, initializer_range: float = 0.02, family: str = "qwen2",
+                         positions: int = 1024) -> Path:
     """A two-layer chat model of ``family`` (Qwen2 by default, the class of the default chat model)
     with a chat template.
 
@@ -84,7 +85,7 @@ def save_tiny_chat_model(folder: Path, initializer_range: float = 0.02, family: 
     tokenizer.save_pretrained(folder)
     torch.manual_seed(0)
     shape = dict(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                 num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=1024,
+                 num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=positions,
                  eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
                  initializer_range=initializer_range)
     if family == "qwen2":
