@@ -115,11 +115,17 @@ class Captioned(TypedDict):
 _PNG_PICTURE = gr.Image(format="png", render=False)
 _PNG_GALLERY = gr.Gallery(format="png", render=False)
 _LABEL = gr.Label(render=False)
+_FILE = gr.File(render=False)
 
 
 def picture_file(picture) -> FileData:
     """A picture (PIL or array) as the PNG file an API-only endpoint returns."""
     return _PNG_PICTURE.postprocess(picture).model_dump()
+
+
+def file_data(path: str) -> FileData:
+    """A file on the server (a video, a sound) as the FileData an API-only endpoint returns."""
+    return _FILE.postprocess(path).model_dump()
 
 
 class Confidence(TypedDict):

@@ -16,6 +16,10 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 # The chat's poll and verdicts go to a file of this test session, never to the user's cache.
 os.environ.setdefault("LAB_VOTES_DB", os.path.join(tempfile.mkdtemp(prefix="lab-votes-"), "votes.sqlite3"))
 
+# The video tab refuses to generate on a CPU (a full-size clip takes far too long there); its tiny
+# test models run there in seconds. Tests of the refusal unset this.
+os.environ.setdefault("LAB_VIDEO_CPU", "1")
+
 import pytest  # noqa: E402
 
 

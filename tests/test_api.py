@@ -36,6 +36,7 @@ REQUIRED = {
     ("/generate_image", "prompt"): "a lighthouse at sunset",
     ("/image_generation_sweep", "prompt"): "a lighthouse at sunset",
     ("/image_generation_tokens", "prompt"): "a lighthouse at sunset",
+    ("/generate_video", "prompt"): "a paper boat drifts down a rainy street",
     ("/style_transfer", "content"): PHOTO,
     ("/style_transfer", "style"): PAINTING,
     ("/separate", "audio_path"): SONG,

@@ -56,6 +56,7 @@ def every_model(base: Path) -> dict[str, Path]:
     from faces_tiny import build_ldm_folder
     from image_generation_tiny import build_pipeline_folder, build_safety_folder
     from tiny_text_models import save_tiny_chat_model, save_tiny_gpt2, save_tiny_sentiment_model
+    from video_tiny import build_wan_folder
 
     gpt2, chat, sentiment = save_tiny_gpt2(base / "gpt2"), save_tiny_chat_model(base / "chat"), \
         save_tiny_sentiment_model(base / "sentiment")
@@ -75,6 +76,8 @@ def every_model(base: Path) -> dict[str, Path]:
         "deep_dream": save_random_googlenet(base / "googlenet"),
         "style_transfer": save_random_vgg_features(base / "vgg"),
         "faces": build_ldm_folder(base / "ldm"),
+        "video": build_wan_folder(base / "wan21"),
+        "video_quality": build_wan_folder(base / "wan22", wan22=True),
     }
     from shared.models import registry
 

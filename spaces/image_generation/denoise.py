@@ -14,7 +14,8 @@ The callback is handed the latents but not the UNet's noise estimate, so x̂₀ 
 scheduler's step itself (``StepWatch``): its own ``pred_original_sample`` where it returns
 one (DDIM, Euler, Euler ancestral), else computed from the step's input and noise estimate
 (``predicted_original``: PNDM, DPM++ 2M). ``__call__`` does not return between steps, so it
-runs in a thread, in lockstep with the generator that reports its steps (``in_steps``).
+runs in a thread, in lockstep with the generator that reports its steps
+(``shared.stepwise.in_steps``).
 """
 
 from __future__ import annotations
@@ -22,14 +23,15 @@ from __future__ import annotations
 import copy
 import functools
 import math
-import queue
 import threading
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import torch
 import torch.nn.functional as F
 from PIL import Image
+
+from shared.stepwise import in_steps
 
 
 @dataclass
@@ -156,47 +158,6 @@ class StepWatch:
 
     def release(self) -> None:
         vars(self.scheduler).pop("step", None)
-
-
-def in_steps(work: Callable[[Callable[[Progress], bool]], object]) -> Generator[Progress, None, object]:
-    """Run ``work(hand_over)`` in a thread, as a generator that returns what ``work`` returns.
-
-    Each ``hand_over(event)`` in the thread yields ``event`` here and waits until the next
-    event is asked for, so the work goes no further than its consumer (a Stop set after one
-    step lands before the next). ``hand_over`` returns False once the consumer has gone (the
-    generator was closed), for the work to end early. An exception inside ``work`` is raised here.
-    """
-    events: queue.Queue = queue.Queue()
-    resume = threading.Semaphore(0)
-    gone = threading.Event()
-
-    def hand_over(event: Progress) -> bool:
-        events.put(("event", event))
-        resume.acquire()
-        return not gone.is_set()
-
-    def target() -> None:
-        try:
-            events.put(("done", work(hand_over)))
-        except BaseException as error:  # handed to the consumer, which owns the error handling
-            events.put(("error", error))
-
-    thread = threading.Thread(target=target, name="image-generation", daemon=True)
-    thread.start()
-    try:
-        while True:
-            kind, value = events.get()
-            if kind == "error":
-                raise value
-            if kind == "done":
-                return value
-            yield value
-            resume.release()
-    finally:
-        if thread.is_alive():  # the consumer left early: let the work skip its remaining steps
-            gone.set()
-            resume.release()
-            thread.join()
 
 
 def predicted_original(scheduler, noisy: torch.Tensor, model_output: torch.Tensor, t) -> torch.Tensor:
