@@ -35,9 +35,11 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     from faces_tiny import build_ldm_folder
+    from video_tiny import build_wan_folder
 
     port = free_port()
-    # The faces and chat tabs run tiny models of the real ones' classes (the Hub is out of reach);
+    # The faces, chat and video tabs run tiny models of the real ones' classes (the Hub is out of
+    # reach; the video tab is allowed its CPU for them);
     # the chat's votes go to a file of this test run.
     from tiny_text_models import save_tiny_chat_model
 
@@ -46,7 +48,9 @@ def app_url(tmp_path_factory):
            "LAB_MODEL_FACES": str(build_ldm_folder(base / "ldm")),
            "LAB_MODEL_CHAT": str(save_tiny_chat_model(base / "qwen", initializer_range=0.2)),
            "LAB_MODEL_CHAT_BIELIK_SMALL": str(save_tiny_chat_model(base / "llama", 0.2, family="llama")),
-           "LAB_VOTES_DB": str(base / "votes.sqlite3")}
+           "LAB_MODEL_VIDEO": str(build_wan_folder(base / "wan21")),
+           "LAB_MODEL_VIDEO_QUALITY": str(build_wan_folder(base / "wan22", wan22=True)),
+           "LAB_VIDEO_CPU": "1", "LAB_VOTES_DB": str(base / "votes.sqlite3")}
     server = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=REPO, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/"
@@ -463,3 +467,35 @@ def test_two_models_answer_blind_and_the_room_votes(browser, app_url, locale):
     assert i18n.message("chat.poll.already_voted", language) in toast.inner_text()
     context.close()
 
+
+
+@pytest.mark.parametrize("locale", ["pl-PL", "en-US"])
+def test_a_clip_is_made_with_its_filmstrip_and_the_cost_is_explained(browser, app_url, locale):
+    """The cost explorer answers when the tab opens; a small clip from the seed plays as an MP4
+    with its filmstrip; choosing the 5B model changes the sizes offered."""
+    from shared import i18n
+
+    context, page, language = open_tab_wide(browser, app_url, locale, "video_generation")
+    # 832×480, 33 frames with the tiny Wan2.1 layout: a latent of 9 × 60 × 104, 9 × 30 × 52 patches
+    page.locator(".video-cost").first.get_by_text("9 × 30 × 52").wait_for(timeout=20000)
+    assert "14\u2009040" in page.locator(".video-cost").first.inner_text()
+    page.get_by_label(i18n.message("video_generation.prompt", language), exact=True).fill("a paper boat in the rain")
+    page.get_by_label(i18n.message("video_generation.resolution", language)).click()
+    page.get_by_role("option", name="416x240").click()
+    page.get_by_text(i18n.message("widget.settings", language), exact=True).first.click()
+    steps = page.get_by_label(i18n.message("video_generation.steps", language)).first
+    steps.fill("4")
+    steps.press("Enter")
+    page.get_by_role("button", name=i18n.message("video_generation.from_seed", language), exact=True).click()
+    done = i18n.message("video_generation.done", language, frames=33, seconds="X", fps=16, seed=0, steps=4)
+    page.locator(".video-info").get_by_text(done.split("X")[0]).wait_for(timeout=120000)
+    assert page.locator("video").first.get_attribute("src").endswith(".mp4")
+    assert page.locator(".video-strip img").count() == 8
+    assert page.locator(".video-previews img").count() >= 1
+    page.screenshot(path=str(SCREENSHOTS / f"{locale}-video-generation.png"), full_page=True)
+    page.get_by_label(i18n.message("video_generation.model", language)).first.click()
+    page.get_by_role("option", name=i18n.message("video_generation.model.wan2.2-5b", language)).click()
+    page.get_by_label(i18n.message("video_generation.resolution", language)).click()
+    page.get_by_role("option", name="1280x704").wait_for(timeout=10000)
+    assert page.get_by_test_id("toast-body").count() == 0
+    context.close()

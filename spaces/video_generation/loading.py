@@ -78,6 +78,11 @@ def cpu_allowed() -> bool:
     return os.environ.get(CPU_VARIABLE, "").strip() == "1"
 
 
+def can_generate() -> bool:
+    """Whether the page offers generation at all: on a GPU, or on a CPU where it is asked for."""
+    return on_gpu() or cpu_allowed()
+
+
 def check_hardware(preset: Preset) -> None:
     """Refuse, in words, to generate where it cannot finish in reasonable time or memory."""
     if not on_gpu():

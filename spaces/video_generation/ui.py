@@ -54,7 +54,8 @@ COST_FRAMES = (1, 17, 33, 49, 65, 81, 121)
 
 def build() -> None:
     status = ui.model_status(loading.PRESETS[loading.DEFAULT_MODEL].key)
-    gr.Markdown(ui_text(by_hardware(cpu="video_generation.hint.cpu", gpu="video_generation.hint.gpu")))
+    cpu_hint = "video_generation.hint.cpu_allowed" if loading.cpu_allowed() else "video_generation.hint.cpu"
+    gr.Markdown(ui_text(by_hardware(cpu=cpu_hint, gpu="video_generation.hint.gpu")))
     with gr.Row(equal_height=False):
         with gr.Column(scale=4, min_width=300):
             prompt = ui.component(PROMPT)
@@ -65,8 +66,10 @@ def build() -> None:
                 resolution = ui.component(RESOLUTION)
             seed = ui.component(SEED)
             with gr.Row():
-                new_clip = gr.Button(ui_text("video_generation.new_clip"), variant="primary")
-                again = gr.Button(ui_text("video_generation.from_seed"))
+                # On a CPU the buttons stay greyed out: the hint above says why and what it would take.
+                new_clip = gr.Button(ui_text("video_generation.new_clip"), variant="primary",
+                                     interactive=loading.can_generate())
+                again = gr.Button(ui_text("video_generation.from_seed"), interactive=loading.can_generate())
                 ui.stop_button(DEMO, cancels=[], signals=STOP, api_name="video_stop")
             with ui.advanced(demo=DEMO):
                 frames, fps = ui.component(FRAMES), ui.component(FPS)
@@ -81,9 +84,9 @@ def build() -> None:
     with gr.Accordion(ui_text("video_generation.filmstrip.heading"), open=True):
         gr.Markdown(ui_text("video_generation.filmstrip.explain"))
         previews = gr.Gallery(label=ui_text("video_generation.filmstrip.previews"), format="png", columns=8,
-                              height=200, interactive=False)
+                              height=200, interactive=False, elem_classes="video-previews")
         strip = gr.Gallery(label=ui_text("video_generation.filmstrip.frames"), format="png", columns=8, height=200,
-                           interactive=False)
+                           interactive=False, elem_classes="video-strip")
     with gr.Accordion(ui_text("video_generation.cost.heading"), open=True):
         gr.Markdown(ui_text("video_generation.cost.explain"))
         with gr.Row():
