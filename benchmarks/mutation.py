@@ -68,6 +68,8 @@ MODULES: dict[str, list[str]] = {
     "mnist_cnn.predict": ["tests/test_mnist_cnn.py", "-k", NOT_SERVED],
     "spoken_digits.mfcc_baseline": ["tests/test_spoken_digits.py", "-k", SPOKEN_FAST],
     **{f"faces.{name}": ["tests/test_faces.py", "-k", NOT_SERVED] for name in ("denoise", "walk", "game")},
+    **{f"video_generation.{name}": ["tests/test_video_generation.py", "-k", NOT_SERVED]
+       for name in ("cost", "denoise", "generate", "video_file")},
     "chat.votes": ["tests/test_chat_votes.py"],
     "chat.compare": ["tests/test_chat_compare.py", "-k", NOT_SERVED],
     **{f"playground.{name}": ["tests/test_playground.py"]
