@@ -16,8 +16,9 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def in_steps(work: Callable[[Callable[[T], bool]], object]) -> Generator[T, None, object]:
-    """Run ``work(hand_over)`` in a thread, as a generator that returns what ``work`` returns.
+def in_steps(work: Callable[[Callable[[T], bool]], object], *, name: str) -> Generator[T, None, object]:
+    """Run ``work(hand_over)`` in a thread called ``name``, as a generator that returns what ``work``
+    returns.
 
     Each ``hand_over(event)`` in the thread yields ``event`` here and waits until the next
     event is asked for, so the work goes no further than its consumer (a Stop set after one
@@ -39,7 +40,7 @@ def in_steps(work: Callable[[Callable[[T], bool]], object]) -> Generator[T, None
         except BaseException as error:  # handed to the consumer, which owns the error handling
             events.put(("error", error))
 
-    thread = threading.Thread(target=target, name="stepwise", daemon=True)
+    thread = threading.Thread(target=target, name=name, daemon=True)
     thread.start()
     try:
         while True:

@@ -161,6 +161,23 @@ def test_stop_keeps_the_clip_predicted_so_far(tiny):
     assert np.abs(as_array(result.frames) - as_array(finished.frames)).max() > 0.001
 
 
+def test_a_run_left_early_ends_its_thread(tiny):
+    """Gradio closes the generator of a cancelled event: the pipeline's thread must end too, and
+    the scheduler gets its own step back."""
+    import threading
+
+    from video_generation.denoise import denoise
+
+    pipe = loading.load_pipeline(WAN21)
+    scheduler = loading.make_scheduler(pipe, 3.0)
+    events = denoise(pipe, scheduler, request(steps=10).clip, previews=0)
+    assert next(events).step == 1 and "step" in vars(scheduler)
+    running = [t for t in threading.enumerate() if t.name == "video-generation"]
+    assert len(running) == 1
+    events.close()
+    assert not running[0].is_alive() and "step" not in vars(scheduler)
+
+
 def test_stop_before_the_first_step_makes_nothing(tiny):
     import threading
 

@@ -113,7 +113,7 @@ def denoise(pipe, scheduler, *, prompt: str, negative_prompt: str, steps: int, g
                    output_type="latent", return_dict=False, callback_on_step_end=on_step_end)[0]
 
     try:
-        latents = yield from in_steps(work)
+        latents = yield from in_steps(work, name="image-generation")
     finally:
         watched.release()
     interrupted = done < total

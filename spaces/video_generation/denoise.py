@@ -115,7 +115,7 @@ def denoise(pipe, scheduler, clip: Clip, *, previews: int = 8,
                    **options)[0]
 
     try:
-        latents = yield from in_steps(work)
+        latents = yield from in_steps(work, name="video-generation")
     finally:
         watched.release()
     interrupted = done < clip.steps
