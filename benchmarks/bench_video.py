@@ -1,7 +1,9 @@
 """What one clip of the video tab costs on this machine: each part of Wan2.1 T2V 1.3B timed with
 random weights of its full-size architecture (the same arithmetic as the real weights, which
 cannot be downloaded here), and the cost explorer through the running app.
-Run: ``python benchmarks/bench_video.py [--parts transformer,vae,text]``.
+Run: ``python benchmarks/bench_video.py [--parts transformer,vae,text,explorer]``; on a machine with
+a GPU, ``--parts gpu`` times whole clips through the tab's own code (``denoise``) with the full-size
+random-weight pipeline in bfloat16 and prints the peak GPU memory.
 
 The architectures are the published configurations (diffusers' conversion script for
 "Wan-T2V-1.3B" and Wan2.1's ``umt5_xxl``): a transformer of 30 layers, 12 heads × 128, feed-forward
@@ -116,6 +118,36 @@ def main() -> None:
                   f"({total / 60:.1f} min)")
     if "explorer" in parts:
         explorer()
+    if "gpu" in parts:
+        on_gpu()
+
+
+def on_gpu() -> None:
+    """Whole clips on the GPU: the tab's defaults (33 frames 832×480, 30 steps) and 81 frames."""
+    from diffusers import UniPCMultistepScheduler, WanPipeline
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    from video_generation.denoise import Clip, run_clip
+
+    words = Tokenizer(models.WordLevel({w: i for i, w in enumerate("<pad> </s> <unk> a boat in rain".split())},
+                                       unk_token="<unk>"))
+    words.pre_tokenizer = pre_tokenizers.Whitespace()
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=words, pad_token="<pad>", eos_token="</s>",
+                                        unk_token="<unk>", model_max_length=512)
+    scheduler = UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=3.0)
+    pipe = WanPipeline(tokenizer=tokenizer, text_encoder=text_encoder().cuda(), vae=vae().cuda(),
+                       transformer=transformer().to("cuda", torch.bfloat16), scheduler=scheduler)
+    pipe.set_progress_bar_config(disable=True)
+    for frames, width, height in ((33, 832, 480), (81, 832, 480)):
+        clip = Clip(prompt="a boat in rain", negative_prompt="", width=width, height=height, frames=frames, steps=30,
+                    guidance=5.0, seed=0)
+        torch.cuda.reset_peak_memory_stats()
+        started = time.perf_counter()
+        result = run_clip(pipe, UniPCMultistepScheduler.from_config(scheduler.config), clip, previews=8)
+        took = time.perf_counter() - started
+        print(f"GPU clip {frames} frames {width}×{height}, 30 steps, guidance 5: {took:.1f} s "
+              f"({len(result.frames)} frames), peak {torch.cuda.max_memory_allocated() / 2**30:.1f} GiB")
 
 
 def explorer() -> None:

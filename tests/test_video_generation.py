@@ -335,6 +335,15 @@ def test_without_a_gpu_generation_is_refused_but_the_explorer_works(folders, mon
         assert not any(loading.models.is_loaded(key) for key in ("video", "video_quality"))
 
 
+def test_the_explorer_says_in_its_table_when_the_configuration_cannot_be_read(tmp_path, monkeypatch):
+    from video_generation.ui import show_cost
+
+    monkeypatch.setenv("LAB_MODEL_VIDEO", str(tmp_path / "nothing-here"))
+    loading.models.release("video_configs")
+    table, plot = show_cost(WAN21, 832, 480, 33)
+    assert "could not be loaded" in table and str(tmp_path / "nothing-here") in table and plot is None
+
+
 def test_a_small_gpu_is_refused_for_the_5b_model(monkeypatch):
     monkeypatch.setattr(loading, "on_gpu", lambda: True)
     monkeypatch.setattr(loading, "gpu_memory_gib", lambda: 16.0)

@@ -195,7 +195,11 @@ def show_cost(model, width, height, frames):
 
     choice = MODEL.check(model)
     width, height, frames = WIDTH.check(width), HEIGHT.check(height), FRAMES.check(frames)
-    shape = geometry(choice)
+    try:
+        shape = geometry(choice)
+    except models.ModelUnavailable as missing:
+        # Said in the table, not as a toast: this runs for every visitor when the page opens.
+        return missing.text(), None
     costs = length_sweep(shape, width, height, sorted({*COST_FRAMES, frames}))
     chosen = next(c for c in costs if c.frames == frames)
     return _cost_table(chosen, STEPS.default, GUIDANCE.default), _cost_rows(costs)
