@@ -59,7 +59,8 @@ def build() -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=4, min_width=300):
             prompt = ui.component(PROMPT)
-            gr.Examples([[e] for e in EXAMPLES], inputs=prompt, label=ui_text("video_generation.examples"))
+            gr.Examples([[e] for e in EXAMPLES], inputs=prompt, label=ui_text("video_generation.examples"),
+                        api_name="video_example", api_visibility="private")
             negative = ui.component(NEGATIVE)
             with gr.Row():
                 model = ui.component(MODEL)
