@@ -47,9 +47,8 @@ def check_request(prompt: object, negative_prompt: object, width: object, height
                 seed=controls.SEED.check(seed), first_frame=first_frame, text_tokens=loading.TEXT_TOKENS)
     request = VideoRequest(model=model, clip=clip, fps=controls.FPS.check(fps),
                            flow_shift=controls.FLOW_SHIFT.check(flow_shift))
-    largest = max(w * h for w, h in preset.resolutions)
-    if width * height > largest:
-        w, h = max(preset.resolutions, key=lambda size: size[0] * size[1])
+    w, h = max(preset.resolutions, key=lambda size: size[0] * size[1])
+    if width * height > w * h:
         raise LabError("video_generation.error.too_large", model=model, width=width, height=height, largest=f"{w}×{h}")
     if first_frame is not None and not preset.image_to_video:
         raise LabError("video_generation.error.no_first_frame", model=model)

@@ -60,7 +60,6 @@ PRESETS = {
                         gpu_gib_min=24, gpu_gib_resident=40, image_to_video=True),
 }
 DEFAULT_MODEL = "wan2.1-1.3b"
-FRAMES_MIN = 5
 STEPS_MAX = 100
 GUIDANCE_MAX = 20.0
 FPS_MIN, FPS_MAX = 4, 30

@@ -191,7 +191,7 @@ def _result_text(checked: VideoRequest, result: Result) -> str:
 
 @ui.handler
 def show_cost(model, width, height, frames):
-    from video_generation.cost import length_sweep
+    from video_generation.cost import clip_cost, length_sweep
     from video_generation.generate import geometry
 
     choice = MODEL.check(model)
@@ -202,12 +202,11 @@ def show_cost(model, width, height, frames):
         # Said in the table, not as a toast: this runs for every visitor when the page opens.
         return missing.text(), None
     costs = length_sweep(shape, width, height, sorted({*COST_FRAMES, frames}))
-    chosen = next(c for c in costs if c.frames == frames)
-    return _cost_table(chosen, STEPS.default, GUIDANCE.default), _cost_rows(costs)
+    chosen = clip_cost(shape, width, height, frames, steps=STEPS.default, guidance=GUIDANCE.default)
+    return _cost_table(chosen, STEPS.default), _cost_rows(costs)
 
 
-def _cost_table(cost, steps: int, guidance: float) -> str:
-    forwards = steps * (2 if guidance > 1 else 1)
+def _cost_table(cost, steps: int) -> str:
     pass_flops = cost.attention_flops + cost.linear_flops
     return message(
         "video_generation.cost.table", frames=cost.frames, width=cost.width, height=cost.height,
@@ -216,8 +215,8 @@ def _cost_table(cost, steps: int, guidance: float) -> str:
         grid=" × ".join(str(n) for n in cost.grid), tokens=_count(cost.tokens),
         frame_tokens=_count(cost.frame_tokens), image_tokens=_count(cost.image_tokens),
         attention_vs_image=number(cost.attention_vs_image, ".1f"), share=number(100 * cost.attention_share, ".0f"),
-        forward_tflops=number(pass_flops / 1e12, ".2f"), steps=steps, forwards=forwards,
-        clip_pflops=number(forwards * pass_flops / 1e15, ".3f"))
+        forward_tflops=number(pass_flops / 1e12, ".2f"), steps=steps, forwards=cost.forwards,
+        clip_pflops=number(cost.clip_flops / 1e15, ".3f"))
 
 
 def _count(n: int) -> str:
