@@ -17,8 +17,8 @@ import numpy as np
 import torch
 
 import audio_separation
-from audio_separation import audio_io, classical, deep, spectrogram
-from shared import demos, i18n
+from audio_separation import audio_io, classical, deep
+from shared import demos, i18n, spectrogram
 from shared.mnist_training import count_parameters
 from shared.texts import read_texts
 

@@ -50,6 +50,20 @@ def register_texts(*demo_names: str) -> None:
         demos.register_texts(demos.describe(name))
 
 
+def refused(call) -> str:
+    """The English text of the ``LabError`` that ``call()`` raises, checked: it exists in both
+    languages, differs between them, and shows no Python names."""
+    from shared.errors import LabError
+
+    with pytest.raises(LabError) as caught:
+        call()
+    english, polish = caught.value.text("en"), caught.value.text("pl")
+    assert english and polish and english != polish
+    for leak in ("Error", "Traceback", "None", "nan", "_"):
+        assert leak not in english, english
+    return english
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

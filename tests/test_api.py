@@ -37,6 +37,7 @@ REQUIRED = {
     ("/image_generation_sweep", "prompt"): "a lighthouse at sunset",
     ("/image_generation_tokens", "prompt"): "a lighthouse at sunset",
     ("/generate_video", "prompt"): "a paper boat drifts down a rainy street",
+    ("/generate_music", "prompt"): "calm jazz piano, 90 bpm",
     ("/style_transfer", "content"): PHOTO,
     ("/style_transfer", "style"): PAINTING,
     ("/separate", "audio_path"): SONG,

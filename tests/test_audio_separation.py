@@ -15,9 +15,9 @@ import torch
 from conftest import register_texts
 from tiny_models import export_tiny_demucs
 
-from audio_separation import audio_io, classical, deep, separation, spectrogram
+from audio_separation import audio_io, classical, deep, separation
 from audio_separation.metrics import level_db, signal_to_distortion_ratio
-from shared import i18n, models, ui
+from shared import i18n, models, spectrogram, ui
 from shared.errors import LabError
 
 register_texts("audio_separation")

@@ -35,10 +35,11 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     from faces_tiny import build_ldm_folder
+    from music_tiny import build_clap_folder, build_musicgen_folder
     from video_tiny import build_wan_folder
 
     port = free_port()
-    # The faces, chat and video tabs run tiny models of the real ones' classes (the Hub is out of
+    # The faces, chat, video and music tabs run tiny models of the real ones' classes (the Hub is out of
     # reach; the video tab is allowed its CPU for them);
     # the chat's votes go to a file of this test run.
     from tiny_text_models import save_tiny_chat_model
@@ -50,6 +51,8 @@ def app_url(tmp_path_factory):
            "LAB_MODEL_CHAT_BIELIK_SMALL": str(save_tiny_chat_model(base / "llama", 0.2, family="llama")),
            "LAB_MODEL_VIDEO": str(build_wan_folder(base / "wan21")),
            "LAB_MODEL_VIDEO_QUALITY": str(build_wan_folder(base / "wan22", wan22=True)),
+           "LAB_MODEL_MUSIC": str(build_musicgen_folder(base / "musicgen")),
+           "LAB_MODEL_MUSIC_CLAP": str(build_clap_folder(base / "clap")),
            "LAB_VIDEO_CPU": "1", "LAB_VOTES_DB": str(base / "votes.sqlite3")}
     server = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=REPO, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -499,3 +502,36 @@ def test_a_clip_is_made_with_its_filmstrip_and_the_cost_is_explained(browser, ap
     page.get_by_role("option", name="1280x704").wait_for(timeout=10000)
     assert page.get_by_test_id("toast-body").count() == 0
     context.close()
+
+
+@pytest.mark.parametrize("locale", ["pl-PL", "en-US"])
+def test_music_is_written_with_its_codes_and_meters_and_its_codebooks_heard(browser, app_url, locale):
+    """A piece from the seed: the player, its codes, waveform and spectrogram, the CLAP and tempo
+    lines; then the same piece decoded from one codebook, and the round trip of an example clip."""
+    from shared import i18n
+
+    context, page, language = open_tab_wide(browser, app_url, locale, "music_generation")
+    page.get_by_label(i18n.message("music_generation.prompt", language), exact=True).fill("calm jazz piano, 90 bpm")
+    duration = page.get_by_label(i18n.message("music_generation.duration", language)).first
+    duration.fill("1")
+    duration.press("Enter")
+    page.get_by_role("button", name=i18n.message("music_generation.from_seed", language), exact=True).click()
+    done = i18n.message("music_generation.done", language, seconds="1.00", seed=0, frames=50, codebooks=4,
+                        tokens=200, total=53)
+    page.locator(".music-info").get_by_text(done.split(":")[0].replace("**", "")).wait_for(timeout=120000)
+    info = page.locator(".music-info").first.inner_text()
+    assert "CLAP" in info
+    assert page.locator(".music-codes img").count() == 1
+    page.screenshot(path=str(SCREENSHOTS / f"{locale}-music-generation.png"), full_page=True)
+    page.get_by_text(i18n.message("music_generation.codebooks.heading", language), exact=True).click()
+    page.get_by_label("1", exact=True).check()
+    page.get_by_role("button", name=i18n.message("music_generation.codebooks.decode", language), exact=True).click()
+    page.get_by_label(i18n.message("music_generation.codebooks.audio", language)).locator("audio").first.wait_for(
+        state="attached", timeout=60000)
+    page.get_by_text(i18n.message("music_generation.round_trip.heading", language), exact=True).click()
+    page.get_by_text("sorohanro_-_solo-trumpet-06.ogg").first.click()
+    page.get_by_role("button", name=i18n.message("music_generation.round_trip.run", language), exact=True).click()
+    page.locator(".music-round-trip").get_by_text("EnCodec").first.wait_for(timeout=60000)
+    assert page.get_by_test_id("toast-body").count() == 0
+    context.close()
+

@@ -548,7 +548,7 @@ def test_the_first_layer_learned_band_pass_filters_mostly_below_1_khz():
 
 
 def test_a_long_waveform_is_drawn_from_its_envelope_with_every_peak_kept():
-    from spoken_digits.pictures import envelope
+    from shared.waveform import envelope
 
     samples = np.random.default_rng(0).standard_normal(480_000).astype(np.float32)
     times, values = envelope(samples, 48_000, points=2000)

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 import torch
-from conftest import local_models, register_texts
+from conftest import local_models, refused, register_texts
 from PIL import Image
 from video_tiny import build_wan_folder
 
@@ -290,16 +290,6 @@ def test_the_explorers_comparisons():
 
 
 # ---------------------------------------------------------------- bad input
-
-def refused(call) -> str:
-    with pytest.raises(LabError) as caught:
-        call()
-    english, polish = caught.value.text("en"), caught.value.text("pl")
-    assert english and polish and english != polish
-    for leak in ("Error", "Traceback", "None", "nan", "_"):
-        assert leak not in english, english
-    return english
-
 
 def test_bad_sizes_and_lengths_are_refused_with_the_nearest_good_ones(tiny):
     text = refused(lambda: request(width=840))

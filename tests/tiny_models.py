@@ -55,6 +55,7 @@ def every_model(base: Path) -> dict[str, Path]:
     """A folder for every key of the model registry: ``{key: folder}`` for ``conftest.local_models``."""
     from faces_tiny import build_ldm_folder
     from image_generation_tiny import build_pipeline_folder, build_safety_folder
+    from music_tiny import build_clap_folder, build_musicgen_folder
     from tiny_text_models import save_tiny_chat_model, save_tiny_gpt2, save_tiny_sentiment_model
     from video_tiny import build_wan_folder
 
@@ -78,6 +79,8 @@ def every_model(base: Path) -> dict[str, Path]:
         "faces": build_ldm_folder(base / "ldm"),
         "video": build_wan_folder(base / "wan21"),
         "video_quality": build_wan_folder(base / "wan22", wan22=True),
+        "music": (musicgen := build_musicgen_folder(base / "musicgen")), "music_medium": musicgen,
+        "music_clap": build_clap_folder(base / "clap"),
     }
     from shared.models import registry
 

@@ -143,16 +143,6 @@ def _fold_surround(samples: np.ndarray) -> np.ndarray:
     return np.stack([left, right]) / (1 + _CENTRE_GAIN + _SURROUND_GAIN)
 
 
-def write_audio(path: Path, samples: np.ndarray, rate: int, audio_format: str) -> Path:
-    """Save (channels, frames) float audio as 16-bit WAV or as MP3; values are clipped to ±1."""
-    data = np.clip(samples, -1.0, 1.0).T
-    if audio_format == "mp3":
-        sf.write(str(path), data, rate, format="MP3", subtype="MPEG_LAYER_III")
-    else:
-        sf.write(str(path), data, rate, format="WAV", subtype="PCM_16")
-    return path
-
-
 def _seconds(value: float) -> str:
     """3 s, 2.5 s, 0.05 s (2,5 s in Polish): as many decimals as a person needs to recognise the number."""
     digits = 2 if value < 1 else 1 if value < 10 else 0

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from audio_separation import audio_io, classical, deep, spectrogram
+from audio_separation import audio_io, classical, deep
 from audio_separation.metrics import level_db
-from shared import models
+from shared import models, sound_files, spectrogram
 from shared.device import by_hardware, pick_device
 from shared.errors import LabError
 from shared.gpu import free_gpu_memory, gpu
@@ -135,7 +135,7 @@ def save(separation: Separation, audio_format: str,
     stem = _safe_name(name)
 
     def write(label: str, samples: np.ndarray) -> Path:
-        return audio_io.write_audio(folder / f"{stem}_{label}.{audio_format}", samples * gain, separation.rate,
+        return sound_files.write_audio(folder / f"{stem}_{label}.{audio_format}", samples * gain, separation.rate,
                                     audio_format)
 
     mix_path = write("mix", separation.mix)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from shared.waveform import envelope
 from spoken_digits.preprocess import SAMPLE_RATE, Prepared
 
 WIDTH = 9.0  # inches at 100 dpi: 900 pixels, the width of the tab's right column on a projector
@@ -22,17 +23,6 @@ def _figure(height: float, rows: int = 1):
 def _pixels(figure) -> np.ndarray:
     figure.canvas.draw()
     return np.asarray(figure.canvas.buffer_rgba())[..., :3].copy()
-
-
-def envelope(samples: np.ndarray, rate: int, points: int = 2000) -> tuple[np.ndarray, np.ndarray]:
-    """(times, values) to draw a waveform with at most about ``points`` points: each stretch's
-    minimum and maximum, so a 10-s recording at 48 kHz draws as fast as a short one and looks the same."""
-    if len(samples) <= points:
-        return np.arange(len(samples)) / rate, samples
-    stretches = np.array_split(samples, points // 2)
-    starts = np.cumsum([0] + [len(s) for s in stretches[:-1]])
-    values = np.ravel([(s.min(), s.max()) for s in stretches])
-    return np.repeat(starts, 2) / rate, values
 
 
 def stages(prepared: Prepared, titles: tuple[str, str, str], seconds_label: str) -> np.ndarray:

@@ -1,10 +1,9 @@
-"""Spectrogram pictures: the mix and every stem drawn on one shared scale.
+"""Mel spectrogram pictures, for the tabs that make or take apart sound.
 
 A mel spectrogram puts time left to right and pitch bottom to top (spaced as the ear hears
-it), with brightness for loudness. All pictures of one separation use the same reference
-(the mix's loudest cell) and the same colour range, so a stem that looks darker than the
-mix at some place *is* quieter there: the eye can follow where each part of the mix went
-(``separation.spectrograms`` draws the pictures of one run so).
+it), with brightness for loudness. Pictures drawn with the same ``reference`` share one colour
+scale, so a part that looks darker than another at some place *is* quieter there: the audio
+separation tab draws the mix and its stems so, the music tab a guidance or temperature sweep.
 """
 
 from __future__ import annotations

@@ -1,0 +1,18 @@
+"""Writing sound for the visitor to play and download: 16-bit WAV, or MP3 (libsndfile's encoder)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+
+def write_audio(path: Path, samples: np.ndarray, rate: int, audio_format: str) -> Path:
+    """Save (channels, frames) float audio as 16-bit WAV or as MP3; values are clipped to ±1."""
+    data = np.clip(samples, -1.0, 1.0).T
+    if audio_format == "mp3":
+        sf.write(str(path), data, rate, format="MP3", subtype="MPEG_LAYER_III")
+    else:
+        sf.write(str(path), data, rate, format="WAV", subtype="PCM_16")
+    return path

@@ -1,0 +1,104 @@
+"""What the music tab runs, checked: a request is checked against the controls and the hardware
+before any work starts; then the model is loaded (cached by ``shared.models``), ``compose``
+writes, and the meters measure the result. ui.py only wires this to the page and the API, and
+the tests call it directly."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from music_generation import controls, loading
+from music_generation.compose import Piece, Progress, Result
+from shared import models
+from shared.errors import LabError
+
+
+@dataclass(frozen=True)
+class MusicRequest:
+    model: str
+    piece: Piece
+
+    @property
+    def preset(self) -> loading.Preset:
+        return loading.PRESETS[self.model]
+
+
+@dataclass
+class Measured:
+    """The meters of one clip; ``clap`` is None where CLAP could not be loaded (``clap_missing`` says why)."""
+
+    clap: float | None
+    clap_missing: str | None
+    tempo: object  # meters.TempoCheck
+
+
+def check_request(prompt: object, seconds: object, temperature: object, top_k: object, top_p: object,
+                  guidance: object, seed: object, model: object = loading.DEFAULT_MODEL, *,
+                  duration=controls.DURATION) -> MusicRequest:
+    """Every value checked in the order the page shows them, then the hardware."""
+    model = controls.MODEL.check(model)
+    piece = Piece(prompt=controls.PROMPT.check(prompt), seconds=duration.check(seconds),
+                  temperature=controls.TEMPERATURE.check(temperature), top_k=controls.TOP_K.check(top_k),
+                  top_p=controls.TOP_P.check(top_p), guidance=controls.GUIDANCE.check(guidance),
+                  seed=controls.SEED.check(seed))
+    loading.check_hardware(loading.PRESETS[model])
+    return MusicRequest(model=model, piece=piece)
+
+
+def generate(request: MusicRequest, stop: threading.Event | None = None) -> Iterator[Progress | Result]:
+    from music_generation.compose import compose
+
+    yield from compose(loading.load_composer(request.model), request.piece, stop)
+
+
+def result_of(events: Iterator[Progress | Result]) -> Result:
+    for event in events:
+        if isinstance(event, Result):
+            return event
+    raise LabError("music_generation.stopped_before")
+
+
+def measure(prompt: str, result: Result) -> Measured:
+    """CLAP's similarity of the prompt and the clip, and its tempo against the one asked for."""
+    from music_generation.meters import check_tempo, clap_similarity
+
+    tempo = check_tempo(prompt, result.audio, result.rate)
+    try:
+        listener = loading.load_listener()
+    except models.ModelUnavailable as missing:
+        return Measured(clap=None, clap_missing=missing.text(), tempo=tempo)
+    return Measured(clap=clap_similarity(listener, prompt, result.audio, result.rate), clap_missing=None, tempo=tempo)
+
+
+def sweep_requests(request: MusicRequest, setting: str) -> list[MusicRequest]:
+    """The same request (seed included) at each value of the sweep of ``setting``."""
+    setting = controls.SWEEP.check(setting)
+    return [replace(request, piece=replace(request.piece, **{setting: value})) for value in controls.SWEEPS[setting]]
+
+
+def summary(request: MusicRequest, result: Result, measured: Measured | None = None) -> dict:
+    """What the API returns beside the file."""
+    out = {"model": request.model, "sample_rate": result.rate, "duration_s": round(result.seconds, 3),
+           "frames": int(result.codes.shape[1]), "codebooks": int(result.codes.shape[0]),
+           "tokens_generated": int(result.codes.size), "steps_done": result.steps_done,
+           "steps_total": result.steps_total, "stopped": result.stopped, "seed": result.seed}
+    if measured is not None:
+        out["clap_score"] = None if measured.clap is None else round(measured.clap, 4)
+        out["tempo_bpm"] = round(measured.tempo.measured, 1)
+        out["tempo_asked_bpm"] = measured.tempo.asked
+        out["tempo_verdict"] = measured.tempo.verdict
+    return out
+
+
+def write_clip(audio, rate: int, audio_format: str) -> str:
+    """The clip as a 16-bit WAV or an MP3 in a new temporary file; its path."""
+    import tempfile
+    from pathlib import Path
+
+    from shared.sound_files import write_audio
+
+    audio_format = controls.FORMAT.check(audio_format)
+    path = Path(tempfile.NamedTemporaryFile(suffix=f".{audio_format}", delete=False).name)
+    return str(write_audio(path, audio[None], rate, audio_format))
