@@ -518,7 +518,7 @@ def test_music_is_written_with_its_codes_and_meters_and_its_codebooks_heard(brow
     page.get_by_role("button", name=i18n.message("music_generation.from_seed", language), exact=True).click()
     done = i18n.message("music_generation.done", language, seconds="1.00", seed=0, frames=50, codebooks=4,
                         tokens=200, total=53)
-    page.locator(".music-info").get_by_text(done.split(":")[0].replace("**", "")).wait_for(timeout=120000)
+    page.locator(".music-info").get_by_text(done.split(": ")[1].split(" =")[0]).wait_for(timeout=120000)
     info = page.locator(".music-info").first.inner_text()
     assert "CLAP" in info
     assert page.locator(".music-codes img").count() == 1
@@ -526,8 +526,7 @@ def test_music_is_written_with_its_codes_and_meters_and_its_codebooks_heard(brow
     page.get_by_text(i18n.message("music_generation.codebooks.heading", language), exact=True).click()
     page.get_by_label("1", exact=True).check()
     page.get_by_role("button", name=i18n.message("music_generation.codebooks.decode", language), exact=True).click()
-    page.get_by_label(i18n.message("music_generation.codebooks.audio", language)).locator("audio").first.wait_for(
-        state="attached", timeout=60000)
+    page.locator(".music-codebooks-audio audio").first.wait_for(state="attached", timeout=60000)
     page.get_by_text(i18n.message("music_generation.round_trip.heading", language), exact=True).click()
     page.get_by_text("sorohanro_-_solo-trumpet-06.ogg").first.click()
     page.get_by_role("button", name=i18n.message("music_generation.round_trip.run", language), exact=True).click()

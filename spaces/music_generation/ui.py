@@ -65,7 +65,7 @@ DECODED_LABELS = Family("music_generation.round_trip.decoded", CODEBOOKS.choices
 def build() -> None:
     gr.Markdown(ui_text(by_hardware(cpu="music_generation.hint.cpu", gpu="music_generation.hint.gpu")))
     status = ui.model_status(loading.PRESETS[loading.DEFAULT_MODEL].key)
-    last = gr.State(None)  # the last clip's codes and model, for the codebook player
+    last = gr.State(None, time_to_live=ui.STATE_SECONDS)  # the last clip's codes and model, for the codebooks
     with gr.Row(equal_height=False):
         with gr.Column(scale=4, min_width=300):
             prompt = ui.component(PROMPT)
@@ -87,8 +87,9 @@ def build() -> None:
             audio = gr.Audio(label=ui_text("music_generation.audio"), type="filepath", interactive=False,
                              buttons=["download"])
             info = gr.Markdown(elem_classes="music-info")
-            codes = gr.Image(label=ui_text("music_generation.codes"), format="png", interactive=False, height=140,
+            codes = gr.Image(label=ui_text("music_generation.codes"), format="png", interactive=False,
                              elem_classes="music-codes")
+            gr.Markdown(ui_text("music_generation.codes.explain"))
             wave = gr.Image(label=ui_text("music_generation.waveform"), format="png", interactive=False)
             spectrum = gr.Image(label=ui_text("music_generation.spectrogram"), format="png", interactive=False)
     with gr.Accordion(ui_text("music_generation.codebooks.heading"), open=False):
@@ -98,7 +99,7 @@ def build() -> None:
             decode_button = gr.Button(ui_text("music_generation.codebooks.decode"))
         with gr.Row():
             partial_audio = gr.Audio(label=ui_text("music_generation.codebooks.audio"), type="filepath",
-                                     interactive=False)
+                                     interactive=False, elem_classes="music-codebooks-audio")
             partial_spectrum = gr.Image(label=ui_text("music_generation.spectrogram"), format="png",
                                         interactive=False)
     with gr.Accordion(ui_text("music_generation.round_trip.heading"), open=False):
@@ -117,8 +118,7 @@ def build() -> None:
                                          interactive=False)
                 trip_slots = [gr.Audio(label=ui_text(DECODED_LABELS.key(n)),
                                        type="filepath", interactive=False) for n in CODEBOOKS.choices]
-                trip_codes = gr.Image(label=ui_text("music_generation.codes"), format="png", interactive=False,
-                                      height=140)
+                trip_codes = gr.Image(label=ui_text("music_generation.codes"), format="png", interactive=False)
     with gr.Accordion(ui_text("music_generation.sweep.heading"), open=False):
         gr.Markdown(ui_text("music_generation.sweep.explain"))
         with gr.Row():
