@@ -402,3 +402,23 @@ def test_the_api_refuses_bad_input_in_words(client):
         client.predict(prompt="", api_name="/generate_music")
     with pytest.raises(AppError, match="length"):
         client.predict(prompt="jazz", duration_s=10**4, api_name="/generate_music")
+
+
+def test_a_stopped_sweep_shows_the_clips_finished_so_far(tiny, monkeypatch):
+    from music_generation import ui
+    from shared.run_control import session_of
+
+    real = generate.generate
+
+    def stop_after_the_first(request, stop=None):
+        for event in real(request, stop):
+            if isinstance(event, Result):
+                ui.STOP.stop(session_of(None))  # Stop pressed as the first clip was done
+            yield event
+
+    monkeypatch.setattr(generate, "generate", stop_after_the_first)
+    info, gallery, *players, status = ui.show_sweep("rock drums", 1, 1.0, 10, 0, 3, 9, SMALL, "guidance",
+                                                     request=None, progress=_no_progress)
+    assert info == "Stopped: 1 of 3 clips of 1 s from seed **9**."
+    assert [caption for _, caption in gallery] == ["guidance 1"]
+    assert players[0].label == "guidance 1" and [p.value for p in players[1:]] == [None, None]

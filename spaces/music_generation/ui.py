@@ -107,7 +107,7 @@ def build() -> None:
         with gr.Row(equal_height=False):
             with gr.Column(scale=4, min_width=300):
                 clip = gr.Audio(label=ui_text("music_generation.round_trip.clip"), sources=["upload", "microphone"],
-                                type="filepath")
+                                type="filepath", elem_classes="music-clip")
                 gr.Examples([[str(p)] for p in sorted(EXAMPLES_DIR.glob("*.ogg"))], inputs=clip,
                             label=ui_text("music_generation.round_trip.examples"), api_name="music_clip_example",
                             api_visibility="private")
@@ -295,17 +295,26 @@ def show_sweep(prompt, duration, temperature, top_k, top_p, guidance, seed, mode
     with STOP.running(session_of(request)) as stop:
         for index, run in enumerate(runs):
             progress((index, len(runs)), desc=message("music_generation.sweep.progress", done=index, total=len(runs)))
-            results.append(result_of(generate(run, stop)))
+            result = result_of(generate(run, stop))
+            if result.codes.shape[1]:
+                results.append(result)
+            if stop.is_set():  # Stop: show the clips finished so far, start no other
+                break
+    if not results:
+        raise LabError("music_generation.stopped_before")
     powers = [mel_power(r.audio[None], r.rate) for r in results]
     reference = max(float(p.max()) for p in powers) or 1.0  # one colour scale: louder is brighter in every picture
     name = SWEEP.label_key(setting)
     pictures, players = [], []
-    for run, result in zip(runs, results, strict=True):
+    for run, result in zip(runs, results, strict=False):
         caption = message("music_generation.sweep.caption", setting=message(name),
                           value=number(getattr(run.piece, setting), "g"))
         pictures.append((_spectrogram(result.audio, result.rate, reference), caption))
         players.append(gr.Audio(value=write_clip(result.audio, result.rate, "wav"), label=caption))
-    text = message("music_generation.sweep.done", seed=base.piece.seed, seconds=number(base.piece.seconds, "g"))
+    players += [gr.Audio(value=None, label=None)] * (SWEEP_SLOTS - len(players))
+    key = "music_generation.sweep.done" if len(results) == len(runs) else "music_generation.sweep.stopped"
+    text = message(key, seed=base.piece.seed, seconds=number(base.piece.seconds, "g"), done=len(results),
+                   total=len(runs))
     return (text, pictures, *players, models.status_markdown(base.preset.key))
 
 
