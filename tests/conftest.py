@@ -11,7 +11,10 @@ from contextlib import contextmanager
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["HF_DATASETS_OFFLINE"] = "1"
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-os.environ.setdefault("GRADIO_TEMP_DIR", tempfile.mkdtemp(prefix="lab-gradio-"))
+# One folder per test process (each pytest-xdist worker, each served app.py): a Blocks deletes the
+# files it cached when it closes, and every app built from this code caches an example at the
+# same path, so two processes sharing one folder delete each other's examples mid-test.
+os.environ["GRADIO_TEMP_DIR"] = tempfile.mkdtemp(prefix=f"lab-gradio-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-")
 os.environ.setdefault("MPLBACKEND", "Agg")
 # The chat's poll and verdicts go to a file of this test session, never to the user's cache.
 os.environ.setdefault("LAB_VOTES_DB", os.path.join(tempfile.mkdtemp(prefix="lab-votes-"), "votes.sqlite3"))
@@ -19,6 +22,8 @@ os.environ.setdefault("LAB_VOTES_DB", os.path.join(tempfile.mkdtemp(prefix="lab-
 # The video tab refuses to generate on a CPU (a full-size clip takes far too long there); its tiny
 # test models run there in seconds. Tests of the refusal unset this.
 os.environ.setdefault("LAB_VIDEO_CPU", "1")
+# The same for the music tab's song (ACE-Step), whose full-size transformer has 4 B parameters.
+os.environ.setdefault("LAB_MUSIC_SONG_CPU", "1")
 
 import pytest  # noqa: E402
 

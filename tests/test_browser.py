@@ -53,7 +53,7 @@ def app_url(tmp_path_factory):
            "LAB_MODEL_VIDEO_QUALITY": str(build_wan_folder(base / "wan22", wan22=True)),
            "LAB_MODEL_MUSIC": str(build_musicgen_folder(base / "musicgen")),
            "LAB_MODEL_MUSIC_CLAP": str(build_clap_folder(base / "clap")),
-           "LAB_VIDEO_CPU": "1", "LAB_VOTES_DB": str(base / "votes.sqlite3")}
+           "LAB_VIDEO_CPU": "1", "LAB_VOTES_DB": str(base / "votes.sqlite3"), "GRADIO_TEMP_DIR": str(base / "gradio")}
     server = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=REPO, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/"
@@ -94,7 +94,7 @@ def tab(page, tab_id: str):
 
 def is_selected(page, tab_id: str) -> None:
     page.wait_for_function("id => document.querySelector(`[role=tab][data-tab-id=\"${id}\"]`)"
-                           "?.getAttribute('aria-selected') === 'true'", arg=tab_id, timeout=15000)
+                           "?.getAttribute('aria-selected') === 'true'", arg=tab_id, timeout=30000)
 
 
 def visit_every_tab(browser, url: str, locale: str) -> dict:
