@@ -120,6 +120,11 @@ _cache: dict[tuple[str, str], object] = {}
 _failures: dict[str, Text] = {}
 _lock = threading.Lock()
 _key_locks: dict[str, threading.Lock] = {}
+# One loader at a time in the whole process: loaders import diffusers and transformers pieces on
+# first use, and those libraries' lazy modules break when two threads import them at once (the
+# video tab's configuration, read when a page opens, failed beside a song being loaded). No
+# loader calls ``load`` itself, so this lock is never awaited while a key's lock is wanted.
+_loading = threading.RLock()
 
 
 def load(key: str, loader: Callable[[str], T], ident: str | None = None) -> T:
@@ -138,7 +143,8 @@ def load(key: str, loader: Callable[[str], T], ident: str | None = None) -> T:
             return cached  # type: ignore[return-value]
         release(key)
         try:
-            model = loader(ident)
+            with _loading:
+                model = loader(ident)
         except Exception as exc:
             log.warning("model %s (%s) could not be loaded", key, ident, exc_info=True)
             _failures[key] = failure_reason(exc)

@@ -13,6 +13,7 @@ WORDS = ("<pad> </s> <unk> <s> jazz piano rock drums guitar calm lo-fi beat 120 
          "spokojny fortepian perkusja gitara z i").split()
 CODEBOOK_SIZE = 32  # the real EnCodec has 2048 entries per codebook
 CLAP_SECONDS = 2  # the length one CLAP window takes (the real one: 10 s)
+MELODY_FRAMES = 40  # the tiny melody model's chroma_length (the real one: 235)
 
 
 def _tokenizer(model_max_length: int):
@@ -25,29 +26,25 @@ def _tokenizer(model_max_length: int):
                                    unk_token="<unk>", model_max_length=model_max_length)
 
 
-def build_musicgen_folder(folder: Path) -> Path:
-    """MusicGen's layout: a T5 text encoder, a 32 kHz mono EnCodec with 4 codebooks at 50 frames per
-    second (strides 8·5·4·4 = 640 samples), and the decoder that writes the codes, all tiny."""
-    from transformers import (
-        EncodecConfig,
-        MusicgenConfig,
-        MusicgenDecoderConfig,
-        MusicgenForConditionalGeneration,
-        T5Config,
-    )
+def _text_and_codec():
+    """The tiny T5 text encoder and the tiny 32 kHz mono EnCodec with 4 codebooks at 50 frames per
+    second (strides 8·5·4·4 = 640 samples) that both MusicGens share."""
+    from transformers import EncodecConfig, T5Config
 
-    torch.manual_seed(0)
     text = T5Config(vocab_size=len(WORDS), d_model=16, d_kv=4, d_ff=32, num_layers=1, num_heads=2)
     # 4 codebooks of 32 entries (5 bits) at 50 frames/s are 1 kbit/s; the real 2048 entries make 2.2 kbit/s.
     codec = EncodecConfig(sampling_rate=32000, audio_channels=1, num_filters=4, upsampling_ratios=[8, 5, 4, 4],
                           codebook_size=CODEBOOK_SIZE, codebook_dim=16, hidden_size=16, num_lstm_layers=1,
                           num_residual_layers=1, target_bandwidths=[1.0], normalize=False)
-    # Like the real decoder, the pad / start token is one past the codebook's entries.
-    decoder = MusicgenDecoderConfig(vocab_size=CODEBOOK_SIZE, hidden_size=16, num_hidden_layers=1,
-                                    num_attention_heads=2, ffn_dim=32, num_codebooks=4, max_position_embeddings=2048,
-                                    pad_token_id=CODEBOOK_SIZE, bos_token_id=CODEBOOK_SIZE,
-                                    decoder_start_token_id=CODEBOOK_SIZE)
-    model = MusicgenForConditionalGeneration(MusicgenConfig(text_encoder=text, audio_encoder=codec, decoder=decoder))
+    return text, codec
+
+
+# Like the real decoder, the pad / start token is one past the codebook's entries.
+_DECODER = dict(vocab_size=CODEBOOK_SIZE, hidden_size=16, num_hidden_layers=1, num_attention_heads=2, ffn_dim=32,
+                num_codebooks=4, max_position_embeddings=2048, pad_token_id=CODEBOOK_SIZE, bos_token_id=CODEBOOK_SIZE)
+
+
+def _save(model, folder: Path) -> Path:
     model.generation_config.pad_token_id = model.generation_config.decoder_start_token_id = CODEBOOK_SIZE
     # A new EnCodec's codebooks are all zeros (the real ones are learned): random entries, so that every
     # codebook changes the sound, as in the trained codec.
@@ -57,6 +54,46 @@ def build_musicgen_folder(folder: Path) -> Path:
     model.save_pretrained(folder)
     _tokenizer(512).save_pretrained(folder)
     return folder
+
+
+def build_musicgen_folder(folder: Path) -> Path:
+    """MusicGen's layout: a T5 text encoder, a 32 kHz mono EnCodec with 4 codebooks at 50 frames per
+    second (strides 8·5·4·4 = 640 samples), and the decoder that writes the codes, all tiny."""
+    from transformers import MusicgenConfig, MusicgenDecoderConfig, MusicgenForConditionalGeneration
+
+    torch.manual_seed(0)
+    text, codec = _text_and_codec()
+    decoder = MusicgenDecoderConfig(**_DECODER, decoder_start_token_id=CODEBOOK_SIZE)
+    return _save(MusicgenForConditionalGeneration(MusicgenConfig(text_encoder=text, audio_encoder=codec,
+                                                                 decoder=decoder)), folder)
+
+
+def build_musicgen_melody_folder(folder: Path) -> Path:
+    """MusicGen-melody's layout: the same tiny T5 and EnCodec, and a decoder that reads the prompt's
+    hidden states and a melody's chroma (12 numbers per 4096 samples, projected to the decoder's
+    width) as a prefix before the codes it writes. Its generation config asks for guidance 3, as the
+    Hub's generation_config.json of every MusicGen does."""
+    from transformers import (
+        MusicgenMelodyConfig,
+        MusicgenMelodyDecoderConfig,
+        MusicgenMelodyForConditionalGeneration,
+    )
+
+    torch.manual_seed(0)
+    text, codec = _text_and_codec()
+    decoder = MusicgenMelodyDecoderConfig(**_DECODER)
+    # MELODY_FRAMES chroma frames (5.1 s at 32 kHz) where the real model takes 235 (30 s): a short
+    # cap, so that the tests can show a longer clip cut to it.
+    config = MusicgenMelodyConfig(text_encoder=text, audio_encoder=codec, decoder=decoder, num_chroma=12,
+                                  chroma_length=MELODY_FRAMES)
+    model = MusicgenMelodyForConditionalGeneration(config)
+    model.generation_config.guidance_scale = 3.0
+    # The chroma's projection gets the spread of a trained layer (the default 0.02 is a nudge that a
+    # 16-wide random decoder barely feels), so that another melody writes other codes, as it does
+    # in the real model.
+    with torch.no_grad():
+        model.audio_enc_to_dec_proj.weight.normal_()
+    return _save(model, folder)
 
 
 def build_clap_folder(folder: Path) -> Path:

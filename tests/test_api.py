@@ -38,6 +38,8 @@ REQUIRED = {
     ("/image_generation_tokens", "prompt"): "a lighthouse at sunset",
     ("/generate_video", "prompt"): "a paper boat drifts down a rainy street",
     ("/generate_music", "prompt"): "calm jazz piano, 90 bpm",
+    ("/generate_song", "prompt"): "upbeat pop, female vocals",
+    ("/generate_song", "lyrics"): "[verse]\nChalk on the board and a song in my head",
     ("/style_transfer", "content"): PHOTO,
     ("/style_transfer", "style"): PAINTING,
     ("/separate", "audio_path"): SONG,

@@ -146,3 +146,31 @@ def test_a_broken_checkpoint_is_reported_as_a_failed_load(tmp_path, monkeypatch)
         models.load("chat", hub_weights)
     assert "damaged or in an unexpected format" in str(caught.value)
     assert not CLASS_NAME.search(str(caught.value)) and not CLASS_NAME.search(models.status_markdown("chat"))
+
+
+def test_two_loaders_never_run_at_once():
+    """Loaders import lazy library modules on first use, which break when two threads do it at
+    once: ``load`` runs one loader at a time, even for different keys."""
+    import threading
+    import time
+
+    from shared import models
+
+    running, overlaps = [], []
+
+    def slow_loader(ident):
+        running.append(ident)
+        overlaps.append(len(running))
+        time.sleep(0.2)
+        running.remove(ident)
+        return ident
+
+    keys = sorted(models.registry())[:2]
+    threads = [threading.Thread(target=models.load, args=(key, slow_loader, f"test-{key}")) for key in keys]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for key in keys:
+        models.release(key)
+    assert overlaps == [1, 1]

@@ -320,20 +320,20 @@ def _no_progress(*args, **kwargs):
 def test_the_page_streams_its_steps_and_codes_and_ends_with_the_music(tiny):
     from music_generation.ui import TEMPO_VERDICTS, show_music
 
-    outputs = list(show_music("calm jazz piano 90 bpm", 1, 1.0, 10, 0, 3, 5, SMALL, "mp3", request=None,
+    outputs = list(show_music("calm jazz piano 90 bpm", 1, 1.0, 10, 0, 3, 5, SMALL, "mp3", None, request=None,
                               progress=_no_progress))
     assert outputs[0][1] == message("music_generation.loading")
     assert [o[1] for o in outputs[1:-1]] == [f"Step {k} of 53" for k in range(1, 54)]
     pictures_shown = [o[2] for o in outputs[1:-1] if isinstance(o[2], np.ndarray)]
     assert len(pictures_shown) == 7  # steps 1, 11, …, 51 and the last
-    audio, info, codes, wave, spectrum, last, status = outputs[-1]
+    audio, info, codes, wave, spectrum, last, status, chroma = outputs[-1]
     assert audio.endswith(".mp3") and sf.info(audio).duration == pytest.approx(1.0, abs=0.06)
     assert "**1.00 s** of music from seed **5**: 50 frames × 4 codebooks = 200 codes in 53 steps" in info
     assert "CLAP text–audio similarity" in info
     same = result_of(short(prompt="calm jazz piano 90 bpm", seconds=1, seed=5))
     tempo = meters.check_tempo("calm jazz piano 90 bpm", same.audio, same.rate)
     assert info.endswith(message(TEMPO_VERDICTS.key(tempo.verdict), measured=f"{tempo.measured:.1f}", asked="90"))
-    assert codes.ndim == wave.ndim == spectrum.ndim == 3
+    assert codes.ndim == wave.ndim == spectrum.ndim == 3 and chroma is None  # no melody, no chroma picture
     assert last["model"] == SMALL and np.asarray(last["codes"]).shape == (4, 50)
     assert "loaded" in status
 

@@ -53,9 +53,10 @@ def save_random_vgg_features(folder: Path) -> Path:
 
 def every_model(base: Path) -> dict[str, Path]:
     """A folder for every key of the model registry: ``{key: folder}`` for ``conftest.local_models``."""
+    from acestep_tiny import build_acestep_folder
     from faces_tiny import build_ldm_folder
     from image_generation_tiny import build_pipeline_folder, build_safety_folder
-    from music_tiny import build_clap_folder, build_musicgen_folder
+    from music_tiny import build_clap_folder, build_musicgen_folder, build_musicgen_melody_folder
     from tiny_text_models import save_tiny_chat_model, save_tiny_gpt2, save_tiny_sentiment_model
     from video_tiny import build_wan_folder
 
@@ -80,7 +81,9 @@ def every_model(base: Path) -> dict[str, Path]:
         "video": build_wan_folder(base / "wan21"),
         "video_quality": build_wan_folder(base / "wan22", wan22=True),
         "music": (musicgen := build_musicgen_folder(base / "musicgen")), "music_medium": musicgen,
+        "music_melody": build_musicgen_melody_folder(base / "musicgen-melody"),
         "music_clap": build_clap_folder(base / "clap"),
+        "music_song": build_acestep_folder(base / "acestep"),
     }
     from shared.models import registry
 

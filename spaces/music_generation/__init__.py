@@ -9,5 +9,7 @@ REQUIRES = ("librosa", "soundfile", "matplotlib")
 MODELS = (
     PretrainedModel("music", "facebook/musicgen-small", "CC-BY-NC-4.0 (weights), MIT (code)"),
     PretrainedModel("music_medium", "facebook/musicgen-medium", "CC-BY-NC-4.0 (weights), MIT (code)"),
+    PretrainedModel("music_melody", "facebook/musicgen-melody", "CC-BY-NC-4.0 (weights), MIT (code)"),
     PretrainedModel("music_clap", "laion/clap-htsat-unfused", "Apache-2.0"),
+    PretrainedModel("music_song", "ACE-Step/acestep-v15-xl-turbo-diffusers", "MIT"),
 )

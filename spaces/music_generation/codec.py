@@ -82,7 +82,7 @@ def encode(composer: Composer, samples: np.ndarray) -> np.ndarray:
     # At the bandwidth of the codebooks MusicGen writes (2.2 kbit/s: 4 codebooks), whatever else the codec offers.
     with torch.no_grad():
         codes = composer.codec.encode(tensor, bandwidth=codes_bitrate(composer) / 1000).audio_codes
-    return codes[0, 0]  # of (chunks, batch, codebooks, frames).cpu().numpy()
+    return codes[0, 0].cpu().numpy()  # of (chunks, batch, codebooks, frames)
 
 
 def round_trip(composer: Composer, clip: Clip) -> RoundTrip:

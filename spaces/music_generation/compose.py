@@ -9,18 +9,30 @@ far, watches instead: it hands the codes to the page and ends the run when Stop 
 The sound is decoded here from the watched codes with the library's own pieces (its delay
 pattern, EnCodec's ``decode``), so that a run cut short still has its sound; a test checks that a
 full run equals what ``generate`` returns.
+
+MusicGen-melody runs the same way: its decoder (``MusicgenMelodyForCausalLM``) writes the same four
+delayed streams with the same delay pattern, and ``generate`` takes the melody's chroma as
+``input_features`` (1, frames, 12), which it puts before the prompt's hidden states as a prefix of
+the decoder's input. With guidance, the library's run without the prompt also goes without the
+melody: zeros for the prompt, and for the chroma every frame set to C (its "no melody"), so
+guidance pushes towards both the prompt and the melody. The watch sees the decoder's codes only,
+prefix or not.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from music_generation.loading import Composer
 from shared.stepwise import in_steps
+
+if TYPE_CHECKING:
+    from music_generation.melody import Melody
 
 
 @dataclass(frozen=True)
@@ -34,6 +46,8 @@ class Piece:
     top_p: float  # 0: not used
     guidance: float  # classifier-free guidance; 1 or less: none
     seed: int
+    # the chroma MusicGen-melody follows (melody.melody_of), only with that model; arrays, so not compared
+    melody: Melody | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -54,6 +68,7 @@ class Result:
     steps_total: int
     stopped: bool
     seed: int
+    melody: Melody | None = None  # the chroma the piece followed, if any
 
     @property
     def seconds(self) -> float:
@@ -128,13 +143,27 @@ def _watch_class():
 
 def sampling(piece: Piece) -> dict:
     """``generate``'s sampling arguments: top-p only where asked for (0 leaves it out, as MusicGen's
-    own demo does), guidance only above 1."""
-    settings = dict(do_sample=True, temperature=piece.temperature, top_k=piece.top_k)
+    own demo does). Guidance is always given: MusicGen's generation_config.json on the Hub asks
+    for 3, which a missing argument would silently keep; 1 turns it off in every branch of
+    the library's ``generate`` (which applies it only above 1), so 1 or less is sent as 1."""
+    settings = dict(do_sample=True, temperature=piece.temperature, top_k=piece.top_k,
+                    guidance_scale=max(piece.guidance, 1.0))
     if piece.top_p > 0:
         settings["top_p"] = piece.top_p
-    if piece.guidance > 1:
-        settings["guidance_scale"] = piece.guidance
     return settings
+
+
+def conditioning(composer: Composer, piece: Piece) -> dict:
+    """``generate``'s inputs: the tokenized prompt and, for the melody model, the chroma."""
+    import torch
+
+    inputs = dict(composer.tokenizer([piece.prompt], return_tensors="pt").to(composer.device))
+    if piece.melody is not None:
+        if not composer.melody:  # generate.check_request refuses this in words before any work
+            raise ValueError("only MusicGen-melody reads a melody")
+        inputs["input_features"] = torch.as_tensor(piece.melody.chroma[None], dtype=composer.conditioning_dtype,
+                                                   device=composer.device)
+    return inputs
 
 
 def compose(composer: Composer, piece: Piece, stop: threading.Event | None = None) -> Iterator[Progress | Result]:
@@ -144,7 +173,7 @@ def compose(composer: Composer, piece: Piece, stop: threading.Event | None = Non
     frames = frames_for(piece.seconds, composer.frame_rate)
     total = steps_for(frames, composer.codebooks)
     mask = delay_pattern(composer, total)
-    inputs = composer.tokenizer([piece.prompt], return_tensors="pt").to(composer.device)
+    inputs = conditioning(composer, piece)
 
     def work(hand_over):
         watch = _watch_class()(hand_over, stop)
@@ -171,4 +200,5 @@ def compose(composer: Composer, piece: Piece, stop: threading.Event | None = Non
     codes = undelay(written, composer.codebooks)
     steps_done = max(0, written.shape[1] - 1)
     yield Result(audio=decode(composer, codes), rate=composer.sampling_rate, codes=codes, written=written,
-                 steps_done=steps_done, steps_total=total, stopped=steps_done < total, seed=piece.seed)
+                 steps_done=steps_done, steps_total=total, stopped=steps_done < total, seed=piece.seed,
+                 melody=piece.melody)

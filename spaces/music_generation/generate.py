@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from music_generation import controls, loading
+from music_generation.codec import Clip
 from music_generation.compose import Piece, Progress, Result
 from shared import models
 from shared.errors import LabError
@@ -19,6 +20,8 @@ from shared.errors import LabError
 class MusicRequest:
     model: str
     piece: Piece
+    # the melody clip, read and checked; its chroma is computed once the model (its rate) is loaded
+    melody: Clip | None = field(default=None, compare=False, repr=False)
 
     @property
     def preset(self) -> loading.Preset:
@@ -35,22 +38,37 @@ class Measured:
 
 
 def check_request(prompt: object, seconds: object, temperature: object, top_k: object, top_p: object,
-                  guidance: object, seed: object, model: object = loading.DEFAULT_MODEL, *,
+                  guidance: object, seed: object, model: object = loading.DEFAULT_MODEL, melody: object = None, *,
                   duration=controls.DURATION) -> MusicRequest:
-    """Every value checked in the order the page shows them, then the hardware."""
+    """Every value checked in the order the page shows them, then the hardware. ``melody``: the
+    path of a clip for MusicGen-melody to follow, or None; with another model it is refused in
+    words rather than ignored, so that nobody waits for a piece that does not follow their clip."""
     model = controls.MODEL.check(model)
     piece = Piece(prompt=controls.PROMPT.check(prompt), seconds=duration.check(seconds),
                   temperature=controls.TEMPERATURE.check(temperature), top_k=controls.TOP_K.check(top_k),
                   top_p=controls.TOP_P.check(top_p), guidance=controls.GUIDANCE.check(guidance),
                   seed=controls.SEED.check(seed))
-    loading.check_hardware(loading.PRESETS[model])
-    return MusicRequest(model=model, piece=piece)
+    preset, clip = loading.PRESETS[model], None
+    if melody is not None:
+        if not preset.melody:
+            raise LabError("music_generation.error.melody_model", model=model, melody_model=loading.MELODY_MODEL)
+        from music_generation.melody import read_melody_clip
+
+        clip = read_melody_clip(melody)
+    loading.check_hardware(preset)
+    return MusicRequest(model=model, piece=piece, melody=clip)
 
 
 def generate(request: MusicRequest, stop: threading.Event | None = None) -> Iterator[Progress | Result]:
     from music_generation.compose import compose
 
-    yield from compose(loading.load_composer(request.model), request.piece, stop)
+    composer = loading.load_composer(request.model)
+    piece = request.piece
+    if request.melody is not None:
+        from music_generation.melody import melody_of
+
+        piece = replace(piece, melody=melody_of(request.melody, composer))
+    yield from compose(composer, piece, stop)
 
 
 def result_of(events: Iterator[Progress | Result]) -> Result:
@@ -84,6 +102,9 @@ def summary(request: MusicRequest, result: Result, measured: Measured | None = N
            "frames": int(result.codes.shape[1]), "codebooks": int(result.codes.shape[0]),
            "tokens_generated": int(result.codes.size), "steps_done": result.steps_done,
            "steps_total": result.steps_total, "stopped": result.stopped, "seed": result.seed}
+    if result.melody is not None:
+        out["melody_frames"] = result.melody.frames
+        out["melody_seconds"] = round(result.melody.seconds, 3)
     if measured is not None:
         out["clap_score"] = None if measured.clap is None else round(measured.clap, 4)
         out["tempo_bpm"] = round(measured.tempo.measured, 1)
@@ -93,7 +114,7 @@ def summary(request: MusicRequest, result: Result, measured: Measured | None = N
 
 
 def write_clip(audio, rate: int, audio_format: str) -> str:
-    """The clip as a 16-bit WAV or an MP3 in a new temporary file; its path."""
+    """The clip, (samples,) mono or (channels, samples), as a 16-bit WAV or an MP3 in a new temporary file; its path."""
     import tempfile
     from pathlib import Path
 
@@ -101,4 +122,4 @@ def write_clip(audio, rate: int, audio_format: str) -> str:
 
     audio_format = controls.FORMAT.check(audio_format)
     path = Path(tempfile.NamedTemporaryFile(suffix=f".{audio_format}", delete=False).name)
-    return str(write_audio(path, audio[None], rate, audio_format))
+    return str(write_audio(path, audio if audio.ndim == 2 else audio[None], rate, audio_format))
