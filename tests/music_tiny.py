@@ -76,6 +76,7 @@ def build_musicgen_melody_folder(folder: Path) -> Path:
     from transformers import (
         MusicgenMelodyConfig,
         MusicgenMelodyDecoderConfig,
+        MusicgenMelodyFeatureExtractor,
         MusicgenMelodyForConditionalGeneration,
     )
 
@@ -93,7 +94,10 @@ def build_musicgen_melody_folder(folder: Path) -> Path:
     # in the real model.
     with torch.no_grad():
         model.audio_enc_to_dec_proj.weight.normal_()
-    return _save(model, folder)
+    _save(model, folder)
+    # The checkpoint's chroma extractor, at its real settings (32 kHz, 16384-point windows, hop 4096).
+    MusicgenMelodyFeatureExtractor().save_pretrained(folder)
+    return folder
 
 
 def build_clap_folder(folder: Path) -> Path:

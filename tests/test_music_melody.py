@@ -1,6 +1,6 @@
-"""MusicGen-melody in the music tab: the chroma it follows, computed here as transformers' feature
-extractor does (which needs torchaudio), against librosa's ``chroma_stft``; the piece and its codes
-against the library's own ``generate`` with ``input_features`` for the same seed (a tiny
+"""MusicGen-melody in the music tab: the chroma it follows, made by the checkpoint's own feature
+extractor (and equal to what it makes of the clip as recorded), against librosa's ``chroma_stft``;
+the piece and its codes against the library's own ``generate`` with ``input_features`` for the same seed (a tiny
 MusicgenMelody of the real classes, ``music_tiny``, through the production loader); another melody,
 other codes; Stop; the refusals; the chroma picture; the page and the API through the app."""
 
@@ -15,19 +15,20 @@ import soundfile as sf
 import torch
 from conftest import local_models, refused, register_texts
 from music_tiny import CODEBOOK_SIZE, MELODY_FRAMES, build_musicgen_folder, build_musicgen_melody_folder
+from transformers import MusicgenMelodyFeatureExtractor
 from transformers.generation.streamers import BaseStreamer
 
 from music_generation import compose, generate, loading, melody, pictures
 from music_generation.codec import Clip
 from music_generation.compose import Piece, Progress, Result
-from music_generation.melody import HOP, N_FFT
 
 register_texts("music_generation")
 SMALL, MELODY = "musicgen-small", "musicgen-melody"
 EXAMPLES = loading.__file__.replace("loading.py", "examples/")
 TRUMPET = EXAMPLES + "sorohanro_-_solo-trumpet-06.ogg"
 SONG = EXAMPLES + "Kevin_MacLeod_-_Vibe_Ace.ogg"
-RATE = 32000
+FEATURES = MusicgenMelodyFeatureExtractor()  # the real checkpoint's settings (its preprocessor_config.json)
+RATE, HOP, N_FFT = FEATURES.sampling_rate, FEATURES.hop_length, FEATURES.n_fft  # 32 kHz, 4096, 16384
 A4, C4, E4, G4 = 440.0, 261.63, 329.63, 392.0
 
 
@@ -61,7 +62,7 @@ def _chord():
 @pytest.mark.parametrize("source", ["trumpet", "song", "chord"])
 def test_the_chromas_strongest_pitch_class_is_librosas(source):
     samples = {"trumpet": lambda: _clip_at_32k(TRUMPET), "song": lambda: _clip_at_32k(SONG), "chord": _chord}[source]()
-    energy, one_hot = melody.chroma_of(samples, RATE)
+    energy, one_hot = melody.chroma_of(torch.from_numpy(samples), FEATURES)
     reference = librosas_chroma(samples)
     assert one_hot.shape == energy.shape == (reference.shape[1], 12) == (1 + len(samples) // HOP, 12)
     ranked = np.sort(reference, axis=0)
@@ -80,12 +81,27 @@ def test_the_chromas_strongest_pitch_class_is_librosas(source):
 
 def test_a_clip_shorter_than_one_window_is_padded_as_the_extractor_pads_it():
     short = tone(A4, 0.3)  # 9600 samples, under the 16384 of one FFT window
-    energy, one_hot = melody.chroma_of(short, RATE)
-    assert one_hot.shape == (1 + N_FFT // HOP, 12)  # as long as one window: 5 frames
+    energy, one_hot = melody.chroma_of(torch.from_numpy(short), FEATURES)
+    assert one_hot.shape == energy.shape == (1 + N_FFT // HOP, 12)  # as long as one window: 5 frames
     # The extractor's rule: silence up to one window, split between the two ends, the odd sample at the end.
     missing = N_FFT - len(short)
     padded = np.pad(short, (missing // 2, missing - missing // 2))
     assert np.array_equal(one_hot.argmax(axis=1), librosas_chroma(padded).argmax(axis=0))
+    assert np.array_equal(energy.argmax(axis=1), one_hot.argmax(axis=1))  # the greys padded the same way
+
+
+@pytest.mark.parametrize("source", ["trumpet", "song"])
+def test_the_chroma_equals_the_extractors_on_the_clip_as_recorded(source, composer):
+    """The clip resampled here, then the extractor at 32 kHz, against the extractor given the
+    clip at its own rate (44.1 kHz), which resamples it itself."""
+    clip = melody.read_melody_clip({"trumpet": TRUMPET, "song": SONG}[source])
+    assert clip.rate != RATE
+    found = melody.melody_of(clip, composer)
+    # A tensor: given a NumPy array at another rate, the extractor's own resampling call fails.
+    libraries = composer.features(torch.from_numpy(clip.samples), sampling_rate=clip.rate,
+                                  return_tensors="np")["input_features"][0]
+    assert found.frames == min(len(libraries), composer.chroma_length)
+    assert np.array_equal(found.chroma, libraries[:found.frames])
 
 
 @pytest.mark.parametrize("rate", [RATE, 44100, 16000])

@@ -2,9 +2,10 @@
 
 The decoder writes four streams of EnCodec codes at once, one token per stream per step, with
 stream k delayed by k steps (the *delay pattern*): the first codebook of a frame comes first and
-the finer ones, which depend on it, follow. transformers' MusicGen does not hand its tokens to a
-streamer, so a stopping criterion, which ``generate`` calls after every step with every token so
-far, watches instead: it hands the codes to the page and ends the run when Stop is pressed.
+the finer ones, which depend on it, follow. A streamer would see the tokens too, but it cannot end
+the run, so a stopping criterion, which ``generate`` calls after every step with every token so
+far, watches instead: it hands the codes to the page and ends the run when Stop is pressed (a test
+checks that it sees the same codes as the library's streamer).
 
 The sound is decoded here from the watched codes with the library's own pieces (its delay
 pattern, EnCodec's ``decode``), so that a run cut short still has its sound; a test checks that a

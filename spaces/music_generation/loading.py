@@ -46,10 +46,12 @@ CLAP_KEY = "music_clap"
 
 @dataclass
 class Composer:
-    """A loaded MusicGen: the model and its tokenizer, and the codec's numbers the tab shows."""
+    """A loaded MusicGen: the model and its tokenizer (and the melody model's feature extractor),
+    and the codec's numbers the tab shows."""
 
     model: object
     tokenizer: object
+    features: object = None  # MusicgenMelodyFeatureExtractor: a melody clip's chroma (melody.py)
 
     @property
     def codec(self):
@@ -130,7 +132,12 @@ def _load_composer(ident: str, melody: bool = False) -> Composer:
     and the decoder in bfloat16, which reads the decoder's weights at every step in half the time
     (``shared.device.pick_dtype``), and EnCodec in float32 there (a small share of the time)."""
     import torch
-    from transformers import AutoTokenizer, MusicgenForConditionalGeneration, MusicgenMelodyForConditionalGeneration
+    from transformers import (
+        AutoFeatureExtractor,
+        AutoTokenizer,
+        MusicgenForConditionalGeneration,
+        MusicgenMelodyForConditionalGeneration,
+    )
 
     device = pick_device()
     dtype = pick_dtype(device, cpu_bfloat16=True)
@@ -141,7 +148,9 @@ def _load_composer(ident: str, melody: bool = False) -> Composer:
     if dtype == torch.bfloat16:
         model.audio_encoder.to(torch.float32)
     model = model.to(device).eval()
-    return Composer(model=model, tokenizer=AutoTokenizer.from_pretrained(ident))
+    # The melody model's feature extractor makes the chroma it reads (``melody.py``).
+    features = AutoFeatureExtractor.from_pretrained(ident) if melody else None
+    return Composer(model=model, tokenizer=AutoTokenizer.from_pretrained(ident), features=features)
 
 
 def load_listener() -> Listener:

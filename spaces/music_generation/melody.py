@@ -14,13 +14,10 @@ The original model strips the drums and the bass from the clip with Demucs first
 pitch, and a bass line would win most frames); this tab takes the whole mix, so in a full song
 the bass or the drums may take over some frames (the audio separation tab shows Demucs).
 
-transformers' ``MusicgenMelodyFeatureExtractor`` needs torchaudio, which has no build for the
-torch this lab pins, so the chroma is computed here exactly as that extractor does: a power
-spectrogram (16384-point FFT, hop 4096, periodic Hann window, the clip padded by reflection at
-both ends), the library's ``chroma_filter_bank`` (librosa's chroma filters, tuning 0), each frame
-divided by its largest value, and the argmax as a one-hot row. A test checks the argmax against
-librosa's ``chroma_stft``. One difference stays: the clip is resampled with librosa, where the
-extractor uses torchaudio's resampler.
+The chroma the model reads is made by the checkpoint's own ``MusicgenMelodyFeatureExtractor``
+(a power spectrogram of 16384-point windows every 4096 samples, librosa's chroma filters, the
+argmax of every frame as a one-hot row). The greys of the picture are the same extractor's
+spectrogram and filters before that argmax: how strong each pitch class was, frame by frame.
 """
 
 from __future__ import annotations
@@ -32,8 +29,6 @@ import numpy as np
 from music_generation.codec import Clip, read_clip
 from music_generation.loading import Composer
 
-N_FFT = 16384  # 0.5 s at 32 kHz: fine enough in frequency to tell neighbouring low notes apart
-HOP = 4096  # one chroma frame every 128 ms at 32 kHz
 NUM_CHROMA = 12  # pitch classes C, C♯, … B
 # The extractor's chunk_length: 30 s, at hop 4096 and 32 kHz the 235 frames the model reads.
 MAX_SECONDS = 30.0
@@ -59,31 +54,35 @@ class Melody:
         return self.chroma.argmax(axis=1)
 
 
-def chroma_of(samples: np.ndarray, rate: int) -> tuple[np.ndarray, np.ndarray]:
-    """``(energy, one_hot)``, both (frames, 12), of mono ``samples`` at ``rate``, as
-    ``MusicgenMelodyFeatureExtractor`` computes them."""
+def at_extractor_rate(samples: np.ndarray, rate: int, features):
+    """``samples`` at the extractor's rate, resampled with the very call the extractor makes on a
+    clip at another rate (torchaudio's sinc resampler and its settings; a test checks that the
+    chroma equals the extractor's on the clip as recorded)."""
     import torch
-    from transformers.audio_utils import chroma_filter_bank
+    import torchaudio
 
     wave = torch.as_tensor(np.asarray(samples, dtype=np.float32))
-    if wave.shape[-1] < N_FFT:
+    if rate == features.sampling_rate:
+        return wave
+    return torchaudio.functional.resample(wave, rate, features.sampling_rate, rolloff=0.945, lowpass_filter_width=24)
+
+
+def chroma_of(wave, features) -> tuple[np.ndarray, np.ndarray]:
+    """``(energy, one_hot)``, both (frames, 12), of a mono waveform at the extractor's rate:
+    ``one_hot`` is what ``features`` (a ``MusicgenMelodyFeatureExtractor``) hands the model,
+    ``energy`` its chroma before the argmax, each frame over its largest value."""
+    import torch
+
+    one_hot = features(wave.numpy(), sampling_rate=features.sampling_rate, return_tensors="pt")["input_features"][0]
+    if wave.shape[-1] < features.n_fft:
         # The extractor's padding of a clip shorter than one window: silence on both sides, the odd
-        # sample at the end, so that the reflection of ``center=True`` has samples to mirror.
-        missing = N_FFT - wave.shape[-1]
+        # sample at the end, so that the spectrogram's reflection at the ends has samples to mirror.
+        missing = features.n_fft - wave.shape[-1]
         wave = torch.nn.functional.pad(wave, (missing // 2, missing - missing // 2))
-    # torchaudio's Spectrogram(n_fft, hop, power=2, center=True, normalized=True) is this torch.stft
-    # (periodic Hann window, reflection at the ends) with the power divided by the window's energy:
-    # a constant, which the argmax below ignores, so it is left out.
-    spectrum = torch.stft(wave, N_FFT, hop_length=HOP, win_length=N_FFT, window=torch.hann_window(N_FFT),
-                          center=True, pad_mode="reflect", return_complex=True).abs().pow(2)
-    filters = torch.from_numpy(chroma_filter_bank(sampling_rate=rate, num_frequency_bins=N_FFT, tuning=0,
-                                                  num_chroma=NUM_CHROMA)).float()
-    raw = filters @ spectrum  # (12, frames): the energy near every C, every C♯, …
-    # Each frame over its largest value (as the extractor does): the picture's greys. A silent frame
-    # stays all zeros, and its argmax, the first of twelve equal values, is C, as in the library.
+    raw = features.chroma_filters @ features.spectrogram(wave)  # (12, frames): the energy near every C, C♯, …
+    # A silent frame stays all zeros; its argmax, the first of twelve equal values, is C, as in the library.
     energy = torch.nn.functional.normalize(raw, p=float("inf"), dim=0, eps=1e-6)
-    one_hot = torch.nn.functional.one_hot(energy.argmax(dim=0), NUM_CHROMA).float()
-    return energy.T.contiguous().numpy(), one_hot.numpy()
+    return energy.T.contiguous().numpy().astype(np.float32), one_hot.numpy().astype(np.float32)
 
 
 def read_melody_clip(path: object) -> Clip:
@@ -93,11 +92,11 @@ def read_melody_clip(path: object) -> Clip:
 
 
 def melody_of(clip: Clip, composer: Composer) -> Melody:
-    """The chroma the melody model reads: the clip at the model's rate, at most its ``chroma_length`` frames."""
-    import librosa
-
-    rate = composer.sampling_rate
-    samples = librosa.resample(clip.samples, orig_sr=clip.rate, target_sr=rate)[:int(MAX_SECONDS * rate)]
-    energy, chroma = chroma_of(samples, rate)
+    """The chroma the melody model reads: the clip's first 30 s at the model's rate, at most its
+    ``chroma_length`` frames."""
+    features = composer.features
+    wave = at_extractor_rate(clip.samples, clip.rate, features)[:int(MAX_SECONDS * features.sampling_rate)]
+    energy, chroma = chroma_of(wave, features)
     frames = min(len(chroma), composer.chroma_length)  # the model cuts the rest; so does the picture
-    return Melody(chroma=chroma[:frames], energy=energy[:frames], frame_rate=rate / HOP)
+    return Melody(chroma=chroma[:frames], energy=energy[:frames],
+                  frame_rate=features.sampling_rate / features.hop_length)
