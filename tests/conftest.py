@@ -24,6 +24,8 @@ os.environ.setdefault("LAB_VOTES_DB", os.path.join(tempfile.mkdtemp(prefix="lab-
 os.environ.setdefault("LAB_VIDEO_CPU", "1")
 # The same for the music tab's song (ACE-Step), whose full-size transformer has 4 B parameters.
 os.environ.setdefault("LAB_MUSIC_SONG_CPU", "1")
+# And for the speech tab's cloning (OmniVoice: minutes for one sentence with the full-size model on a CPU).
+os.environ.setdefault("LAB_SPEECH_CLONE_CPU", "1")
 
 import pytest  # noqa: E402
 

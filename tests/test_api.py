@@ -25,6 +25,8 @@ PHOTO = REPO / "spaces" / "deep_dream" / "examples" / "coffee.jpg"
 PAINTING = REPO / "spaces" / "style_transfer" / "examples" / "style_van_gogh_starry_night.jpg"
 SONG = REPO / "spaces" / "audio_separation" / "examples" / "Kevin_MacLeod_-_Vibe_Ace.ogg"
 SPOKEN_DIGIT = REPO / "spaces" / "spoken_digits" / "examples" / "7_jackson_0.wav"
+# Six spoken digits of one FSDD speaker in a row: a recording of a voice, as long as cloning asks for.
+SPEECH_CLIP = REPO / "spaces" / "speech" / "examples" / "fsdd" / "jackson_digits.wav"
 CONVERSATION = [{"role": "user", "content": [{"type": "text", "text": "What is a neural network?"}]},
                 {"role": "assistant", "content": [{"type": "text", "text": "A function with many weights."}]}]
 
@@ -55,6 +57,9 @@ REQUIRED = {
     ("/vae_similar", "image"): DIGIT,
     ("/vae_interpolate", "image_a"): DIGIT,
     ("/vae_interpolate", "image_b"): OTHER_DIGIT,
+    ("/tts", "text"): "Dzień dobry, to jest synteza mowy.",
+    ("/clone_voice", "reference"): SPEECH_CLIP,
+    ("/clone_voice", "text"): "Dzień dobry, to mój sklonowany głos.",
 }
 # Where the documented defaults alone are not a request the tab can answer, on purpose, or one
 # that would take minutes even with the tiny models on the CI machine's CPU.
@@ -64,6 +69,7 @@ NOT_ENOUGH = {
     ("/generate_video", "steps"): (2, SLOW_CLIP),
     ("/chat_regenerate", "history"): (CONVERSATION, "the chat starts empty: there is no answer yet to write again"),
     ("/deep_dream_fool", "start"): ("mnist", "fooling changes a real digit; the shared start control opens on noise"),
+    ("/clone_voice", "consent"): (True, "cloning is refused without the speaker's consent, and the default is no"),
 }
 
 

@@ -37,6 +37,10 @@ def app_url(tmp_path_factory):
     from acestep_tiny import build_acestep_folder
     from faces_tiny import build_ldm_folder
     from music_tiny import build_clap_folder, build_musicgen_folder
+    from speech_tiny_clone import build_omnivoice_folder
+    from speech_tiny_meters import build_wavlm_folder, build_whisper_folder
+    from speech_tiny_vits import build_english_folder, build_polish_folder
+    from speech_tiny_voice import build_hifigan_folder, build_speecht5_folder, build_xvector_folder
     from video_tiny import build_wan_folder
 
     port = free_port()
@@ -55,6 +59,14 @@ def app_url(tmp_path_factory):
            "LAB_MODEL_MUSIC": str(build_musicgen_folder(base / "musicgen")),
            "LAB_MODEL_MUSIC_CLAP": str(build_clap_folder(base / "clap")),
            "LAB_MODEL_MUSIC_SONG": str(build_acestep_folder(base / "acestep")), "LAB_MUSIC_SONG_CPU": "1",
+           "LAB_MODEL_SPEECH_PL": str(build_polish_folder(base / "mms-tts-pol")),
+           "LAB_MODEL_SPEECH_EN": str(build_english_folder(base / "mms-tts-eng")),
+           "LAB_MODEL_SPEECH_T5": str(build_speecht5_folder(base / "speecht5")),
+           "LAB_MODEL_SPEECH_T5_VOCODER": str(build_hifigan_folder(base / "hifigan")),
+           "LAB_MODEL_SPEECH_XVECTOR": str(build_xvector_folder(base / "xvector")),
+           "LAB_MODEL_SPEECH_ASR": str(build_whisper_folder(base / "whisper")),
+           "LAB_MODEL_SPEECH_SIMILARITY": str(build_wavlm_folder(base / "wavlm")),
+           "LAB_MODEL_SPEECH_CLONE": str(build_omnivoice_folder(base / "omnivoice")), "LAB_SPEECH_CLONE_CPU": "1",
            "LAB_VIDEO_CPU": "1", "LAB_VOTES_DB": str(base / "votes.sqlite3"), "GRADIO_TEMP_DIR": str(base / "gradio")}
     server = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=REPO, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -570,3 +582,61 @@ def test_a_song_is_sung_from_an_example_with_its_latent_shown(browser, app_url, 
     page.screenshot(path=str(SCREENSHOTS / f"{locale}-music-song.png"), full_page=True)
     context.close()
 
+
+
+@pytest.mark.parametrize("locale", ["pl-PL", "en-US"])
+def test_a_polish_example_is_read_aloud_with_its_durations_and_meters(browser, app_url, locale):
+    """Text to speech: a Polish example read from seed 0 gives the player, the line that counts
+    characters and blanks, the alignment picture and, a moment later, the meters; then the same
+    sentence from five seeds fills five players."""
+    from shared import i18n
+
+    context, page, language = open_tab_wide(browser, app_url, locale, "speech")
+    page.get_by_text("W Szczebrzeszynie chrząszcz brzmi w trzcinie.").first.click()
+    text = page.get_by_label(i18n.message("speech.vits.text", language), exact=True)
+    page.wait_for_function("el => el.value.includes('chrząszcz')", arg=text.element_handle(), timeout=10000)
+    page.get_by_role("button", name=i18n.message("speech.tts.again", language), exact=True).click()
+    seed_words = i18n.message("speech.tts.done_vits", language, seconds="X", seed=0, characters=0, blanks=0,
+                              frames=0, hop=0).split("X s")[1].split("0:")[0]
+    answer = page.locator(".speech-info").get_by_text(seed_words.strip()).or_(page.get_by_test_id("toast-body"))
+    answer.first.wait_for(timeout=120000)
+    toasts = page.get_by_test_id("toast-body")
+    assert toasts.count() == 0, toasts.first.inner_text()
+    heard = i18n.message("speech.meter.line", language, transcript="X", description="Y").split("X")[0].strip(" „“")
+    page.locator(".speech-meters").get_by_text(heard).first.wait_for(timeout=120000)
+    assert page.locator(".speech-alignment img").count() == 1
+    page.locator(".speech-audio audio").first.wait_for(state="attached", timeout=30000)
+    page.screenshot(path=str(SCREENSHOTS / f"{locale}-speech.png"), full_page=True)
+    page.get_by_text(i18n.message("speech.seeds.heading", language), exact=True).click()
+    page.get_by_role("button", name=i18n.message("speech.seeds.run", language), exact=True).click()
+    page.locator(".speech-seeds img").first.wait_for(timeout=120000)
+    assert toasts.count() == 0, toasts.first.inner_text()
+    context.close()
+
+
+def test_a_voice_is_cloned_only_with_consent_and_measured(browser, app_url):
+    """Cloning: without the consent box the page says why it will not clone; with it, the example
+    voice is cloned (a tiny OmniVoice on the CPU), the grid of codes is drawn and both meters shown."""
+    from shared import i18n
+    from speech import voice
+
+    context, page, language = open_tab_wide(browser, app_url, "en-US", "speech")
+    page.get_by_text(i18n.message("speech.clone.heading", language), exact=True).click()
+    controls = page.locator(".speech-clone-controls")
+    controls.locator(".speech-reference input[type=file]").set_input_files(str(voice.EXAMPLE_RECORDING))
+    controls.locator(".speech-reference audio").first.wait_for(state="attached", timeout=30000)
+    controls.get_by_label(i18n.message("speech.clone.text", language), exact=True).fill("Hello, this is my voice.")
+    run = controls.get_by_role("button", name=i18n.message("speech.clone.run", language), exact=True)
+    run.click()
+    refusal = page.get_by_test_id("toast-body").get_by_text("consent")
+    refusal.first.wait_for(timeout=30000)
+    page.get_by_test_id("toast-close").first.click()
+    controls.get_by_label(i18n.message("speech.clone.consent", language), exact=True).check()
+    run.click()
+    heard = i18n.message("speech.meter.line", language, transcript="X", description="Y").split("X")[0].strip(" „“")
+    page.locator(".speech-clone-meters").get_by_text(heard).first.wait_for(timeout=180000)
+    assert page.locator(".speech-clone-tokens img").count() == 1
+    page.locator(".speech-clone-audio audio").first.wait_for(state="attached", timeout=30000)
+    assert "8" in page.locator(".speech-clone-info").first.inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "en-US-speech-clone.png"), full_page=True)
+    context.close()

@@ -17,8 +17,9 @@ import torch
 from conftest import local_models, refused, register_texts
 from music_tiny import CLAP_SECONDS, CODEBOOK_SIZE, build_clap_folder, build_musicgen_folder
 
-from music_generation import codec, compose, generate, loading, meters, pictures
+from music_generation import codec, compose, generate, loading, meters
 from music_generation.compose import Piece, Progress, Result
+from shared import code_grid, waveform
 from shared.i18n import message
 
 register_texts("music_generation")
@@ -185,20 +186,20 @@ def test_a_run_left_early_ends_its_thread(tiny):
 def test_the_codes_picture_fills_in_from_the_left(composer):
     result = result_of(short(seconds=0.2))
     half = result.written[:, :7]
-    picture = pictures.codes_picture(half, CODEBOOK_SIZE, composer.pad_token, positions=14, column_pixels=3)
-    rows, gaps = 4 * pictures.ROW_PIXELS, 3 * pictures.GAP_PIXELS
+    picture = code_grid.codes_picture(half, CODEBOOK_SIZE, composer.pad_token, positions=14, column_pixels=3)
+    rows, gaps = 4 * code_grid.ROW_PIXELS, 3 * code_grid.GAP_PIXELS
     assert picture.shape == (rows + gaps, 14 * 3, 3)
     first_row = picture[0]
-    assert (first_row[0] == pictures.PAD).all()  # the start token
-    assert (first_row[7 * 3:] == pictures.NOT_YET).all()  # not written yet
+    assert (first_row[0] == code_grid.PAD).all()  # the start token
+    assert (first_row[7 * 3:] == code_grid.NOT_YET).all()  # not written yet
     last_row = picture[-1]
-    assert (last_row[:4 * 3] == pictures.PAD).all()  # the fourth stream waits three more steps
-    full = pictures.codes_picture(result.written, CODEBOOK_SIZE, composer.pad_token, column_pixels=3)
-    assert not (full == pictures.NOT_YET).all(axis=-1).any()
+    assert (last_row[:4 * 3] == code_grid.PAD).all()  # the fourth stream waits three more steps
+    full = code_grid.codes_picture(result.written, CODEBOOK_SIZE, composer.pad_token, column_pixels=3)
+    assert not (full == code_grid.NOT_YET).all(axis=-1).any()
 
 
 def test_the_waveform_is_a_picture():
-    picture = pictures.waveform(np.sin(np.linspace(0, 100, 32000)).astype(np.float32), 32000, "s")
+    picture = waveform.picture(np.sin(np.linspace(0, 100, 32000)).astype(np.float32), 32000, "s")
     assert picture.ndim == 3 and picture.shape[1] == 900 and picture.std() > 0
 
 

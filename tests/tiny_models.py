@@ -57,6 +57,10 @@ def every_model(base: Path) -> dict[str, Path]:
     from faces_tiny import build_ldm_folder
     from image_generation_tiny import build_pipeline_folder, build_safety_folder
     from music_tiny import build_clap_folder, build_musicgen_folder, build_musicgen_melody_folder
+    from speech_tiny_clone import build_omnivoice_folder
+    from speech_tiny_meters import build_wavlm_folder, build_whisper_folder
+    from speech_tiny_vits import build_english_folder, build_polish_folder
+    from speech_tiny_voice import build_hifigan_folder, build_speecht5_folder, build_xvector_folder
     from tiny_text_models import save_tiny_chat_model, save_tiny_gpt2, save_tiny_sentiment_model
     from video_tiny import build_wan_folder
 
@@ -84,6 +88,13 @@ def every_model(base: Path) -> dict[str, Path]:
         "music_melody": build_musicgen_melody_folder(base / "musicgen-melody"),
         "music_clap": build_clap_folder(base / "clap"),
         "music_song": build_acestep_folder(base / "acestep"),
+        "speech_pl": build_polish_folder(base / "mms-tts-pol"),
+        "speech_en": build_english_folder(base / "mms-tts-eng"),
+        "speech_t5": build_speecht5_folder(base / "speecht5"),
+        "speech_t5_vocoder": build_hifigan_folder(base / "hifigan"),
+        "speech_xvector": build_xvector_folder(base / "xvector"),
+        "speech_asr": build_whisper_folder(base / "whisper"), "speech_similarity": build_wavlm_folder(base / "wavlm"),
+        "speech_clone": build_omnivoice_folder(base / "omnivoice"),
     }
     from shared.models import registry
 

@@ -227,7 +227,7 @@ def show_music(prompt, duration, temperature, top_k, top_p, guidance, seed, mode
                request: gr.Request, progress=gr.Progress()):
     from music_generation.compose import Progress
     from music_generation.generate import check_request, generate
-    from music_generation.pictures import codes_picture
+    from shared.code_grid import codes_picture
 
     melody = uploaded_path(melody, invalid="music_generation.error.not_audio")
     checked = check_request(prompt, duration, temperature, top_k, top_p, guidance, seed, model, melody)
@@ -253,7 +253,7 @@ def show_music(prompt, duration, temperature, top_k, top_p, guidance, seed, mode
 
 def _present(checked: MusicRequest, result: Result, audio_format: str) -> tuple:
     from music_generation.generate import measure, write_clip
-    from music_generation.pictures import codes_picture
+    from shared.code_grid import codes_picture
 
     status = models.status_markdown(checked.preset.key)
     if result.codes.shape[1] == 0:
@@ -298,9 +298,9 @@ def _result_text(checked: MusicRequest, result: Result, measured: Measured, comp
 
 
 def _waveform(audio, rate: int):
-    from music_generation.pictures import waveform
+    from shared.waveform import picture
 
-    return waveform(audio, rate, message("music_generation.axis.seconds"))
+    return picture(audio, rate, message("music_generation.axis.seconds"))
 
 
 def _spectrogram(audio, rate: int, reference: float | None = None):
@@ -333,7 +333,7 @@ def show_codebooks(last, codebooks, audio_format):
 def show_round_trip(clip, model):
     from music_generation.codec import read_clip, round_trip
     from music_generation.generate import write_clip
-    from music_generation.pictures import codes_picture
+    from shared.code_grid import codes_picture
 
     choice = MODEL.check(model)
     loading.check_hardware(loading.PRESETS[choice])
