@@ -3,15 +3,18 @@
 diffusers' pipelines run their whole loop inside ``__call__`` and report each step to a callback
 (``callback_on_step_end``). A Gradio handler wants a generator instead, to stream every step to
 the page and to stop between two of them. ``in_steps`` runs the call in a thread, in lockstep
-with the generator: the image and the video tabs both denoise this way.
+with the generator: the image and the video tabs both denoise this way. ``final`` takes a run's
+result from such a generator when only the result is wanted (an API call).
 """
 
 from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from typing import TypeVar
+
+from shared.errors import LabError
 
 T = TypeVar("T")
 
@@ -56,3 +59,12 @@ def in_steps(work: Callable[[Callable[[T], bool]], object], *, name: str) -> Gen
             gone.set()
             resume.release()
             thread.join()
+
+
+def final(events: Iterable, kind: type, stopped: str):
+    """The first event of type ``kind`` (a run's result) among ``events`` (its progress, then the
+    result), consuming them; ``LabError(stopped)`` where the run ended without one (it was stopped)."""
+    for event in events:
+        if isinstance(event, kind):
+            return event
+    raise LabError(stopped)

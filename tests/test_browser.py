@@ -640,3 +640,27 @@ def test_a_voice_is_cloned_only_with_consent_and_measured(browser, app_url):
     assert "8" in page.locator(".speech-clone-info").first.inner_text()
     page.screenshot(path=str(SCREENSHOTS / "en-US-speech-clone.png"), full_page=True)
     context.close()
+
+
+def test_two_voices_are_mixed_and_the_visitors_recording_lands_on_the_map(browser, app_url):
+    """A voice is 512 numbers: voice B set to the visitor's recording (the example clip), the mix
+    spoken by SpeechT5, the line naming both voices and the share, the map drawn, the meters shown."""
+    from shared import i18n
+
+    context, page, language = open_tab_wide(browser, app_url, "en-US", "speech")
+    page.get_by_text(i18n.message("speech.voice.heading", language), exact=True).click()
+    page.locator(".speech-voice-b input").first.click()
+    page.get_by_role("option", name=i18n.message("speech.voice.voice.mine", language), exact=True).click()
+    page.get_by_text("jackson_digits.wav").first.click()
+    page.locator(".speech-mine audio").first.wait_for(state="attached", timeout=30000)
+    page.get_by_label(i18n.message("speech.voice.text", language), exact=True).fill("Hello there.")
+    page.get_by_role("button", name=i18n.message("speech.voice.speak", language), exact=True).click()
+    answer = page.locator(".speech-voice-info").get_by_text("George to Your recording")
+    answer.or_(page.get_by_test_id("toast-body")).first.wait_for(timeout=120000)
+    toasts = page.get_by_test_id("toast-body")
+    assert toasts.count() == 0, toasts.first.inner_text()
+    heard = i18n.message("speech.meter.line", language, transcript="X", description="Y").split("X")[0].strip(" „“")
+    page.locator(".speech-voice-meters").get_by_text(heard).first.wait_for(timeout=120000)
+    assert page.locator(".speech-map img").count() == 1
+    page.screenshot(path=str(SCREENSHOTS / "en-US-speech-voice.png"), full_page=True)
+    context.close()

@@ -223,6 +223,7 @@ def test_the_page_mixes_two_voices_maps_them_and_measures_the_result_against_bot
     assert points["mine"] is not None and points["mixed"] is not None
     measured = ui.show_voice_meters(heard)  # the tiny SpeechT5 said 0.3 s: too little for a voice
     assert "Whisper heard" in measured and "shorter than 0.5 s" in measured
+    assert "no reference recording" not in measured  # the voices are named, not said to be missing
     # a longer result (here: Lucas's own digits) is compared with both voices, by WavLM
     from speech import meters
 

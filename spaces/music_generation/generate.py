@@ -14,6 +14,7 @@ from music_generation.codec import Clip
 from music_generation.compose import Piece, Progress, Result
 from shared import models
 from shared.errors import LabError
+from shared.stepwise import final
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,7 @@ def generate(request: MusicRequest, stop: threading.Event | None = None) -> Iter
 
 
 def result_of(events: Iterator[Progress | Result]) -> Result:
-    for event in events:
-        if isinstance(event, Result):
-            return event
-    raise LabError("music_generation.stopped_before")
+    return final(events, Result, "music_generation.stopped_before")
 
 
 def measure(prompt: str, result: Result) -> Measured:

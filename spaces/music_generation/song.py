@@ -38,7 +38,7 @@ from shared.controls import Choice, Number, Seed, Text
 from shared.device import on_gpu, pick_device
 from shared.errors import LabError
 from shared.i18n import message, number
-from shared.stepwise import in_steps
+from shared.stepwise import final, in_steps
 
 SONG_KEY = "music_song"
 # Set to 1 to sing on a CPU anyway (tests do, with tiny models): the full-size pipeline (a 4 B
@@ -271,10 +271,7 @@ def sing(pipe, song: Song, stop: threading.Event | None = None) -> Iterator[Song
 
 def song_of(events: Iterator[SongProgress | SongResult]) -> SongResult:
     """The result of a run, whole (the API and the tests)."""
-    for event in events:
-        if isinstance(event, SongResult):
-            return event
-    raise LabError("music_generation.song.stopped_before")
+    return final(events, SongResult, "music_generation.song.stopped_before")
 
 
 def summary(result: SongResult) -> dict:

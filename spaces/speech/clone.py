@@ -44,7 +44,7 @@ from shared.controls import Choice, Flag, Number, Seed, Text
 from shared.device import on_gpu, pick_device, pick_dtype
 from shared.errors import LabError
 from shared.i18n import message, number
-from shared.stepwise import in_steps
+from shared.stepwise import final, in_steps
 
 CLONE_KEY = "speech_clone"
 # Set to 1 to clone on a CPU anyway (tests do, with a tiny model).
@@ -312,10 +312,7 @@ def clone_voice(model, reference, text: object, language: object, seed: object, 
 
 def result_of(events: Iterator[CloneProgress | CloneResult]) -> CloneResult:
     """The result of a run, whole (the API and the tests)."""
-    for event in events:
-        if isinstance(event, CloneResult):
-            return event
-    raise LabError("speech.clone.stopped")
+    return final(events, CloneResult, "speech.clone.stopped")
 
 
 def summary(result: CloneResult) -> dict:

@@ -73,13 +73,8 @@ def build() -> None:
                     ui.component(vits.NOISE_SCALE_DURATION)
             gr.Markdown(ui_text("speech.licence"))
         with gr.Column(scale=6, min_width=300):
-            audio = gr.Audio(label=ui_text("speech.tts.audio"), type="filepath", interactive=False,
-                             buttons=["download"], elem_classes="speech-audio")
-            info = gr.Markdown(elem_classes="speech-info")
-            meters_line = gr.Markdown(elem_classes="speech-meters")
-            picture = gr.Image(label=ui_text("speech.tts.picture"), format="png", interactive=False,
-                               elem_classes="speech-alignment")
-            gr.Markdown(ui_text("speech.tts.picture.explain"))
+            audio, info, meters_line, picture = _result_column("speech", "speech.tts.audio", "speech.tts.picture",
+                                                               "speech-alignment", "speech.tts.picture.explain")
             spectrum = gr.Image(label=ui_text("speech.spectrogram"), format="png", interactive=False)
     with gr.Accordion(ui_text("speech.seeds.heading"), open=False):
         gr.Markdown(ui_text("speech.seeds.explain"))
@@ -94,7 +89,8 @@ def build() -> None:
         gr.Markdown(ui_text("speech.voice.explain"))
         with gr.Row(equal_height=False):
             with gr.Column(scale=4, min_width=300):
-                voice_a, voice_b = ui.component(voice.VOICE_A), ui.component(voice.VOICE_B)
+                voice_a = ui.component(voice.VOICE_A, elem_classes="speech-voice-a")
+                voice_b = ui.component(voice.VOICE_B, elem_classes="speech-voice-b")
                 mix = ui.component(voice.MIX)
                 mine = gr.Audio(label=ui_text("speech.voice.mine"), sources=["upload", "microphone"],
                                 type="filepath", elem_classes="speech-mine")
@@ -106,13 +102,8 @@ def build() -> None:
                 voice_seed = ui.component(voice.SEED)
                 voice_button = gr.Button(ui_text("speech.voice.speak"), variant="primary")
             with gr.Column(scale=6, min_width=300):
-                voice_audio = gr.Audio(label=ui_text("speech.voice.audio"), type="filepath", interactive=False,
-                                       buttons=["download"], elem_classes="speech-voice-audio")
-                voice_info = gr.Markdown(elem_classes="speech-voice-info")
-                voice_meters = gr.Markdown(elem_classes="speech-voice-meters")
-                voice_map = gr.Image(label=ui_text("speech.voice.map"), format="png", interactive=False,
-                                     elem_classes="speech-map")
-                gr.Markdown(ui_text("speech.voice.map.explain"))
+                voice_audio, voice_info, voice_meters, voice_map = _result_column(
+                    "speech-voice", "speech.voice.audio", "speech.voice.map", "speech-map", "speech.voice.map.explain")
 
     with gr.Accordion(ui_text(clone.HEADING), open=False):
         gr.Markdown(ui_text(clone.ETHICS))
@@ -137,13 +128,8 @@ def build() -> None:
                     ui.stop_button(DEMO, cancels=[], signals=STOP, api_name="speech_clone_stop")
                 gr.Markdown(ui_text("speech.clone.licence"))
             with gr.Column(scale=6, min_width=300):
-                clone_audio = gr.Audio(label=ui_text(clone.AUDIO), type="filepath", interactive=False,
-                                       buttons=["download"], elem_classes="speech-clone-audio")
-                clone_info = gr.Markdown(elem_classes="speech-clone-info")
-                clone_meters = gr.Markdown(elem_classes="speech-clone-meters")
-                clone_tokens = gr.Image(label=ui_text(clone.TOKENS), format="png", interactive=False,
-                                        elem_classes="speech-clone-tokens")
-                gr.Markdown(ui_text("speech.clone.tokens.explain"))
+                clone_audio, clone_info, clone_meters, clone_tokens = _result_column(
+                    "speech-clone", clone.AUDIO, clone.TOKENS, "speech-clone-tokens", "speech.clone.tokens.explain")
     with gr.Accordion(ui_text(widget_key(DEMO, "how")), open=False):
         gr.Markdown(ui_text("speech.explain"))
 
@@ -171,6 +157,17 @@ def build() -> None:
                        api_visibility="private", preprocess=False, **GPU_EVENT)
     ui.api(tts_api, api_name="tts", **GPU_EVENT)
     ui.api(clone_voice_api, api_name="clone_voice", **GPU_EVENT)
+
+
+def _result_column(prefix: str, audio_key: str, picture_key: str, picture_class: str, explain_key: str) -> tuple:
+    """A result as each part of the tab shows it: the player with its download, the line saying
+    what was made, the meters' line, and a picture with its explanation under it."""
+    audio = gr.Audio(label=ui_text(audio_key), type="filepath", interactive=False, buttons=["download"],
+                     elem_classes=f"{prefix}-audio")
+    info, meters_line = gr.Markdown(elem_classes=f"{prefix}-info"), gr.Markdown(elem_classes=f"{prefix}-meters")
+    picture = gr.Image(label=ui_text(picture_key), format="png", interactive=False, elem_classes=picture_class)
+    gr.Markdown(ui_text(explain_key))
+    return audio, info, meters_line, picture
 
 
 @ui.handler
@@ -303,10 +300,13 @@ def show_voice_meters(heard) -> str:
     if not heard:
         raise LabError("speech.meter.error.no_audio")
     measured = meters.measure(heard["samples"], heard["rate"], heard["text"], tts.SPEECHT5_LANGUAGE)
+    # the voices are compared below, one by one: only the intelligibility sentence of describe()
+    heard_line = message("speech.meter.line", transcript=measured.transcript or "—",
+                         description=message("speech.meter.describe.cer", cer=number(100 * measured.cer, ".0f")))
     result_16k = _at_16k(heard["samples"], heard["rate"])
     if len(result_16k) < meters.MIN_SECONDS * meters.RATE:  # a word or two: too little for a voice
-        return "\n\n".join([_meters_text(measured), message("speech.voice.too_short_to_compare",
-                                                            low=number(meters.MIN_SECONDS, "g"))])
+        return "\n\n".join([heard_line, message("speech.voice.too_short_to_compare",
+                                                  low=number(meters.MIN_SECONDS, "g"))])
     result = meters.speaker_embedding(result_16k)
     similarities = []
     for name in dict.fromkeys(heard["voices"]):
@@ -314,8 +314,8 @@ def show_voice_meters(heard) -> str:
         similarity = meters.speaker_similarity(meters.speaker_embedding(samples), result)
         similarities.append(message("speech.voice.similar_to", voice=_voice_name(name),
                                     similarity=number(similarity, ".2f")))
-    return "\n\n".join([_meters_text(measured), message("speech.voice.similarities", values="; ".join(similarities),
-                                                        threshold=number(meters.SAME_SPEAKER, ".2f"))])
+    return "\n\n".join([heard_line, message("speech.voice.similarities", values="; ".join(similarities),
+                                              threshold=number(meters.SAME_SPEAKER, ".2f"))])
 
 
 def _at_16k(samples, rate: int):

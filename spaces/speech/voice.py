@@ -58,9 +58,10 @@ TEXT = Text("speech.voice.text", max_chars=TEXT_MAX_CHARS, default=None, empty="
 MIX = Number("speech.voice.mix", low=0.0, high=1.0, default=0.5, step=0.05, info=True)
 SEED = Seed("speech.voice.seed")
 # The two voices to move between: a speaker's name is shown as it is, the visitor's recording in words.
-VOICE_A = Choice("speech.voice.voice_a", choices=(*SPEAKERS, MINE), default=DEFAULT_SPEAKER,
+NAMES = (*(speaker.capitalize() for speaker in SPEAKERS), MINE)
+VOICE_A = Choice("speech.voice.voice_a", choices=(*SPEAKERS, MINE), default=DEFAULT_SPEAKER, names=NAMES,
                  labels="speech.voice.voice", translated=(MINE,), dropdown=True)
-VOICE_B = Choice("speech.voice.voice_b", choices=(*SPEAKERS, MINE), default="jackson",
+VOICE_B = Choice("speech.voice.voice_b", choices=(*SPEAKERS, MINE), default="jackson", names=NAMES,
                  labels="speech.voice.voice", translated=(MINE,), dropdown=True)
 
 # One run at a time: a run seeds torch's global generator, which the decoder's dropout (and the
