@@ -16,3 +16,12 @@ def write_audio(path: Path, samples: np.ndarray, rate: int, audio_format: str) -
     else:
         sf.write(str(path), data, rate, format="WAV", subtype="PCM_16")
     return path
+
+
+def temporary_audio(samples: np.ndarray, rate: int, audio_format: str = "wav") -> str:
+    """The sound, (samples,) mono or (channels, samples), in a new temporary file for a player or a
+    download, which Gradio copies into its own cache; the file's path."""
+    import tempfile
+
+    path = Path(tempfile.NamedTemporaryFile(suffix=f".{audio_format}", delete=False).name)
+    return str(write_audio(path, samples if samples.ndim == 2 else samples[None], rate, audio_format))

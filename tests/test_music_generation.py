@@ -34,8 +34,9 @@ def folders(tmp_path_factory):
     return {"music": musicgen, "music_medium": musicgen, "music_clap": build_clap_folder(base / "clap")}
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def tiny(folders):
+    """The tiny models, loaded once for the module (each test reloading them took a second)."""
     with local_models(**folders):
         yield
 

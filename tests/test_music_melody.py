@@ -137,8 +137,9 @@ def folders(tmp_path_factory):
             "music_melody": build_musicgen_melody_folder(base / "musicgen-melody")}
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def tiny(folders):
+    """The tiny models, loaded once for the module (each test reloading them took a second)."""
     with local_models(**folders):
         yield
 

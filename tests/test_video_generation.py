@@ -30,10 +30,11 @@ def folders(tmp_path_factory):
     return {"video": build_wan_folder(base / "wan21"), "video_quality": build_wan_folder(base / "wan22", wan22=True)}
 
 
-@pytest.fixture
-def tiny(folders, monkeypatch):
-    monkeypatch.setenv(loading.CPU_VARIABLE, "1")
-    with local_models(**folders):
+@pytest.fixture(scope="module")
+def tiny(folders):
+    """The tiny models, loaded once for the module (each test reloading them took a second)."""
+    with pytest.MonkeyPatch.context() as patch, local_models(**folders):
+        patch.setenv(loading.CPU_VARIABLE, "1")
         yield
 
 

@@ -113,11 +113,6 @@ def summary(request: MusicRequest, result: Result, measured: Measured | None = N
 
 def write_clip(audio, rate: int, audio_format: str) -> str:
     """The clip, (samples,) mono or (channels, samples), as a 16-bit WAV or an MP3 in a new temporary file; its path."""
-    import tempfile
-    from pathlib import Path
+    from shared.sound_files import temporary_audio
 
-    from shared.sound_files import write_audio
-
-    audio_format = controls.FORMAT.check(audio_format)
-    path = Path(tempfile.NamedTemporaryFile(suffix=f".{audio_format}", delete=False).name)
-    return str(write_audio(path, audio if audio.ndim == 2 else audio[None], rate, audio_format))
+    return temporary_audio(audio, rate, controls.FORMAT.check(audio_format))

@@ -109,6 +109,7 @@ class CloneProgress:
 class CloneResult:
     waveform: np.ndarray  # (samples,) float32 at ``rate``, as OmniVoice returns it
     rate: int
+    text: str  # what it was asked to say, checked (CloneRequest.text)
     seed: int
     language: str
     steps: int
@@ -304,7 +305,7 @@ def clone_voice(model, reference, text: object, language: object, seed: object, 
         raise LabError("speech.clone.stopped")
     clip, trimmed = reference_clip(reference)
     yield CloneResult(waveform=np.asarray(waveform, dtype=np.float32), rate=int(model.sampling_rate),
-                      seed=request.seed, language=request.language, steps=request.steps,
+                      text=request.text, seed=request.seed, language=request.language, steps=request.steps,
                       tokens=np.concatenate(watch_of_run[0].decoded_codes, axis=1),
                       reference_seconds=len(clip) / reference.rate, trimmed=trimmed,
                       transcript_used=bool(arguments["ref_text"]))

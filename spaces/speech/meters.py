@@ -23,7 +23,10 @@ speech, not that it sounds natural; a high similarity says this network confuses
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +35,7 @@ from shared import models
 from shared.device import pick_device
 from shared.errors import LabError
 from shared.i18n import message, number
+from speech import recording
 
 ASR_KEY = "speech_asr"
 SIMILARITY_KEY = "speech_similarity"
@@ -80,18 +84,9 @@ def _load_verifier(ident: str):
 # ---------------------------------------------------------------- checking what arrives
 
 def check_samples(samples: object, *, max_seconds: float = MAX_SECONDS, min_seconds: float = MIN_SECONDS) -> np.ndarray:
-    """16 kHz mono samples as float32, refused in words when empty, not finite, too short or too long."""
-    samples = np.asarray(samples, dtype=np.float32)
-    if samples.ndim != 1 or samples.size == 0:
-        raise LabError("speech.meter.error.no_audio")
-    if not np.all(np.isfinite(samples)):
-        raise LabError("speech.meter.error.broken_audio")
-    seconds = samples.size / RATE
-    if seconds < min_seconds:
-        raise LabError("speech.meter.error.too_short", seconds=number(seconds), low=number(min_seconds, "g"))
-    if seconds > max_seconds:
-        raise LabError("speech.meter.error.too_long", seconds=number(seconds), high=number(max_seconds, ".0f"))
-    return samples
+    """16 kHz mono samples as float32, refused in the meters' words when empty, broken, too short or too long."""
+    return recording.check_samples(samples, errors="speech.meter.error", min_seconds=min_seconds,
+                                   max_seconds=max_seconds)
 
 
 def check_language(language: object) -> str:
@@ -202,6 +197,23 @@ def speaker_embedding(samples16k: np.ndarray) -> np.ndarray:
     return embedding.float().cpu().numpy()
 
 
+# The embeddings of the shipped speakers are the same on every request: kept per loaded model
+# (and forgotten with it).
+_remembered: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_remembered_lock = threading.Lock()
+
+
+def remembered_embedding(name: str, samples_of: Callable[[], np.ndarray]) -> np.ndarray:
+    """speaker_embedding of a fixed recording called ``name`` (one FSDD speaker's clips), computed
+    from ``samples_of()`` once per loaded model."""
+    model, _ = load_verifier()
+    with _remembered_lock:
+        known = _remembered.setdefault(model, {})
+        if name not in known:
+            known[name] = speaker_embedding(samples_of())
+        return known[name].copy()
+
+
 def speaker_similarity(a: np.ndarray, b: np.ndarray) -> float:
     """The cosine of two speaker embeddings, as the model card computes it: each made unit length
     (torch.nn.functional.normalize), then torch.nn.CosineSimilarity. 1: the same direction;
@@ -235,11 +247,7 @@ def measure(samples: np.ndarray, rate: int, text: str, language: str, reference:
         raise LabError("speech.meter.error.broken_audio")
     if not isinstance(rate, (int, np.integer)) or not 8000 <= rate <= 192000:
         raise LabError("speech.meter.error.broken_audio")
-    heard = samples
-    if rate != RATE:  # VITS speaks at 16 kHz, other voices at 24 kHz; both models hear 16 kHz
-        import librosa
-
-        heard = librosa.resample(samples, orig_sr=int(rate), target_sr=RATE).astype(np.float32)
+    heard = recording.at_rate(samples, rate)  # VITS speaks at 16 kHz, other voices at 24 kHz; both models hear 16 kHz
     transcript = transcribe(heard, language, max_new_tokens=transcript_budget(text))
     similarity = None
     if reference is not None:

@@ -62,12 +62,35 @@ def read_recording(path: object, *, max_seconds: float = MAX_SECONDS) -> Recordi
 
 
 def from_samples(samples: np.ndarray, rate: int) -> Recording:
-    """Mono samples at any rate as a Recording at RATE (librosa's resampler), refused when silent."""
-    import librosa
-
-    samples = np.asarray(samples, dtype=np.float32)
-    if rate != RATE:
-        samples = librosa.resample(samples, orig_sr=rate, target_sr=RATE).astype(np.float32)
+    """Mono samples at any rate as a Recording at RATE, refused when silent."""
+    samples = at_rate(samples, rate)
     if samples.size == 0 or float(np.max(np.abs(samples))) < SILENCE_PEAK:
         raise LabError("speech.error.silent_recording")
     return Recording(samples=samples, rate=RATE)
+
+
+def at_rate(samples: np.ndarray, rate: int) -> np.ndarray:
+    """Mono samples at ``rate`` as float32 at RATE (librosa's resampler; as they are when already there)."""
+    samples = np.asarray(samples, dtype=np.float32)
+    if rate == RATE:
+        return samples
+    import librosa
+
+    return librosa.resample(samples, orig_sr=int(rate), target_sr=RATE).astype(np.float32)
+
+
+def check_samples(samples: object, *, errors: str, min_seconds: float, max_seconds: float) -> np.ndarray:
+    """Mono samples at RATE as float32, refused in words when empty, not finite, shorter than
+    ``min_seconds`` or longer than ``max_seconds``: the messages ``<errors>.no_audio``,
+    ``.broken_audio``, ``.too_short`` and ``.too_long``, each meter or model saying what it needs."""
+    samples = np.asarray(samples, dtype=np.float32)
+    if samples.ndim != 1 or samples.size == 0:
+        raise LabError(f"{errors}.no_audio")
+    if not np.all(np.isfinite(samples)):
+        raise LabError(f"{errors}.broken_audio")
+    seconds = samples.size / RATE
+    if seconds < min_seconds:
+        raise LabError(f"{errors}.too_short", seconds=number(seconds), low=number(min_seconds, "g"))
+    if seconds > max_seconds:
+        raise LabError(f"{errors}.too_long", seconds=number(seconds, ".0f"), high=number(max_seconds, "g"))
+    return samples

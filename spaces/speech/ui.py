@@ -12,8 +12,8 @@ Events:
 
 from __future__ import annotations
 
+import functools
 import random
-from typing import TYPE_CHECKING
 
 import gradio as gr
 from gradio.data_classes import FileData
@@ -25,12 +25,10 @@ from shared.errors import LabError
 from shared.gpu import GPU_EVENT, gpu
 from shared.i18n import message, number, widget_key
 from shared.run_control import StopSignals, session_of
+from shared.sound_files import temporary_audio
 from shared.ui import ui_text
 from shared.validation import uploaded_path
 from speech import clone, tts, vits, voice
-
-if TYPE_CHECKING:
-    import numpy as np
 
 DEMO = "speech"
 STOP = StopSignals(DEMO)
@@ -190,7 +188,7 @@ def show_speech(text, language, engine, speaking_rate, noise_scale, noise_scale_
                        noise_scale_duration=noise_scale_duration)
     heard = {"samples": spoken.waveform, "rate": spoken.rate, "text": spoken.text, "language": spoken.language}
     status = models.status_markdown(vits.KEYS[spoken.language] if spoken.engine == "vits" else voice.TALKER_KEY)
-    return (write_wav(spoken.waveform, spoken.rate), _speech_text(spoken), message("speech.meter.running"),
+    return (temporary_audio(spoken.waveform, spoken.rate), _speech_text(spoken), message("speech.meter.running"),
             _speech_picture(spoken), _spectrogram(spoken.waveform, spoken.rate), heard, status)
 
 
@@ -241,7 +239,7 @@ def show_five_seeds(text, language, speaking_rate, noise_scale, noise_scale_dura
     runs = vits.five_seeds(vits.load_reader(vits.LANGUAGE.check(language)), text, speaking_rate=speaking_rate,
                            noise_scale=noise_scale, noise_scale_duration=noise_scale_duration, seed=seed)
     labels = [message(vits.SEED_LABEL, seed=run.seed, seconds=number(run.duration_s, ".2f")) for run in runs]
-    players = [gr.Audio(value=write_wav(run.waveform, run.rate), label=label) for run, label in zip(runs, labels,
+    players = [gr.Audio(value=temporary_audio(run.waveform, run.rate), label=label) for run, label in zip(runs, labels,
                                                                                                    strict=True)]
     durations = [run.duration_s for run in runs]
     text_line = message("speech.seeds.done", shortest=number(min(durations), ".2f"),
@@ -264,10 +262,11 @@ def show_voice(voice_a, voice_b, mix, mine, text, seed):
     if voice.MINE in (voice_a, voice_b) or mine is not None:
         recording = read_recording(uploaded_path(mine, invalid="speech.error.not_audio"))
     embedder = voice.load_embedder()
-    vectors = {name: _voice_vector(embedder, name, recording) for name in {voice_a, voice_b}}
+    mine_vector = voice.xvector(embedder, recording.samples) if recording is not None else None
+    vectors = {name: mine_vector if name == voice.MINE else voice.speaker_voice(embedder, name)
+               for name in {voice_a, voice_b}}
     mixed = voice.mix(vectors[voice_a], vectors[voice_b], share)
     result = voice.speak(voice.load_talker(), text, mixed, seed=seed)
-    mine_vector = voice.xvector(embedder, recording.samples) if recording is not None else None
     points = speaker_map.map_points(speaker_map.speaker_points(embedder), visitor=mine_vector, mixed=mixed)
     labels = {"mine": message("speech.voice.map.mine"), "mixed": message("speech.voice.map.mixed"),
               "x": message("speech.voice.map.x"), "y": message("speech.voice.map.y")}
@@ -276,14 +275,8 @@ def show_voice(voice_a, voice_b, mix, mine, text, seed):
     line = message("speech.voice.done", seconds=number(len(result.waveform) / result.rate, ".1f"), seed=seed,
                    a=_voice_name(voice_a), b=_voice_name(voice_b), share=number(round(100 * share), "g"),
                    dimensions=len(mixed))
-    return (write_wav(result.waveform, result.rate), line, message("speech.meter.running"),
+    return (temporary_audio(result.waveform, result.rate), line, message("speech.meter.running"),
             speaker_map.map_picture(points, labels), heard)
-
-
-def _voice_vector(embedder, name: str, recording) -> np.ndarray:
-    if name == voice.MINE:
-        return voice.xvector(embedder, recording.samples)
-    return voice.speaker_voice(embedder, name)
 
 
 def _voice_name(name: str) -> str:
@@ -296,6 +289,7 @@ def show_voice_meters(heard) -> str:
     """Intelligibility, and the similarity of the result to each of the two voices it was mixed from
     (WavLM, another network than the x-vector that made the voice)."""
     from speech import meters
+    from speech.recording import at_rate
 
     if not heard:
         raise LabError("speech.meter.error.no_audio")
@@ -303,27 +297,22 @@ def show_voice_meters(heard) -> str:
     # the voices are compared below, one by one: only the intelligibility sentence of describe()
     heard_line = message("speech.meter.line", transcript=measured.transcript or "—",
                          description=message("speech.meter.describe.cer", cer=number(100 * measured.cer, ".0f")))
-    result_16k = _at_16k(heard["samples"], heard["rate"])
+    result_16k = at_rate(heard["samples"], heard["rate"])
     if len(result_16k) < meters.MIN_SECONDS * meters.RATE:  # a word or two: too little for a voice
         return "\n\n".join([heard_line, message("speech.voice.too_short_to_compare",
                                                   low=number(meters.MIN_SECONDS, "g"))])
     result = meters.speaker_embedding(result_16k)
     similarities = []
     for name in dict.fromkeys(heard["voices"]):
-        samples = heard["mine"] if name == voice.MINE else voice.speaker_samples(name)
-        similarity = meters.speaker_similarity(meters.speaker_embedding(samples), result)
+        if name == voice.MINE:
+            embedding = meters.speaker_embedding(heard["mine"])
+        else:
+            embedding = meters.remembered_embedding(name, functools.partial(voice.speaker_samples, name))
+        similarity = meters.speaker_similarity(embedding, result)
         similarities.append(message("speech.voice.similar_to", voice=_voice_name(name),
                                     similarity=number(similarity, ".2f")))
     return "\n\n".join([heard_line, message("speech.voice.similarities", values="; ".join(similarities),
                                               threshold=number(meters.SAME_SPEAKER, ".2f"))])
-
-
-def _at_16k(samples, rate: int):
-    import librosa
-
-    from speech.recording import RATE
-
-    return samples if rate == RATE else librosa.resample(samples, orig_sr=rate, target_sr=RATE)
 
 
 # ---------------------------------------------------------------- cloning
@@ -355,15 +344,11 @@ def show_clone(consent, reference, text, language, seed, steps, request: gr.Requ
                 yield keep, line, keep, grid
             else:
                 result = event
-    yield (write_wav(result.waveform, result.rate), clone.describe(result), message("speech.meter.running"),
+    yield (temporary_audio(result.waveform, result.rate), clone.describe(result), message("speech.meter.running"),
            codes_picture(result.tokens, model.config.audio_mask_id))
-    measured = meters.measure(result.waveform, result.rate, result_text(text), result.language,
+    measured = meters.measure(result.waveform, result.rate, result.text, result.language,
                               reference=clone.reference_clip(recording)[0])
     yield keep, keep, _meters_text(measured), keep
-
-
-def result_text(text) -> str:
-    return clone.TEXT.check(text).strip()
 
 
 def _reference_transcript(recording, language: str) -> str | None:
@@ -379,17 +364,6 @@ def _reference_transcript(recording, language: str) -> str | None:
 
 
 # ---------------------------------------------------------------- files and pictures
-
-
-def write_wav(samples, rate: int) -> str:
-    """The sound as a 16-bit WAV in a new temporary file; its path."""
-    import tempfile
-    from pathlib import Path
-
-    from shared.sound_files import write_audio
-
-    path = Path(tempfile.NamedTemporaryFile(suffix=".wav", delete=False).name)
-    return str(write_audio(path, samples[None], rate, "wav"))
 
 
 def _spectrogram(samples, rate: int):
@@ -411,7 +385,7 @@ def tts_api(text: str, language: str = vits.LANGUAGE.default, engine: str = tts.
     FSDD speaker), from ``seed``. Out: the WAV file and a summary (sample rate, duration, and for
     VITS the frames and seconds of every character and blank, and the characters it could not read)."""
     spoken = tts.speak(text, language, engine, speaking_rate, seed)
-    return {"audio": ui.file_data(write_wav(spoken.waveform, spoken.rate)), "summary": tts.summary(spoken)}
+    return {"audio": ui.file_data(temporary_audio(spoken.waveform, spoken.rate)), "summary": tts.summary(spoken)}
 
 
 @gpu(duration=180)
@@ -427,13 +401,12 @@ def clone_voice_api(reference: FileData, text: str, language: str = clone.LANGUA
 
     clone.check_request(consent, text, language, clone.SEED.default, clone.STEPS.default)
     recording = read_recording(uploaded_path(reference, invalid="speech.error.not_audio"))
-    checked_language = clone.LANGUAGE.check(language)
-    ref_text = _reference_transcript(recording, checked_language)
+    ref_text = _reference_transcript(recording, clone.LANGUAGE.check(language))
     result = clone.result_of(clone.clone_voice(clone.load_cloner(), recording, text, language, clone.SEED.default,
                                                ref_text, consent=consent))
-    measured = meters.measure(result.waveform, result.rate, result_text(text), checked_language,
+    measured = meters.measure(result.waveform, result.rate, result.text, result.language,
                               reference=clone.reference_clip(recording)[0])
-    return {"audio": ui.file_data(write_wav(result.waveform, result.rate)), "summary": clone.summary(result),
+    return {"audio": ui.file_data(temporary_audio(result.waveform, result.rate)), "summary": clone.summary(result),
             "meters": {"transcript": measured.transcript, "cer": round(measured.cer, 4),
                        "speaker_similarity": None if measured.similarity is None else round(measured.similarity, 4),
                        "same_speaker_threshold": meters.SAME_SPEAKER}}

@@ -28,7 +28,6 @@ from shared import models
 from shared.controls import Choice, Number, Seed, Text
 from shared.device import pick_device
 from shared.errors import LabError
-from shared.i18n import number
 from speech import recording
 
 TALKER_KEY = "speech_t5"
@@ -167,19 +166,9 @@ def _load_embedder(ident: str):
 
 
 def check_samples(samples: object) -> np.ndarray:
-    """16 kHz mono samples as float32, refused in words when empty, not finite, too short or too long."""
-    samples = np.asarray(samples, dtype=np.float32)
-    if samples.ndim != 1 or samples.size == 0:
-        raise LabError("speech.voice.error.no_audio")
-    if not np.all(np.isfinite(samples)):
-        raise LabError("speech.voice.error.broken_audio")
-    seconds = samples.size / RATE
-    if seconds < recording.MIN_SECONDS:
-        raise LabError("speech.voice.error.too_short", seconds=number(seconds), low=number(recording.MIN_SECONDS))
-    if seconds > recording.MAX_SECONDS:
-        raise LabError("speech.voice.error.too_long", seconds=number(seconds, ".0f"),
-                       high=number(recording.MAX_SECONDS, ".0f"))
-    return samples
+    """16 kHz mono samples as float32, refused in words when they cannot give a voice."""
+    return recording.check_samples(samples, errors="speech.voice.error", min_seconds=recording.MIN_SECONDS,
+                                   max_seconds=recording.MAX_SECONDS)
 
 
 # speechbrain's StatisticsPooling adds a little Gaussian noise (1e-5 to 9e-5) to the mean it pools,
