@@ -249,6 +249,27 @@ def test_a_sound_too_short_for_a_voice_is_refused_by_the_similarity_meter_only(l
     assert meters.measure(word, RATE, "kot", "pl").similarity is None  # Whisper still hears it
 
 
+def test_a_shipped_speakers_embedding_is_computed_once_per_loaded_model(loaded, folders):
+    calls = []
+
+    def samples():
+        calls.append(1)
+        return voice(seed=3)
+
+    first = meters.remembered_embedding("george", samples)
+    np.testing.assert_array_equal(first, meters.speaker_embedding(voice(seed=3)))
+    again = meters.remembered_embedding("george", samples)
+    assert len(calls) == 1 and np.array_equal(first, again)
+    again[0] += 1.0  # each caller gets its own copy
+    np.testing.assert_array_equal(meters.remembered_embedding("george", samples), first)
+    assert len(calls) == 1
+    meters.remembered_embedding("jackson", samples)
+    assert len(calls) == 2
+    with local_models(speech_similarity=folders[1]):  # another load of the model: computed anew
+        meters.remembered_embedding("george", samples)
+    assert len(calls) == 3
+
+
 def test_bad_text_language_and_rate_are_refused_in_words(loaded):
     assert "write a few words" in refused(lambda: meters.character_error_rate("?!", "kot"))
     assert "wpisz kilka słów" in polish(lambda: meters.measure(voice(), RATE, "  ", "pl"))
