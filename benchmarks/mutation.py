@@ -70,6 +70,12 @@ MODULES: dict[str, list[str]] = {
     **{f"faces.{name}": ["tests/test_faces.py", "-k", NOT_SERVED] for name in ("denoise", "walk", "game")},
     **{f"video_generation.{name}": ["tests/test_video_generation.py", "-k", NOT_SERVED]
        for name in ("cost", "denoise", "generate", "video_file")},
+    **{f"image_generation.{name}": ["tests/test_image_generation.py", "-k", NOT_SERVED]
+       for name in ("denoise", "generate", "grid", "tokens", "safety")},
+    **{f"sentiment.{name}": ["tests/test_sentiment.py", "-k", NOT_SERVED] for name in ("classifier", "batch")},
+    "text_generation.next_token": ["tests/test_text_generation.py", "-k", NOT_SERVED],
+    **{f"audio_separation.{name}": ["tests/test_audio_separation.py"]
+       for name in ("classical", "deep", "separation", "metrics", "audio_io")},
     "chat.votes": ["tests/test_chat_votes.py"],
     "chat.compare": ["tests/test_chat_compare.py", "-k", NOT_SERVED],
     **{f"playground.{name}": ["tests/test_playground.py"]

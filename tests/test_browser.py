@@ -361,6 +361,7 @@ def test_the_playground_learns_the_spiral_live_and_takes_clicked_points(browser,
     # dispatched: while the view redraws ten times a second the page never settles for Playwright's click
     page.get_by_role("button", name=i18n.message("playground.pause", language)).dispatch_event("click")
     canvas = page.locator("#playground-canvas img").first
+    canvas.wait_for(timeout=60000)  # the picture of the last frame sent before the pause (slow under load)
     box = canvas.bounding_box()
     canvas.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.25})
     page.get_by_text(i18n.message("playground.mine.another_class", language)).first.wait_for(timeout=30000)

@@ -35,6 +35,7 @@ from shared import models
 from shared.device import pick_device
 from shared.errors import LabError
 from shared.i18n import message, number
+from shared.texts import Family
 from speech import recording
 
 ASR_KEY = "speech_asr"
@@ -83,9 +84,12 @@ def _load_verifier(ident: str):
 
 # ---------------------------------------------------------------- checking what arrives
 
+SAMPLE_ERRORS = Family("speech.meter.error", recording.SAMPLE_PROBLEMS)
+
+
 def check_samples(samples: object, *, max_seconds: float = MAX_SECONDS, min_seconds: float = MIN_SECONDS) -> np.ndarray:
     """16 kHz mono samples as float32, refused in the meters' words when empty, broken, too short or too long."""
-    return recording.check_samples(samples, errors="speech.meter.error", min_seconds=min_seconds,
+    return recording.check_samples(samples, errors=SAMPLE_ERRORS, min_seconds=min_seconds,
                                    max_seconds=max_seconds)
 
 

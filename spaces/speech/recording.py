@@ -15,6 +15,7 @@ import numpy as np
 
 from shared.errors import LabError
 from shared.i18n import number
+from shared.texts import Family
 
 RATE = 16000
 MIN_SECONDS = 1.0  # shorter than a word: no voice to measure
@@ -79,18 +80,22 @@ def at_rate(samples: np.ndarray, rate: int) -> np.ndarray:
     return librosa.resample(samples, orig_sr=int(rate), target_sr=RATE).astype(np.float32)
 
 
-def check_samples(samples: object, *, errors: str, min_seconds: float, max_seconds: float) -> np.ndarray:
+# What check_samples refuses; each caller names its messages for them (a Family of these members),
+# saying what it needs the sound for.
+SAMPLE_PROBLEMS = ("no_audio", "broken_audio", "too_short", "too_long")
+
+
+def check_samples(samples: object, *, errors: Family, min_seconds: float, max_seconds: float) -> np.ndarray:
     """Mono samples at RATE as float32, refused in words when empty, not finite, shorter than
-    ``min_seconds`` or longer than ``max_seconds``: the messages ``<errors>.no_audio``,
-    ``.broken_audio``, ``.too_short`` and ``.too_long``, each meter or model saying what it needs."""
+    ``min_seconds`` or longer than ``max_seconds``, with the caller's message for each (``errors``)."""
     samples = np.asarray(samples, dtype=np.float32)
     if samples.ndim != 1 or samples.size == 0:
-        raise LabError(f"{errors}.no_audio")
+        raise LabError(errors.key("no_audio"))
     if not np.all(np.isfinite(samples)):
-        raise LabError(f"{errors}.broken_audio")
+        raise LabError(errors.key("broken_audio"))
     seconds = samples.size / RATE
     if seconds < min_seconds:
-        raise LabError(f"{errors}.too_short", seconds=number(seconds), low=number(min_seconds, "g"))
+        raise LabError(errors.key("too_short"), seconds=number(seconds), low=number(min_seconds, "g"))
     if seconds > max_seconds:
-        raise LabError(f"{errors}.too_long", seconds=number(seconds, ".0f"), high=number(max_seconds, "g"))
+        raise LabError(errors.key("too_long"), seconds=number(seconds, ".0f"), high=number(max_seconds, "g"))
     return samples

@@ -28,6 +28,7 @@ from shared import models
 from shared.controls import Choice, Number, Seed, Text
 from shared.device import pick_device
 from shared.errors import LabError
+from shared.texts import Family
 from speech import recording
 
 TALKER_KEY = "speech_t5"
@@ -165,9 +166,12 @@ def _load_embedder(ident: str):
 # ---------------------------------------------------------------- a voice from a recording
 
 
+SAMPLE_ERRORS = Family("speech.voice.error", recording.SAMPLE_PROBLEMS)
+
+
 def check_samples(samples: object) -> np.ndarray:
     """16 kHz mono samples as float32, refused in words when they cannot give a voice."""
-    return recording.check_samples(samples, errors="speech.voice.error", min_seconds=recording.MIN_SECONDS,
+    return recording.check_samples(samples, errors=SAMPLE_ERRORS, min_seconds=recording.MIN_SECONDS,
                                    max_seconds=recording.MAX_SECONDS)
 
 
