@@ -97,8 +97,12 @@ def pytest_collection_modifyitems(config, items):  # written by benchmarks/mutat
 def _mutation_no_temp_left(tmp_path_factory):  # written by benchmarks/mutation.py: each mutant's run
     yield  # ends with os._exit, so pytest never frees its numbered temp folder (a VGG-19 file each)
     import shutil
+    import sys
 
     shutil.rmtree(tmp_path_factory.getbasetemp(), ignore_errors=True)
+    tiny_text = sys.modules.get("tiny_text_models")  # it remembers the folders it built there, once a process
+    if tiny_text is not None:
+        tiny_text._installed.clear()
 
 
 @pytest.fixture(autouse=True)

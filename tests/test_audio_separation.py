@@ -502,6 +502,7 @@ def test_hpss_equals_librosa_effects_hpss(margin):
     # one channel, and two identical ones (the masks come from the channels' average)
     for mix in (mono[None], np.stack([mono, mono])):
         parts = classical.harmonic_percussive(mix, RATE, margin=margin)
+        assert parts["harmonic"].dtype == parts["percussive"].dtype == np.float32
         for channel in range(mix.shape[0]):
             np.testing.assert_allclose(parts["harmonic"][channel], harmonic, atol=1e-5)
             np.testing.assert_allclose(parts["percussive"][channel], percussive, atol=1e-5)
@@ -549,3 +550,47 @@ def test_stems_louder_than_full_scale_turn_every_file_down_together():
     result = separation.Separation("hpss", RATE, mix, {"harmonic": loud, "percussive": mix - 1.2 * loud}, 0.0, 0.5)
     assert np.abs(result.residual).max() > 0.1
     assert_files_add_up(result)
+
+
+def test_repet_equals_librosas_documented_vocal_separation_recipe():
+    """librosa's gallery example "Vocal separation" (REPET-SIM): the median of each frame's
+    cosine-nearest neighbours at least 2 s away, capped by the mix, soft masks of power 2 with
+    margins 2 (background) and 10 (foreground); ours averages the channels' magnitudes first.
+    A clip too short for 2 s keeps half its frames as candidates."""
+    import librosa
+
+    rng = np.random.default_rng(4)
+    for seconds in (6.0, 1.0):
+        mix = (0.3 * rng.standard_normal((2, int(seconds * RATE)))).astype(np.float32)
+        spectrum = librosa.stft(mix, n_fft=2048, hop_length=classical.REPET_HOP)
+        magnitude = np.abs(spectrum).mean(axis=0)
+        width = int(librosa.time_to_frames(2, sr=RATE, hop_length=classical.REPET_HOP))
+        if seconds < 2:
+            width = (magnitude.shape[1] - 1) // 2 - 1
+        repeating = np.minimum(magnitude, librosa.decompose.nn_filter(magnitude, aggregate=np.median,
+                                                                      metric="cosine", width=width))
+        leftover = magnitude - repeating
+        masks = {"background": librosa.util.softmask(repeating, 2 * leftover, power=2),
+                 "foreground": librosa.util.softmask(leftover, 10 * repeating, power=2)}
+        parts = classical.repeating_background(mix, RATE)
+        for name, mask in masks.items():
+            expected = librosa.istft(spectrum * mask, hop_length=classical.REPET_HOP, n_fft=2048, length=mix.shape[1])
+            assert parts[name].dtype == np.float32 and parts[name].shape == mix.shape
+            np.testing.assert_allclose(parts[name], expected, atol=1e-5, err_msg=f"{name}, {seconds} s")
+
+
+def test_sdr_and_level_are_the_textbook_formulas_in_double_precision():
+    rng = np.random.default_rng(5)
+    reference = rng.standard_normal((2, RATE)).astype(np.float32)
+    estimate = (reference + 0.1 * rng.standard_normal((2, RATE))).astype(np.float32)
+    r, e = reference.astype(np.float64), estimate.astype(np.float64)
+    assert signal_to_distortion_ratio(reference, estimate) == pytest.approx(
+        10 * np.log10(np.sum(r**2) / np.sum((r - e) ** 2)), abs=1e-9)
+    assert signal_to_distortion_ratio(np.ones(1000), np.full(1000, 1.1)) == pytest.approx(20.0)  # error 1/100
+    assert signal_to_distortion_ratio(reference, reference) == pytest.approx(10 * np.log10(np.sum(r**2) / 1e-12))
+    assert signal_to_distortion_ratio(np.zeros(100), np.zeros(100)) == 0.0  # nothing to get wrong
+    # float32 sums would be off by about 1e-6 dB here
+    assert level_db(reference) == pytest.approx(20 * np.log10(np.sqrt(np.mean(r**2))), abs=1e-9)
+    sine = np.sin(2 * np.pi * 440 * np.arange(RATE) / RATE)
+    assert level_db(sine) == pytest.approx(-3.0103, abs=1e-3)
+    assert level_db(np.zeros(100)) == pytest.approx(-240.0)  # silence: the floor, not minus infinity

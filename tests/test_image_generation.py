@@ -153,6 +153,80 @@ OWN_X0 = (DDIMScheduler, EulerDiscreteScheduler, EulerAncestralDiscreteScheduler
 PREVIEW_TOLERANCE = 1  # grey levels of 255, see above
 
 
+def test_frame_steps_at_the_edges():
+    assert frame_steps(10, 1) == {10}  # one frame: the last step
+    assert frame_steps(9, 9) == set(range(1, 10))  # room for every step, and none past the last
+    assert frame_steps(9, 3) == {3, 6, 9}
+
+
+def finished(pipe, scheduler_name="ddim", steps=8, **settings):
+    scheduler = loading.make_scheduler(pipe, scheduler_name)
+    events = list(denoise(pipe, scheduler, prompt="a cat", negative_prompt="", steps=steps, guidance=5.0, seed=3,
+                          width=64, height=48, **settings))
+    return events[-1]
+
+
+def test_denoise_defaults_to_one_image_and_eight_full_resolution_frames(tiny):
+    pipe = loading.load_pipeline("sd-1.5")
+    default = finished(pipe)
+    explicit = finished(pipe, num_images=1, max_frames=8, preview_downscale=1)
+    assert len(default.images) == 1 and default.seeds == [3]
+    assert [f.step for f in default.frames] == [f.step for f in explicit.frames] == [0, 2, 4, 6, 8]
+    for ours, asked in zip(default.frames, explicit.frames, strict=True):
+        assert np.array_equal(pixels(ours.latent), pixels(asked.latent))
+        assert (ours.predicted is None) == (asked.predicted is None)
+        if ours.predicted is not None:
+            assert np.array_equal(pixels(ours.predicted), pixels(asked.predicted))
+    assert [f.step for f in finished(pipe, max_frames=1).frames] == [0, 8]  # the noise and the result
+    assert finished(pipe, max_frames=0).frames == []
+
+
+def test_a_run_stopped_before_its_first_step_still_says_how_many_it_had(tiny):
+    pipe = loading.load_pipeline("sd-1.5")
+    stop = threading.Event()
+    stop.set()
+    result = finished(pipe, steps=3, stop=stop)
+    assert result.images == [] and result.steps_done == 0 and result.steps_total == 3
+
+
+def test_alpha_bar_between_two_timesteps_is_the_linear_interpolation_of_the_schedule():
+    from image_generation.denoise import _alpha_bar
+
+    ddim = DDIMScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear")
+    table = ddim.alphas_cumprod.double().numpy()
+    for t in (0.0, 10.25, 500.5, 998.5, 999.0, 999.5):  # np.interp holds the last value past the end
+        expected = np.interp(t, np.arange(len(table)), table)
+        assert float(_alpha_bar(ddim, t)) == pytest.approx(expected, rel=1e-6), t
+
+
+def test_predicted_original_keeps_the_latents_precision():
+    ddim = DDIMScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", clip_sample=False)
+    ddim.set_timesteps(10)
+    sample, output = torch.randn(1, 4, 8, 8).half(), torch.randn(1, 4, 8, 8).half()
+    found = predicted_original(ddim, sample, output, ddim.timesteps[3])
+    assert found.dtype == torch.float16
+    torch.testing.assert_close(found.float(), predicted_original(ddim, sample.float(), output.float(),
+                                                                 ddim.timesteps[3]), atol=2e-2, rtol=2e-2)
+
+
+def test_a_cpu_preview_is_decoded_from_the_pooled_latent_and_shown_at_the_images_size(tiny):
+    import torch.nn.functional as F
+
+    from image_generation.denoise import _decode, _decode_preview
+
+    pipe = loading.load_pipeline("sd-1.5")
+    latent = torch.randn(1, 4, 6, 8, generator=torch.Generator().manual_seed(2))  # wider than tall
+    size = (8 * pipe.vae_scale_factor, 6 * pipe.vae_scale_factor)
+    with torch.no_grad():
+        full = _decode_preview(pipe, [latent], 1)[0]
+        preview = _decode_preview(pipe, [latent], 2)[0]
+        small = _decode(pipe, F.avg_pool2d(latent, 2))[0]
+        plain = _decode(pipe, latent)[0]
+    assert full.size == preview.size == size
+    assert np.array_equal(pixels(full), pixels(plain))
+    assert np.array_equal(pixels(preview), pixels(small.resize(size, Image.Resampling.BICUBIC)))
+
+
 @pytest.fixture(scope="module")
 def reference(tiny):
     """diffusers' StableDiffusionPipeline of each model, loaded by diffusers from the same folder,
