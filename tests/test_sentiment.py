@@ -199,3 +199,78 @@ def test_the_batch_and_the_api_answer_with_the_pipeline_s_numbers(tmp_path):
         result = batch.classify_lines("\n".join(TEXTS), "auto")
         assert np.allclose(result.probabilities, expected, atol=1e-5)
         assert np.allclose(classifier.sentiment_of(TEXTS[2], "en"), expected[2], atol=1e-5)
+
+
+def test_the_polish_share_of_words_decides_from_fifteen_percent():
+    english = "the cat sat on a mat and then it slept"
+    assert classifier.guess_language(" ".join(["to", *english.split()[:9]])) == "en"  # 1 in 10
+    assert classifier.guess_language(" ".join(["to", "nie", "jest", *(english.split() * 2)[:17]])) == "pl"  # 3 in 20
+
+
+def test_generic_labels_are_named_in_both_directions(tmp_path):
+    folder = tiny_text_models.save_tiny_sentiment_model(tmp_path / "m", labels=("LABEL_0", "LABEL_1", "LABEL_2"))
+    model, _ = classifier.load_classifier(str(folder), key="sentiment_en")
+    assert model.config.label2id == {"negative": 0, "neutral": 1, "positive": 2}
+
+
+def test_short_label_names_are_read_and_a_wrong_set_is_named_in_the_refusal(tmp_path):
+    folder = tiny_text_models.save_tiny_sentiment_model(tmp_path / "m", labels=("POS", "neg", "Neu"))
+    model, _ = classifier.load_classifier(str(folder))
+    assert classifier.class_order(model) == [1, 2, 0]
+    wrong = tiny_text_models.save_tiny_sentiment_model(tmp_path / "w", labels=("joy", "anger", "fear"))
+    with pytest.raises(ValueError, match=r"\['anger', 'fear', 'joy'\] are not negative/neutral/positive"):
+        classifier.load_classifier(str(wrong))
+
+
+def test_a_long_text_is_read_as_its_first_tokens_and_no_text_gives_no_rows(clf):
+    model, tokenizer = clf
+    text = "kot pies " * 200
+    limit = min(classifier.MAX_TOKENS, model.config.max_position_embeddings - 2)
+    with torch.no_grad():
+        first = tokenizer([text], truncation=True, max_length=limit, return_tensors="pt")
+        direct = torch.softmax(model(**first).logits, -1)[0].numpy()
+    assert first["input_ids"].shape[1] == limit
+    assert np.allclose(classifier.probabilities(model, tokenizer, [text])[0], direct, atol=1e-5)
+    assert classifier.probabilities(model, tokenizer, []).shape == (0, 3)
+
+
+def test_truncated_means_more_tokens_than_the_model_reads(clf):
+    _, tokenizer = clf
+    words = 1
+    while len(tokenizer(" ".join(["kot"] * words), truncation=False)["input_ids"]) < classifier.MAX_TOKENS:
+        words += 1
+    exact = " ".join(["kot"] * words)
+    assert len(tokenizer(exact, truncation=False)["input_ids"]) == classifier.MAX_TOKENS
+    assert not classifier.is_truncated(tokenizer, exact) and classifier.is_truncated(tokenizer, exact + " kot")
+
+
+def test_explaining_tests_eighty_words_and_a_lone_word_against_a_blank(clf):
+    model, tokenizer = clf
+    assert classifier.word_attribution(model, tokenizer, "kot " * 100).explained == 80
+    lone = classifier.word_attribution(model, tokenizer, "świetnie")
+    expected = classifier.probabilities(model, tokenizer, ["świetnie", " "])
+    assert np.allclose(lone.push[0], expected[0] - expected[1], atol=1e-6)
+
+
+def test_each_word_is_marked_with_the_class_it_pushes_most_from_the_threshold_on():
+    text = " good  bad meh "
+    matches = [(1, 5), (7, 10), (11, 14)]
+    push = np.array([[0.0, -0.1, 0.1],  # toward positive
+                     [classifier.PUSH_THRESHOLD, 0.0, -classifier.PUSH_THRESHOLD],  # just enough: negative
+                     [0.004, -0.002, -0.002]])  # below the threshold: no class
+    attribution = classifier.Attribution(words=["good", "bad", "meh"], spans=matches, push=push, explained=3)
+    pieces = classifier.highlighted(text, attribution, {c: c.upper() for c in classifier.CLASSES})
+    assert pieces == [(" ", None), ("good", "POSITIVE"), ("  ", None), ("bad", "NEGATIVE"), (" ", None),
+                      ("meh", None), (" ", None)]
+
+
+def test_sentiment_of_a_text_uses_the_model_of_its_language(tmp_path, clf):
+    english = tiny_text_models.save_tiny_sentiment_model(tmp_path / "en")
+    polish = tiny_text_models.save_tiny_sentiment_model(tmp_path / "pl", labels=("positive", "negative", "neutral"))
+    with local_models(sentiment_en=english, sentiment_pl=polish):
+        for text, language in (("Bardzo polecam ten hotel", "pl"), ("I really love this hardware", "en")):
+            model, tokenizer = classifier.get(language)
+            expected = classifier.probabilities(model, tokenizer, [text])[0]
+            assert np.allclose(classifier.sentiment_of(text, "auto"), expected, atol=1e-6)
+            assert np.allclose(classifier.sentiment_of(text, language), expected, atol=1e-6)
+        assert not np.allclose(classifier.sentiment_of("kot", "pl"), classifier.sentiment_of("kot", "en"), atol=1e-3)
