@@ -321,3 +321,83 @@ def test_the_generate_button_streams_what_generate_writes_in_one_go(lm):
                                    max_new_tokens=15, pad_token_id=model.config.eos_token_id,
                                    **sampling_settings(temperature, top_k=top_k, top_p=top_p))
         assert streamed == "Ala ma" + tokenizer.decode(reference[0, len(prompt):], skip_special_tokens=True)
+
+
+def positions(**config):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(config=SimpleNamespace(**config))
+
+
+def test_the_context_limit_reads_the_models_positions_by_either_name(lm):
+    model, tokenizer = lm
+    assert next_token.context_limit(model) == 64  # the tiny GPT-2's n_positions, nothing reserved
+    assert next_token.context_limit(positions(n_positions=100, max_position_embeddings=200)) == 100
+    assert next_token.context_limit(positions(max_position_embeddings=100)) == 100  # Llama's name for it
+    assert next_token.context_limit(positions()) == next_token.MAX_PROMPT_TOKENS
+    assert next_token.context_limit(positions(), cap=50) == 50
+    assert next_token.context_limit(positions(n_positions=10), reserve=20) == 1  # always room for one token
+    assert next_token.read_prompt(model, tokenizer, "Ala ma kota. " * 100).limit == 64
+    short = next_token.encode_prompt(tokenizer, "Ala ma", 32)
+    assert short.dropped == 0 and short.ids == tokenizer("Ala ma")["input_ids"]
+
+
+def test_tokens_are_shown_as_they_read_special_ones_included(lm):
+    _, tokenizer = lm
+    assert next_token.token_text(tokenizer, tokenizer.eos_token_id) == tokenizer.eos_token
+    kota = tokenizer(" kota", add_special_tokens=False)["input_ids"]
+    assert next_token.tokenization(tokenizer, kota) == [(" kota", str(kota[0]))]
+    assert next_token.visible(" kota\n\t") == "␣kota⏎⇥"
+    assert next_token.visible("") == "∅" and next_token.visible("a\x07") == "a\\x07"
+
+
+def test_top_k_of_one_keeps_one_token(lm):
+    model, tokenizer = lm
+    logits = next_token.next_token_logits(model, next_token.encode_prompt(tokenizer, "The cat", 32).ids)
+    only = next_token.sampling_distribution(logits, 1.0, 1, 1.0)
+    assert int((only > 0).sum()) == 1 and only[int(torch.argmax(logits))] == 1
+
+
+def test_picking_reads_token_zero_negative_ids_and_blank_text_as_a_person_means_them(lm):
+    model, tokenizer = lm
+    vocabulary = len(tokenizer)
+    assert next_token.picked_token(tokenizer, 0, vocabulary) == 0
+    for blank in (" ", "\n"):  # each one token of the vocabulary, but nothing a person picked
+        with pytest.raises(LabError) as raised:
+            next_token.picked_token(tokenizer, blank, vocabulary)
+        assert str(raised.value) == i18n.message("text_generation.pick_missing")
+    for number in ("-3", vocabulary):
+        with pytest.raises(LabError) as raised:
+            next_token.picked_token(tokenizer, number, vocabulary)
+        assert str(raised.value) == i18n.message("shared.number.out_of_range", name="id", low=0,
+                                                 high=vocabulary - 1, value=int(number))
+    d = next_token.next_tokens(model, tokenizer, next_token.encode_prompt(tokenizer, "Ala ma", 32).ids,
+                               temperature=1.0, top_k=5, top_p=1.0)
+    assert next_token.choose(d, "pick", 0, picked=0) == 0
+    with pytest.raises(ValueError, match="^picked token id outside the vocabulary$"):
+        next_token.choose(d, "pick", 0, picked=d.raw_full.numel())
+    with pytest.raises(ValueError, match="^unknown mode 'guess'$"):
+        next_token.choose(d, "guess", 0)
+
+
+def test_a_step_reports_the_token_with_both_probabilities(lm):
+    model, tokenizer = lm
+    d = next_token.next_tokens(model, tokenizer, next_token.encode_prompt(tokenizer, "Ala ma", 32).ids,
+                               temperature=0.7, top_k=5, top_p=1.0)
+    by_id = next_token.step(tokenizer, d, "pick", 0, str(d.ids[2]))
+    assert by_id.id == d.ids[2] and by_id.token == next_token.token_text(tokenizer, d.ids[2])
+    drawn = next_token.step(tokenizer, d, "sample", 11)
+    assert drawn.id == next_token.choose(d, "sample", 11)
+    for added in (by_id, drawn):
+        assert added.probability == float(d.raw_full[added.id])
+        assert added.probability_after_sampling == float(d.sampling_full[added.id])
+
+
+def test_the_apis_rows_rank_from_one_with_six_decimals(lm):
+    model, tokenizer = lm
+    d = next_token.next_tokens(model, tokenizer, next_token.encode_prompt(tokenizer, "Ala ma", 32).ids,
+                               temperature=0.7, top_k=3, top_p=1.0, shown=4)
+    assert next_token.as_rows(d) == [
+        {"rank": rank, "token": d.tokens[rank - 1], "id": d.ids[rank - 1], "probability": round(d.raw[rank - 1], 6),
+         "probability_after_sampling": round(d.sampling[rank - 1], 6)} for rank in range(1, 5)]
+    assert any(round(p, 6) != round(p, 7) for p in d.raw + d.sampling if p > 0)  # the rounding shows
