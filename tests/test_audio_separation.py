@@ -5,6 +5,7 @@ event with its checks, its Stop and its memory messages."""
 from __future__ import annotations
 
 import threading
+import time
 from types import SimpleNamespace
 
 import gradio as gr
@@ -594,3 +595,80 @@ def test_sdr_and_level_are_the_textbook_formulas_in_double_precision():
     sine = np.sin(2 * np.pi * 440 * np.arange(RATE) / RATE)
     assert level_db(sine) == pytest.approx(-3.0103, abs=1e-3)
     assert level_db(np.zeros(100)) == pytest.approx(-240.0)  # silence: the floor, not minus infinity
+
+
+def test_a_run_with_the_defaults_takes_the_first_20_seconds_of_a_long_file_and_splits_it_whole(tmp_path):
+    path = write_wav(tmp_path / "long.wav", tone_mix(65.0, rate=8000, channels=1), rate=8000)
+    calls = []
+    result = separation.run(str(path), "hpss", on_progress=lambda fraction, text: calls.append((fraction, text)))
+    assert result.mix.shape == (2, 20 * audio_io.WORKING_RATE) and result.start == 0.0
+    assert result.file_seconds == pytest.approx(65.0) and 0.0 <= result.seconds_taken < 60.0
+    assert level_db(result.residual) < level_db(result.mix) - 60  # margin 1: every cell goes to a part
+    assert calls == [(0.1, i18n.message("audio_separation.progress.classical"))]
+    five = separation.run(str(path), "hpss", seconds=5)
+    strict = separation.run(str(path), "hpss", hpss_margin=3.0, seconds=5)
+    assert level_db(strict.residual) > level_db(five.residual) + 6  # a wider margin leaves more to neither
+    calls.clear()
+    separation.run(str(path), "repet", seconds=5, on_progress=lambda fraction, text: calls.append((fraction, text)))
+    assert calls == [(0.1, i18n.message("audio_separation.progress.classical"))]
+
+
+def test_an_unknown_method_or_stem_is_refused_with_the_choices(tmp_path, tiny_models):
+    path = write_wav(tmp_path / "song.wav", tone_mix(1.2))
+    with pytest.raises(LabError) as raised:
+        separation.run(str(path), "karaoke")
+    assert (raised.value.key, raised.value.values) == ("audio_separation.error.method",
+                                                       {"choices": "htdemucs, htdemucs_6s, hpss, repet"})
+    with pytest.raises(LabError) as raised:
+        separation.run(str(path), "htdemucs", stems="guitar")
+    model = models.load("audio_separation", deep.load_model)
+    assert (raised.value.key, raised.value.values) == ("audio_separation.error.stem",
+                                                       {"stem": "guitar", "choices": ", ".join(model.sources)})
+
+
+def test_a_demucs_run_reports_loading_then_the_networks_share_of_the_way(tmp_path, tiny_models):
+    path = write_wav(tmp_path / "song.wav", tone_mix(1.2))
+    calls = []
+    separation.run(str(path), "htdemucs", on_progress=lambda fraction, text: calls.append((fraction, text)))
+    loading, network = (i18n.message(f"audio_separation.progress.{k}") for k in ("loading", "network"))
+    assert calls[:2] == [(0.0, loading), (0.05, network)] and len(calls) > 2
+    fractions = [fraction for fraction, _ in calls]
+    assert all(text == network for _, text in calls[1:]) and fractions == sorted(fractions)
+    assert fractions[-1] == pytest.approx(0.95)  # the network's whole run: 0.05 + 0.9 × 1
+
+
+def test_the_files_levels_and_names_of_a_separation(tmp_path, monkeypatch):
+    monkeypatch.setattr(separation, "OUTPUT_ROOT", tmp_path / "not" / "yet")
+    mix = tone_mix(1.0)
+    loud = separation.Separation("hpss", RATE, 4.0 * mix, {"harmonic": 3.0 * mix, "percussive": 0.25 * mix}, 0.0, 1.0)
+    mix_path, stems, residual, notes = separation.save(loud, "wav")
+    assert mix_path.parent.parent == tmp_path / "not" / "yet" and mix_path.name == "clip_mix.wav"
+    gain = 0.99 / float(np.max(np.abs(4.0 * mix)))
+    assert notes == [i18n.message("audio_separation.note.scaled", db=i18n.number(20 * np.log10(gain)))]
+    at_the_edge = separation.Separation("hpss", RATE, 0.999 * (mix / np.abs(mix).max()).astype(np.float64), {},
+                                        0.0, 1.0)
+    assert separation.save(at_the_edge, "wav")[3] == []  # not above 0.999: left as it is
+    mix_level = level_db(loud.mix)
+    assert separation.levels(loud) == [
+        ("harmonic", level_db(3.0 * mix), level_db(3.0 * mix) - mix_level),
+        ("percussive", level_db(0.25 * mix), level_db(0.25 * mix) - mix_level),
+        ("residual", level_db(loud.residual), level_db(loud.residual) - mix_level)]
+    assert separation._safe_name("__My song!!.mp3") == "My_song"
+    assert separation._safe_name("X-ray_") == "X-ray"
+    assert separation._safe_name("a" * 50 + ".wav") == "a" * 40
+    assert separation._safe_name("!!!.wav") == "clip"
+
+
+def test_outputs_older_than_two_hours_are_removed_before_a_save(tmp_path, monkeypatch):
+    import os
+
+    root = tmp_path / "outputs"
+    monkeypatch.setattr(separation, "OUTPUT_ROOT", root)
+    separation._remove_old_outputs()  # no folder yet: nothing to do
+    old, recent = root / "old", root / "recent"
+    old.mkdir(parents=True)
+    recent.mkdir()
+    hours_ago = time.time() - separation.OUTPUT_TTL_S - 60
+    os.utime(old, (hours_ago, hours_ago))
+    separation._remove_old_outputs()
+    assert not old.exists() and recent.is_dir()
