@@ -185,3 +185,31 @@ def test_an_upload_is_its_path_and_anything_else_is_refused_with_the_given_key(t
     for bad in ({"path": ""}, {"name": "a.wav"}, 42):
         assert refusal(validation.uploaded_path, bad).key == "shared.image.not_image"
     assert refusal(validation.uploaded_path, 42, invalid="spoken_digits.not_audio").key == "spoken_digits.not_audio"
+
+
+def test_a_declared_size_is_read_from_the_header_and_compared_with_the_limit(tmp_path):
+    from conftest import write_declared_png
+
+    wide = tmp_path / "wide.png"
+    write_declared_png(wide, 100, 50)
+    validation.check_declared_size(wide, max_pixels=5000)  # exactly at the limit: accepted
+    for refuse in (lambda: validation.check_declared_size(wide, max_pixels=4999),
+                   lambda: validation.open_image(str(wide), max_pixels=4999)):
+        with pytest.raises(LabError) as raised:
+            refuse()
+        assert (raised.value.key, raised.value.values) == ("shared.image.too_large",
+                                                           {"pixels": "5 000", "limit": "4 999"})
+    bomb = tmp_path / "bomb.png"
+    write_declared_png(bomb, 20000, 20000)  # PIL itself refuses to open it
+    with pytest.raises(LabError) as raised:
+        validation.check_declared_size(bomb)
+    assert raised.value.values == {"pixels": "400 000 000", "limit": f"{validation.MAX_IMAGE_PIXELS:,}".replace(",", " ")}
+    text = tmp_path / "notes.png"
+    text.write_text("not a picture")
+    assert validation.check_declared_size(text) is None  # left for whoever opens it to refuse
+
+
+def test_a_refusal_without_a_pixel_count_counts_as_one_pixel_too_many():
+    assert validation._declared_pixels(Image.DecompressionBombError("too big"), 10) == 11
+    named = Image.DecompressionBombError("Image size (400000000 pixels) exceeds limit")
+    assert validation._declared_pixels(named, 10) == 400_000_000
