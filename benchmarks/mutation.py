@@ -44,6 +44,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SCRATCH = ROOT / "artifacts" / "mutation"
 MUTMUT_VERSION = "3.8.1"
+# A test of a mutant that runs longer than this (wall clock) fails: the slowest selected test takes
+# about 10 s here, and a deadlocked one would otherwise wait for ever.
+WALL_SECONDS = 120
 
 # module -> the pytest arguments that select its tests: its own test file, without the tests that
 # serve the app (each of those would start a Gradio server in every mutant's run): the names below,
@@ -106,6 +109,20 @@ def _mutation_no_temp_left(tmp_path_factory):  # written by benchmarks/mutation.
 
 
 @pytest.fixture(autouse=True)
+def _mutation_wall_clock():  # written by benchmarks/mutation.py: a mutant that deadlocks two threads uses no
+    import signal  # CPU, so mutmut's CPU-time limit never ends it; this one fails the test after a while
+
+    def too_long(signum, frame):
+        raise TimeoutError("the test ran past the mutation run's wall-clock limit")
+
+    previous = signal.signal(signal.SIGALRM, too_long)
+    signal.alarm({wall_seconds})
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture(autouse=True)
 def _mutation_fresh_caches():  # written by benchmarks/mutation.py into its scratch copy only
     import importlib
 
@@ -146,7 +163,7 @@ pytest_add_cli_args_test_selection = {toml_list(MODULES[module])}
 use_git_change_detection = false
 """
     with (scratch / "tests" / "conftest.py").open("a", encoding="utf-8") as conftest:
-        conftest.write(FRESH_CACHES.format(module=module))
+        conftest.write(FRESH_CACHES.format(module=module, wall_seconds=WALL_SECONDS))
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     (scratch / "pyproject.toml").write_text(pyproject + settings, encoding="utf-8")
     return scratch

@@ -362,7 +362,7 @@ def test_picking_reads_token_zero_negative_ids_and_blank_text_as_a_person_means_
     model, tokenizer = lm
     vocabulary = len(tokenizer)
     assert next_token.picked_token(tokenizer, 0, vocabulary) == 0
-    for blank in (" ", "\n"):  # each one token of the vocabulary, but nothing a person picked
+    for blank in (" ", "\n", "X5"):  # one token each (but nothing picked), and neither an id nor one token
         with pytest.raises(LabError) as raised:
             next_token.picked_token(tokenizer, blank, vocabulary)
         assert str(raised.value) == i18n.message("text_generation.pick_missing")
@@ -393,7 +393,7 @@ def test_a_step_reports_the_token_with_both_probabilities(lm):
         assert added.probability_after_sampling == float(d.sampling_full[added.id])
 
 
-def test_the_apis_rows_rank_from_one_with_six_decimals(lm):
+def test_the_rows_of_the_answer_rank_from_one_with_six_decimals(lm):
     model, tokenizer = lm
     d = next_token.next_tokens(model, tokenizer, next_token.encode_prompt(tokenizer, "Ala ma", 32).ids,
                                temperature=0.7, top_k=3, top_p=1.0, shown=4)
