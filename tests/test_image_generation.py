@@ -6,6 +6,7 @@ out; the models' environment variables point at them, so the production loaders 
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import math
@@ -177,8 +178,37 @@ def test_denoise_defaults_to_one_image_and_eight_full_resolution_frames(tiny):
         assert (ours.predicted is None) == (asked.predicted is None)
         if ours.predicted is not None:
             assert np.array_equal(pixels(ours.predicted), pixels(asked.predicted))
+    schedule = loading.make_scheduler(pipe, "ddim")
+    schedule.set_timesteps(8)
+    assert default.frames[-1].timestep == float(schedule.timesteps[-1])  # the result: after the last step
     assert [f.step for f in finished(pipe, max_frames=1).frames] == [0, 8]  # the noise and the result
     assert finished(pipe, max_frames=0).frames == []
+
+
+def test_a_run_stopped_after_a_step_shows_that_steps_prediction_of_the_clean_image(tiny):
+    pipe = loading.load_pipeline("sd-1.5")
+    stop = threading.Event()
+    events = denoise(pipe, loading.make_scheduler(pipe, "ddim"), prompt="a cat", negative_prompt="", steps=5,
+                     guidance=5.0, seed=3, width=64, height=48, max_frames=8, stop=stop)
+    assert next(events).step == 1
+    stop.set()
+    stopped = list(events)[-1]
+    assert stopped.interrupted and stopped.steps_done == 1
+    first = next(f for f in stopped.frames if f.step == 1)
+    # x̂₀, not the noisy latent (the frame was decoded in one VAE batch with another: a level apart at most)
+    assert np.abs(pixels(stopped.images[0]) - pixels(first.predicted)).max() <= 1
+
+    def stop_after_the_first_step(pipeline, i, t, tensors):
+        pipeline._interrupt = True
+        return {}
+
+    own = copy.copy(pipe)
+    own.scheduler = loading.make_scheduler(pipe, "ddim")
+    noisy = own("a cat", num_inference_steps=5, guidance_scale=5.0, height=48, width=64,
+                generator=[torch.Generator("cpu").manual_seed(3)], output_type="latent", return_dict=False,
+                callback_on_step_end=stop_after_the_first_step)[0]
+    assert stopped.latents.shape == noisy.shape
+    assert (stopped.latents - noisy).abs().max() > 1e-3  # the pipeline's latent after one step is still noise
 
 
 def test_a_run_stopped_before_its_first_step_still_says_how_many_it_had(tiny):
