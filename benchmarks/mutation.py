@@ -84,6 +84,21 @@ MODULES: dict[str, list[str]] = {
     **{f"playground.{name}": ["tests/test_playground.py"]
        for name in ("datasets", "network", "training", "regression", "clustering", "embedding", "gridworld",
                     "cartpole", "export", "links", "pictures", "policy")},
+    "vae.live": ["tests/test_vae.py", "-k", NOT_SERVED],
+    "gan.sampling": ["tests/test_gan.py", "-k", f"{NOT_SERVED} and not shipped_gan"],
+    "deep_dream.fool": ["tests/test_deep_dream.py", "-k", NOT_SERVED],
+    "spoken_digits.analysis": ["tests/test_spoken_digits.py", "-k", "not training and not shipped and not learned"],
+    "shared.spectrogram": ["tests/test_spoken_digits.py", "tests/test_audio_separation.py", "-k", SPOKEN_FAST],
+    "shared.live_training": ["tests/test_live_training.py"],
+    "shared.mnist": ["tests/test_mnist_loader.py"],
+    "shared.run_control": ["tests/test_run_control.py"],
+    "shared.llm_stream": ["tests/test_chat.py", "tests/test_text_generation.py", "-k", NOT_SERVED],
+    "chat.conversation": ["tests/test_chat.py", "-k", NOT_SERVED],
+    **{f"music_generation.{name}": ["tests/test_music_generation.py", "tests/test_music_melody.py", "-k", NOT_SERVED]
+       for name in ("codec", "compose", "generate", "melody", "meters", "pictures")},
+    **{f"speech.{name}": ["tests/test_speech_meters.py", "tests/test_speech_voice.py", "tests/test_speech_vits.py",
+                          "tests/test_speech_clone.py", "-k", NOT_SERVED]
+       for name in ("alignment", "meters", "recording", "speaker_map", "tts", "voice")},
 }
 
 FRESH_CACHES = """
