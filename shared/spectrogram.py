@@ -29,6 +29,14 @@ def mel_power(samples: np.ndarray, rate: int) -> np.ndarray:
 def render(power: np.ndarray, rate: int, reference: float, *, time_label: str, frequency_label: str,
            start: float = 0.0) -> np.ndarray:
     """An RGB picture (height, width, 3) of a mel power spectrogram, in dB below ``reference``."""
+    figure = draw(power, rate, reference, time_label=time_label, frequency_label=frequency_label, start=start)
+    figure.canvas.draw()
+    return np.asarray(figure.canvas.buffer_rgba())[..., :3].copy()
+
+
+def draw(power: np.ndarray, rate: int, reference: float, *, time_label: str, frequency_label: str,
+         start: float = 0.0):
+    """The matplotlib figure that ``render`` turns into pixels: 900×260, time from ``start``."""
     import librosa
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -48,5 +56,4 @@ def render(power: np.ndarray, rate: int, reference: float, *, time_label: str, f
     axes.set_xlabel(time_label)
     axes.set_ylabel(frequency_label)
     figure.colorbar(picture, ax=axes, label="dB", pad=0.01, fraction=0.03)
-    figure.canvas.draw()
-    return np.asarray(figure.canvas.buffer_rgba())[..., :3].copy()
+    return figure

@@ -307,3 +307,18 @@ def test_the_loss_history_is_float_columns_and_empty_without_a_recorded_history(
     assert np.array_equal(history["step"], [row["step"] for row in checkpoint.shipped_metrics()["loss_history"]])
     monkeypatch.setattr(checkpoint, "shipped_metrics", lambda: {})
     assert {key: column.size for key, column in explore.loss_history().items()} == dict.fromkeys(history, 0)
+
+
+def test_a_seed_names_numpy_s_two_streams_one_for_the_noise_and_one_for_the_digits():
+    """The seed → pictures mapping is part of what a lecturer relies on (the same seed shows the
+    same grid next year): the noise is the stream [seed, 0], the digits the stream [seed, 1], and
+    any of the ten digits, 0 included, can be drawn."""
+    from gan.sampling import noise_and_labels
+
+    noise, labels = noise_and_labels(12, 300, 16)
+    expected_noise = np.random.default_rng([12, 0]).standard_normal((300, 16), dtype=np.float32)
+    assert np.array_equal(noise.numpy(), expected_noise)
+    assert np.array_equal(labels.numpy(), np.random.default_rng([12, 1]).integers(0, 10, 300))
+    assert set(labels.tolist()) == set(range(10))
+    fixed_noise, sevens = noise_and_labels(12, 300, 16, digit=7)
+    assert np.array_equal(fixed_noise.numpy(), expected_noise) and set(sevens.tolist()) == {7}

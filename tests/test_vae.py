@@ -7,6 +7,7 @@ import gradio as gr
 import httpx
 import numpy as np
 import pytest
+import torch
 from conftest import register_texts
 from gradio_client import Client, handle_file
 from PIL import Image, ImageDraw
@@ -177,6 +178,28 @@ def test_live_training_is_bounded_and_improves(test_digits):
     train_images, _ = load_mnist("train")
     snapshots = [(s.step, s.test_loss, s.done) for s in live.train_live(train_images, test_digits[0], 2, seconds=1.5)]
     assert snapshots[-1][2] and snapshots[-1][0] > 0 and snapshots[-1][1] < snapshots[0][1]
+
+
+def test_the_live_run_starts_from_a_seeded_small_vae_and_shows_its_untrained_drawings(test_digits):
+    """The first snapshot, before any step, is the seeded (256, 128) VAE: its −ELBO on the first
+    500 test digits with a generator of the seed, its reconstructions, and the prior's noise drawn
+    first from the batches' generator of the seed."""
+    from vae.model import VAE, negative_elbo
+
+    test_images = test_digits[0]
+    train_images = test_images[:100]  # no step is taken before the first snapshot
+    first = next(live.train_live(train_images, test_images, 3, seconds=1.0, seed=7))
+    torch.manual_seed(7)
+    model = VAE(3, (256, 128)).eval()
+    test = torch.tensor(test_images[:500]).float() / 255
+    with torch.no_grad():
+        logits, mean, log_variance = model(test, torch.Generator().manual_seed(7))
+        reconstruction, kl = negative_elbo(logits, test, mean, log_variance)
+        drawn = model.decode(torch.randn(8, 3, generator=torch.Generator().manual_seed(7)))
+    assert first.step == 0 and first.test_loss == pytest.approx(float((reconstruction + kl).mean()), rel=1e-5)
+    assert first.preview.shape == (2, 8, 28, 28)
+    np.testing.assert_allclose(first.preview[0], torch.sigmoid(logits[:8]).reshape(-1, 28, 28).numpy(), atol=1e-6)
+    np.testing.assert_allclose(first.preview[1], drawn.numpy(), atol=1e-6)
 
 
 # --- the page's events, called as Gradio calls them ---
