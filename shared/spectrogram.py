@@ -55,5 +55,5 @@ def draw(power: np.ndarray, rate: int, reference: float, *, time_label: str, fre
                     [f"{hz // 1000}k" if hz >= 1000 else str(hz) for hz in ticks])
     axes.set_xlabel(time_label)
     axes.set_ylabel(frequency_label)
-    figure.colorbar(picture, ax=axes, label="dB", pad=0.01, fraction=0.03)
+    figure.colorbar(picture, ax=axes, label="dB", pad=0.01)  # constrained layout sizes the bar itself
     return figure

@@ -22,13 +22,14 @@ def power_with_known_levels(frames: int = 40) -> tuple[np.ndarray, float]:
     return reference * 10.0 ** (levels_db / 10.0), reference
 
 
-def test_mel_power_is_float32_and_librosa_s_mel_spectrogram_of_the_channels_average():
+@pytest.mark.parametrize("rate", [16000, 44100])  # not librosa's default rate, 22 050 Hz
+def test_mel_power_is_float32_and_librosa_s_mel_spectrogram_of_the_channels_average(rate):
     rng = np.random.default_rng(0)
-    stereo = rng.normal(0.0, 0.1, (2, RATE)).astype(np.float64)
-    ours = spectrogram.mel_power(stereo, RATE)
+    stereo = rng.normal(0.0, 0.1, (2, rate)).astype(np.float64)
+    ours = spectrogram.mel_power(stereo, rate)
     assert ours.dtype == np.float32  # the samples are read as float32 whatever they come as
-    expected = librosa.feature.melspectrogram(y=stereo.astype(np.float32).mean(axis=0), sr=RATE, n_fft=2048,
-                                              hop_length=1024, n_mels=128, fmax=RATE / 2)
+    expected = librosa.feature.melspectrogram(y=stereo.astype(np.float32).mean(axis=0), sr=rate, n_fft=2048,
+                                              hop_length=1024, n_mels=128, fmax=rate / 2)
     np.testing.assert_allclose(ours, expected, rtol=1e-5, atol=1e-9)
 
 
@@ -39,6 +40,16 @@ def test_the_picture_shows_decibels_below_the_reference_clipped_to_the_80_db_sca
     np.testing.assert_allclose(np.asarray(image.get_array()), expected, atol=1e-4)
     assert image.get_clim() == (-80.0, 0.0)
     assert image.get_cmap().name == "magma" and image.origin == "lower" and image.get_interpolation() == "nearest"
+
+
+def test_a_quiet_part_keeps_the_scale_of_the_reference_so_it_looks_darker():
+    """The colour scale is fixed at [−80, 0] dB below the reference, not stretched to the picture's
+    own levels: a part between −50 and −20 dB uses only the dark middle of the colours."""
+    quiet = np.full((spectrogram.N_MELS, 30), 1.0)
+    quiet[:, ::2] = 1e-3  # −20 and −50 dB below a reference of 100
+    image = spectrogram.draw(quiet, RATE, 100.0, time_label="t", frequency_label="f").axes[0].images[0]
+    assert image.get_clim() == (-80.0, 0.0)
+    assert np.asarray(image.get_array()).min() == pytest.approx(-50.0)
 
 
 @pytest.mark.parametrize("start", [None, 2.5])
@@ -81,3 +92,17 @@ def test_the_picture_is_900_by_260_with_a_thin_db_colour_bar_beside_the_axes_and
     assert bar_box.width < 0.05 and 0 <= bar_box.x0 - axes_box.x1 < 0.02
     drawn = figure.get_tightbbox(figure.canvas.get_renderer())
     assert drawn.x0 >= 0 and drawn.y0 >= 0 and drawn.x1 <= 9 + 1e-6 and drawn.y1 <= 2.6 + 1e-6
+
+
+@pytest.mark.parametrize("start", [None, 2.5])
+def test_the_pixels_are_those_of_the_figure_with_its_labels_and_start(start):
+    power, reference = power_with_known_levels()
+    settings = {} if start is None else {"start": start}
+    figure = spectrogram.draw(power, RATE, reference, time_label="czas (s)", frequency_label="wysokość",
+                              start=start or 0.0)
+    figure.canvas.draw()
+    expected = np.asarray(figure.canvas.buffer_rgba())[..., :3]
+    shown = spectrogram.render(power, RATE, reference, time_label="czas (s)", frequency_label="wysokość", **settings)
+    assert np.array_equal(shown, expected)
+    other_labels = spectrogram.render(power, RATE, reference, time_label="time", frequency_label="pitch", **settings)
+    assert not np.array_equal(shown, other_labels)
