@@ -141,6 +141,9 @@ def test_random_batches_are_seeded_batches_of_64_digits_in_0_to_1_with_their_lab
     unlabelled = live_training.RandomBatches(images, seed=5, device=torch.device("cpu")).next()
     assert torch.equal(unlabelled[0], pixels) and unlabelled[1] is None
     assert len({int(i) for i in picked}) > 1  # drawn from the whole set, not one digit
+    two = live_training.RandomBatches(images[:2], labels[:2].astype(np.uint8), seed=0, device=torch.device("cpu"))
+    drawn = two.next()[1]
+    assert drawn.dtype == torch.long and set(drawn.tolist()) == {0, 1}  # MNIST's uint8 labels, the first digit too
 
 
 def test_the_first_test_digits_are_the_first_500_in_0_to_1():

@@ -529,6 +529,44 @@ def test_an_analysis_shows_every_layer_over_time(tmp_path):
     assert analysis.analyse(clip(7), SAMPLE_RATE, "mfcc_logreg").activations == []
 
 
+@pytest.mark.parametrize("model_name", ["m5", "mel_cnn"])
+def test_an_analysis_holds_the_prepared_clip_the_model_s_probabilities_and_each_layer_over_time(model_name):
+    """Each layer's maps as the network computes them; a spectrogram network's (channels, bands,
+    frames) averaged over the bands, so that every layer is drawn as channels over time."""
+    samples = clip(3)
+    result = analysis.analyse(samples, SAMPLE_RATE, model_name)
+    prepared = prepare(samples, SAMPLE_RATE)
+    model = predict.load(model_name)
+    assert result.model == model_name and np.array_equal(result.prepared.model_input, prepared.model_input)
+    np.testing.assert_allclose(result.probabilities, predict.probabilities(model, prepared.model_input), atol=1e-7)
+    with torch.no_grad():
+        layers = [layer[0] for layer in model.features(torch.from_numpy(prepared.model_input)[None])]
+    assert len(result.activations) == len(layers)
+    for shown, layer in zip(result.activations, layers, strict=True):
+        expected = layer.mean(dim=1) if layer.dim() == 3 else layer
+        np.testing.assert_allclose(shown, expected.numpy(), atol=1e-6)
+        assert shown.ndim == 2
+    assert analysis.one_hot(np.array([0.1, 0.6, 0.3])) == [0, 1, 0]
+    assert analysis.one_hot(result.probabilities) == [int(i == result.predicted) for i in range(10)]
+
+
+def test_filter_responses_are_computed_in_double_precision_and_ties_keep_the_filters_order():
+    taps = np.arange(80)
+    # 40 filters, 4 of each of ten frequencies (interleaved), each with its own amplitude: every
+    # group peaks at one frequency bin, so only a stable sort keeps the group in its order.
+    kernels = np.stack([(1 + i) * np.sin(2 * np.pi * (100 + 300 * (i % 10)) * taps / SAMPLE_RATE)
+                        * np.hanning(80) ** (1 + i // 10) for i in range(40)])
+    _, from_float32 = analysis.filter_responses(kernels.astype(np.float32))
+    _, from_float64 = analysis.filter_responses(kernels.astype(np.float32).astype(np.float64))
+    np.testing.assert_allclose(from_float32, from_float64, atol=1e-9)
+    peaks = np.abs(np.fft.rfft(kernels, 512, axis=1)).argmax(axis=1)
+    order = np.argsort(peaks, kind="stable")
+    _, decibels = analysis.filter_responses(kernels)
+    for row, index in zip(decibels, order, strict=True):
+        magnitude = np.abs(np.fft.rfft(kernels[index], 512))
+        np.testing.assert_allclose(row, 20 * np.log10(magnitude / magnitude.max() + 1e-6), atol=1e-9)
+
+
 def test_training_runs_end_to_end_on_a_subset(tmp_path):
     train.main(["--quick", "--models", "m5,mfcc_logreg", "--out", str(tmp_path), "--threads", "1"])
     metrics = json.loads((tmp_path / "metrics.json").read_text())
