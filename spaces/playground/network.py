@@ -4,7 +4,6 @@ neurons, then one output per class (a plain ``nn.Module``, as small as TensorFlo
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 from torch import nn
 
@@ -55,6 +54,3 @@ class Playground(nn.Module):
                 values.append(current)
         return values
 
-
-def parameter_count(model: nn.Module) -> int:
-    return sum(int(np.prod(p.shape)) for p in model.parameters())
