@@ -246,6 +246,54 @@ def test_a_run_with_the_same_settings_repeats_exactly():
     assert runs[0].record.train_loss == runs[1].record.train_loss
 
 
+def test_a_step_is_adam_at_the_chosen_learning_rate_on_the_loss_plus_the_penalty():
+    """Adam's first update moves every parameter with a gradient by the learning rate itself
+    (m̂/√v̂ = ±1), so the rate is read off one step; a large L2 penalty shrinks the weights."""
+    points = datasets.generate("gauss", 100, seed=0)
+    for rate in (0.1, 0.003):
+        run = Training(points, points, Settings(learning_rate=rate, hidden=(4,)))
+        before = [p.detach().clone() for p in run.model.parameters()]
+        run.step(1)
+        moved = torch.cat([(p.detach() - b).abs().flatten() for p, b in zip(run.model.parameters(), before,
+                                                                              strict=True)])
+        assert torch.allclose(moved[moved > 0], torch.tensor(rate), rtol=1e-3)
+    plain, penalised = (Training(points, points, Settings(l2=l2, hidden=(4,))) for l2 in (0.0, 0.5))
+    plain.step(200)
+    penalised.step(200)
+    size = [sum(float((m.weight ** 2).sum()) for m in run.model.modules() if isinstance(m, torch.nn.Linear))
+            for run in (plain, penalised)]
+    assert size[1] < 0.5 * size[0]
+
+
+def test_the_record_counts_every_step_and_holds_the_losses_after_each_call():
+    points = datasets.generate("gauss", 60, classes=3, seed=1)
+    train, test = datasets.split(points, 0.5, seed=1)
+    run = Training(train, test, Settings(loss="squared"))
+    run.step(2)
+    run.step(3)
+    assert run.steps_done == 5 and run.record.steps == [0, 2, 5]
+    assert run.record.train_loss[-1] == run.loss(train) and run.record.test_loss[-1] == run.loss(test)
+    assert len(run.record.train_loss) == len(run.record.test_loss) == 3
+
+
+def test_the_squared_loss_knows_every_class_even_when_the_points_lack_the_last():
+    points = datasets.generate("gauss", 90, classes=3, seed=2)
+    first_two = datasets.Points(points.xy[points.labels < 2], points.labels[points.labels < 2], 3)
+    run = Training(points, points, Settings(loss="squared"))
+    with torch.no_grad():
+        probabilities = run.model(torch.from_numpy(first_two.xy)).softmax(dim=1)
+    expected = ((probabilities - torch.eye(3)[torch.from_numpy(first_two.labels)]) ** 2).sum(dim=1).mean()
+    assert run.loss(first_two) == pytest.approx(float(expected), rel=1e-6)
+
+
+def test_the_batches_draw_every_training_point_the_first_too():
+    """Two points at one place with different classes: drawn alike, the network learns 50:50 there."""
+    two = datasets.Points(np.zeros((2, 2), dtype=np.float32), np.array([0, 1]), 2)
+    run = Training(two, two, Settings(features=("x",), hidden=(), learning_rate=0.01, batch=50))
+    run.step(300)
+    assert run.probabilities(np.zeros((1, 2), dtype=np.float32))[0] == pytest.approx([0.5, 0.5], abs=0.1)
+
+
 def test_the_decision_grid_is_the_network_on_the_canvas_top_row_first():
     points = datasets.generate("gauss", 100, seed=0)
     run = Training(points, points)

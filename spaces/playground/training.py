@@ -58,7 +58,7 @@ class Training:
         self._train_xy, self._train_labels = torch.from_numpy(train.xy), torch.from_numpy(train.labels)
         self._note()
 
-    def step(self, steps: int = 1) -> None:
+    def step(self, steps: int) -> None:
         """``steps`` optimiser steps, each on a batch drawn from the training points."""
         self.model.train()
         for _ in range(steps):
@@ -106,7 +106,7 @@ class Training:
     def accuracy(self, points: Points) -> float:
         return float(np.mean(self.probabilities(points.xy).argmax(axis=1) == points.labels))
 
-    def decision_grid(self, resolution: int = 60) -> np.ndarray:
+    def decision_grid(self, resolution: int) -> np.ndarray:
         """The class probabilities over the canvas: resolution×resolution×classes, row 0 at the top
         (y = CANVAS), as a picture of the decision regions."""
         return self.probabilities(canvas_grid(resolution)).reshape(resolution, resolution, -1)
