@@ -4,8 +4,10 @@ event with its checks, its Stop and its memory messages."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import gradio as gr
@@ -478,6 +480,121 @@ def test_demucs_path_equals_demucs_apply_model(tmp_path, shifts):
     for name in model.sources:
         assert np.abs(expected[name]).max() > 1e-3
         np.testing.assert_allclose(ours[name], expected[name], atol=1e-5, rtol=1e-5, err_msg=name)
+
+
+def test_a_mix_at_another_rate_goes_to_the_network_at_its_rate_and_comes_back_at_the_mix_s(tmp_path):
+    """As Demucs' Separator resamples (demucs.audio.convert_audio) to the model's rate, and back to
+    the mix's rate for the tab; float64 samples are read as float32."""
+    import random
+
+    from demucs.audio import convert_audio
+
+    model = deep.load_model(str(export_tiny_demucs(tmp_path / "four")))
+    for member in model.models:
+        member.segment = 0.5
+    rate = 22050
+    mix = varied_stereo(1.2)[:, ::2].astype(np.float64)  # 1.2 s at 22.05 kHz
+    at_model_rate = convert_audio(torch.from_numpy(mix.astype(np.float32)), rate, model.samplerate, 2).numpy()
+    expected = demucs_reference(model, at_model_rate, shifts=0, seed=0)
+    random.seed(0)
+    ours = deep.separate(model, mix, rate, device="cpu", shifts=0)
+    for name in model.sources:
+        back = convert_audio(torch.from_numpy(expected[name]), model.samplerate, rate, 2).numpy()[:, :mix.shape[-1]]
+        assert ours[name].shape == mix.shape and ours[name].dtype == np.float32
+        np.testing.assert_allclose(ours[name], back, atol=1e-5, rtol=1e-5, err_msg=name)
+
+
+def test_fit_trims_or_pads_with_silence_to_the_mix_s_length_as_float32():
+    samples = np.arange(12, dtype=np.float64).reshape(2, 6)
+    trimmed = deep._fit(samples, 4)
+    assert trimmed.dtype == np.float32 and np.array_equal(trimmed, samples[:, :4])
+    padded = deep._fit(samples, 9)
+    assert padded.dtype == np.float32 and padded.shape == (2, 9)
+    assert np.array_equal(padded[:, :6], samples) and not padded[:, 6:].any()
+    assert np.array_equal(deep._fit(samples, 6), samples)
+
+
+def two_member_bag(folder: Path, yaml_extra: str = "") -> Path:
+    """The tiny network and a second one with other random weights, as one bag."""
+    from demucs.pretrained import demucs_unittest
+    from safetensors.torch import save_file
+
+    export_tiny_demucs(folder)
+    torch.manual_seed(1)
+    other = demucs_unittest()
+    args, kwargs = other._init_args_kwargs
+    save_file({k: v.contiguous() for k, v in other.state_dict().items()}, str(folder / "tiny0002.safetensors"),
+              metadata={"klass": "demucs.hdemucs.HDemucs", "args": json.dumps(list(args)),
+                        "kwargs": json.dumps(kwargs)})
+    (folder / "tiny.yaml").write_text("models: ['tiny0001', 'tiny0002']\n" + yaml_extra)
+    return folder
+
+
+def test_a_bag_s_weights_and_segment_come_from_its_yaml(tmp_path):
+    """A bag such as htdemucs_ft takes each source from one member: the yaml's weights say which;
+    its segment replaces the members' own."""
+    import random
+
+    from demucs.apply import BagOfModels
+
+    mix = varied_stereo(0.8)
+    equal = deep.load_model(str(two_member_bag(tmp_path / "equal")))
+    assert equal.weights == [[1.0] * 4, [1.0] * 4]
+    chosen = deep.load_model(str(two_member_bag(
+        tmp_path / "chosen", "weights: [[1, 0, 0, 0], [0, 1, 1, 1]]\nsegment: 0.4\n")))
+    assert chosen.weights == [[1, 0, 0, 0], [0, 1, 1, 1]]
+    assert [member.segment for member in chosen.models] == [0.4, 0.4]
+    first, second = (BagOfModels([member]) for member in chosen.models)
+    for bag in (first, second):
+        for member in bag.models:
+            member.segment = 0.4
+    random.seed(0)
+    ours = deep.separate(chosen, mix, RATE, device="cpu", shifts=0)
+    alone = [deep.separate(bag, mix, RATE, device="cpu", shifts=0) for bag in (first, second)]
+    names = chosen.sources
+    np.testing.assert_allclose(ours[names[0]], alone[0][names[0]], atol=1e-5)
+    for name in names[1:]:
+        np.testing.assert_allclose(ours[name], alone[1][name], atol=1e-5)
+    assert not np.allclose(alone[0][names[1]], alone[1][names[1]], atol=1e-4)  # the members do differ
+
+
+def test_a_folder_that_is_not_one_demucs_bag_is_refused_naming_what_is_wrong(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(FileNotFoundError, match=r"empty must hold exactly one Demucs bag \(\.yaml\), found 0"):
+        deep.load_model(str(empty))
+    folder = export_tiny_demucs(tmp_path / "bare")
+    from safetensors.torch import load_file, save_file
+
+    save_file(load_file(str(folder / "tiny0001.safetensors")), str(folder / "tiny0001.safetensors"))  # no metadata
+    with pytest.raises(ValueError, match=r"tiny0001.safetensors names the class '', which is not a Demucs model"):
+        deep.load_model(str(folder))
+
+
+def test_demucs_progress_comes_after_each_chunk_and_rises_to_one(tmp_path):
+    """One report per chunk the network has finished (not when it starts one), over every shift
+    and every member of the bag: each shift of each member ends at its share of the way, and the
+    run at exactly 1. (A shifted pass is up to half a second longer than the mix, so its last
+    chunk may report the share its previous one did.)"""
+    import random
+
+    model = deep.load_model(str(two_member_bag(tmp_path / "bag")))
+    for member in model.models:
+        member.segment = 0.5
+    chunks_run = []
+    for member in model.models:
+        member.register_forward_hook(lambda module, args, output: chunks_run.append(1))
+    reports = []
+    random.seed(0)
+    deep.separate(model, varied_stereo(1.2), RATE, device="cpu", shifts=2,
+                  on_progress=lambda fraction: reports.append((fraction, len(chunks_run))))
+    fractions = [fraction for fraction, _ in reports]
+    assert [done for _, done in reports] == list(range(1, len(reports) + 1))  # each after its chunk
+    assert len(reports) == len(chunks_run) >= 2 * 2 * 3  # 2 members × 2 shifts × 3 or more chunks
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0 and max(fractions.count(f) for f in fractions) <= 2
+    assert fractions[0] < 0.1  # the first of about 16 chunks
+    for share in (0.25, 0.5, 0.75):
+        assert share in fractions
 
 
 def test_the_tab_s_demucs_run_equals_apply_model_on_its_mix(tiny_models, tmp_path):

@@ -66,7 +66,7 @@ def _bag_from_folder(folder: Path):
     for signature in bag["models"]:
         weights = folder / f"{signature}.safetensors"
         with safe_open(str(weights), framework="pt") as file:
-            klass = file.metadata().get("klass", "")
+            klass = (file.metadata() or {}).get("klass", "")  # a file without metadata names none
         # The metadata names the class to build; only Demucs' own classes are accepted.
         if not klass.startswith("demucs."):
             raise ValueError(f"{weights.name} names the class {klass!r}, which is not a Demucs model")
@@ -116,8 +116,7 @@ def separate(model, mix: np.ndarray, rate: int, *, device: str, shifts: int = 1,
         try:
             sources = apply_model(model, standardised.to(device) if keep_on_device else standardised,
                                   device=device, shifts=shifts, split=True, overlap=OVERLAP, segment=segment,
-                                  progress=False, num_workers=0, callback=report,
-                                  callback_arg={"audio_length": length})
+                                  progress=False, num_workers=0, callback=report)
             break
         except torch.OutOfMemoryError:
             if attempt == last_attempt:
