@@ -467,6 +467,57 @@ def test_guidance_sweep_fills_a_labelled_grid_with_the_same_seed(tiny):
         assert pixels(grid)[grid.height - 64 - gap:grid.height - gap, left:left + 64].std() > 1
 
 
+def ink_columns(picture: np.ndarray, top: int, bottom: int) -> np.ndarray:
+    """The columns where a band of rows holds dark ink (the grid's text colour)."""
+    return np.flatnonzero((picture[top:bottom] < 100).all(axis=2).any(axis=0))
+
+
+@pytest.mark.parametrize("tile", [64, 256])
+def test_the_labelled_row_places_each_tile_under_its_centred_label(tile):
+    """The layout measured on the picture: a title band (when asked), a label band, then the tiles
+    side by side with gaps of tile/32 (at least 4 px); a missing image is a grey frame, a
+    non-square one is fitted and centred in its tile."""
+    from PIL import ImageFont
+
+    from image_generation.grid import labelled_row
+
+    font = ImageFont.load_default(size=max(12, tile // 12))
+    band = int(font.getbbox("Ag")[3] * 1.6)
+    gap = max(4, tile // 32)
+    wide = Image.new("RGB", (2 * tile, tile), (0, 200, 0))  # fitted to tile × tile/2
+    images = [Image.new("RGB", (tile, tile), (200, 0, 0)), None, wide]
+    labels = ["7.5", "x", "12"]
+    for title in ("", "guidance"):
+        grid = labelled_row(images, labels, tile=tile, title=title)
+        top = (band if title else 0) + band
+        assert grid.size == (3 * tile + 4 * gap, top + tile + gap)
+        picture = pixels(grid)
+        lefts = [gap + n * (tile + gap) for n in range(3)]
+        assert (picture[top:top + tile, lefts[0]:lefts[0] + tile] == (200, 0, 0)).all()
+        frame = picture[top:top + tile, lefts[1]:lefts[1] + tile]
+        assert (frame[:2] == 180).all() and (frame[-2:] == 180).all() and (frame[:, :2] == 180).all()
+        assert (frame[2:-2, 2:-2] == 255).all()  # an empty frame: nothing inside
+        fitted = picture[top:top + tile, lefts[2]:lefts[2] + tile]
+        quarter = tile // 4
+        assert (fitted[quarter:tile - quarter] == (0, 200, 0)).all() and (fitted[:quarter - 1] == 255).all()
+        assert (picture[top:top + tile, :gap] == 255).all() and (picture[-gap:] == 255).all()  # the margins
+        for left, label in zip(lefts, labels, strict=True):
+            ink = ink_columns(picture, top - band, top)
+            mine = ink[(ink >= left) & (ink < left + tile)]
+            assert len(mine) > 0 and abs((mine.min() + mine.max()) / 2 - (left + tile / 2)) <= 3, label
+        if title:
+            title_ink = ink_columns(picture, 0, band)
+            assert abs((title_ink.min() + title_ink.max()) / 2 - grid.width / 2) <= 3
+
+
+def test_a_labelled_row_shows_empty_frames_for_the_images_still_to_come():
+    from image_generation.grid import labelled_row
+
+    grid = pixels(labelled_row([Image.new("RGB", (64, 64), (0, 0, 255))], ["1", "2"], tile=64))
+    second = grid[-64 - 4:-4, 4 + 64 + 4:4 + 64 + 4 + 64]
+    assert (second[:2] == 180).all() and (second[2:-2, 2:-2] == 255).all()
+
+
 def test_steps_sweep_counts_its_progress_over_all_runs_and_stops(tiny):
     kind, values = check_sweep("steps", "1, 3", "sd-turbo")
     results = list(sweep(request("sd-turbo", guidance=0.0), kind, values, tile=64))
