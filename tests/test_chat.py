@@ -90,12 +90,50 @@ def test_gpu_only_models_are_refused_on_a_cpu(chat_lm):
         list(ui.chat("Cześć", [], "", "chat_bielik", 0.7, 0.9, 16))
 
 
-def test_history_from_the_api_is_normalised():
+def test_history_sent_by_a_program_is_normalised():
     history = conversation.normalize_history([
         {"role": "user", "content": [{"type": "text", "text": "Hi"}]},
         {"role": "assistant", "content": "Hello"},
         {"role": "tool", "content": "ignored"}, "junk"])
     assert history == [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]
+
+
+def test_the_text_of_a_message_is_its_string_or_its_text_blocks_joined():
+    assert conversation.text_of("plain") == "plain"
+    assert conversation.text_of({"text": "in a dict"}) == "in a dict"
+    assert conversation.text_of({"text": None}) == "" and conversation.text_of({"path": "a.png"}) == ""
+    blocks = [{"type": "text", "text": "Hello "}, {"type": "image", "url": "a.png"}, "world", {"text": "!"}]
+    assert conversation.text_of(blocks) == "Hello world!"  # an untyped block counts as text; images do not
+    assert conversation.text_of(("a", "b")) == "ab" and conversation.text_of(42) == "" and conversation.text_of(None) == ""
+
+
+def test_a_blank_system_prompt_adds_no_system_message():
+    history = [{"role": "user", "content": "Q"}, {"role": "assistant", "content": "A"}]
+    assert conversation.build_messages("  \n", history, "next") == [*history, {"role": "user", "content": "next"}]
+    assert conversation.build_messages("Be brief.", [], "next")[0] == {"role": "system", "content": "Be brief."}
+
+
+def test_a_conversation_that_fits_exactly_keeps_every_message_and_a_too_long_last_one_is_measured_alone(chat_lm):
+    _, tokenizer = chat_lm
+    history = [{"role": "user", "content": "first question"}, {"role": "assistant", "content": "first answer"}]
+    messages = conversation.build_messages("system", history, "second question")
+    full = tokenizer.apply_chat_template(messages, add_generation_prompt=True)["input_ids"]
+    exact = conversation.encode(tokenizer, messages, limit=len(full))
+    assert exact.dropped_messages == 0 and exact.input_ids == list(full)
+    long_last = conversation.build_messages("system", history, "word " * 300)
+    alone = tokenizer.apply_chat_template([long_last[0], long_last[-1]], add_generation_prompt=True)["input_ids"]
+    with pytest.raises(conversation.ConversationTooLong) as too_long:
+        conversation.encode(tokenizer, long_last, limit=40)
+    assert (too_long.value.tokens, too_long.value.limit) == (len(alone), 40)  # the system prompt and it
+    with pytest.raises(conversation.ConversationTooLong) as nothing:
+        conversation.encode(tokenizer, [{"role": "system", "content": "system"}], limit=40)
+    assert (nothing.value.tokens, nothing.value.limit) == (0, 40)  # no message to answer at all
+
+
+def test_regenerate_takes_the_newest_question_even_when_it_has_no_reply_yet():
+    history = [{"role": "user", "content": "Q1"}, {"role": "assistant", "content": "A1"},
+               {"role": "user", "content": "Q2"}]
+    assert conversation.without_last_reply(history) == (history[:2], "Q2")
 
 
 @pytest.fixture(scope="module")
