@@ -93,7 +93,8 @@ MODULES: dict[str, list[str]] = {
     # without the check of the course folder's files: the scratch copy is not beside it (MNIST_DIR says where)
     "shared.mnist": ["tests/test_mnist_loader.py", "-k", "not course_copy"],
     "shared.run_control": ["tests/test_run_control.py"],
-    "shared.llm_stream": ["tests/test_llm_stream.py", "tests/test_chat.py", "tests/test_text_generation.py", "-k", NOT_SERVED],
+    "shared.llm_stream": ["tests/test_llm_stream.py", "tests/test_chat.py", "tests/test_text_generation.py",
+                          "-k", NOT_SERVED],
     "chat.conversation": ["tests/test_chat.py", "-k", NOT_SERVED],
     **{f"music_generation.{name}": ["tests/test_music_generation.py", "tests/test_music_melody.py", "-k", NOT_SERVED]
        for name in ("codec", "compose", "generate", "melody", "meters", "pictures")},

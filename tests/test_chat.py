@@ -104,7 +104,8 @@ def test_the_text_of_a_message_is_its_string_or_its_text_blocks_joined():
     assert conversation.text_of({"text": None}) == "" and conversation.text_of({"path": "a.png"}) == ""
     blocks = [{"type": "text", "text": "Hello "}, {"type": "image", "url": "a.png"}, "world", {"text": "!"}]
     assert conversation.text_of(blocks) == "Hello world!"  # an untyped block counts as text; images do not
-    assert conversation.text_of(("a", "b")) == "ab" and conversation.text_of(42) == "" and conversation.text_of(None) == ""
+    assert conversation.text_of(("a", "b")) == "ab"
+    assert conversation.text_of(42) == "" and conversation.text_of(None) == ""
 
 
 def test_a_blank_system_prompt_adds_no_system_message():

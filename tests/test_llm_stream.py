@@ -8,8 +8,8 @@ import threading
 import time
 
 import pytest
-import torch
 import tiny_text_models
+import torch
 
 from shared.device import pick_dtype
 from shared.llm_stream import load_causal_lm, stream_generate, stream_reply
