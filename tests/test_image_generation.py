@@ -446,6 +446,56 @@ def test_the_clean_checker_passes_images_and_the_off_switch_skips_it(tiny, monke
     assert np.array_equal(pixels(checked.images[0]), pixels(unchecked.images[0]))
 
 
+@pytest.mark.parametrize("setting, on", [(None, True), ("on", True), ("1", True), ("yes", True),
+                                         ("off", False), (" OFF ", False), ("0", False), ("false", False),
+                                         ("False", False), ("no", False), ("No", False)])
+def test_the_checker_is_on_unless_the_server_turns_it_off(monkeypatch, setting, on):
+    if setting is None:
+        monkeypatch.delenv("LAB_SAFETY_CHECKER", raising=False)
+    else:
+        monkeypatch.setenv("LAB_SAFETY_CHECKER", setting)
+    assert safety.enabled() is on
+
+
+def test_a_safety_checker_saved_only_as_a_pickle_is_not_loaded(tmp_path):
+    """Weights are read from safetensors only: a pytorch_model.bin is never unpickled."""
+    from safetensors.torch import load_file
+
+    folder = build_safety_folder(tmp_path / "pickled", flags_everything=False)
+    weights = folder / "safety_checker" / "model.safetensors"
+    torch.save(load_file(str(weights)), folder / "safety_checker" / "pytorch_model.bin")
+    weights.unlink()
+    with pytest.raises(OSError):
+        safety._load_checker(str(folder))
+
+
+def test_the_withheld_card_wraps_its_words_within_the_frame_and_centres_them():
+    from PIL import ImageDraw, ImageFont
+
+    text = "This image was withheld by the safety checker of Stable Diffusion"
+    card = safety.withheld((256, 192), text)
+    picture = pixels(card)
+    assert card.size == (256, 192) and (picture[0, 0] == 208).all() and (picture[-1, -1] == 208).all()
+    margin = 192 // 16
+    assert tuple(picture[margin, 128]) == (150, 40, 40) and tuple(picture[192 - margin, 128]) == (150, 40, 40)
+    # the diagonal that crosses it out, from corner to corner of the frame: (70, 54) lies on it
+    assert tuple(picture[margin + 42, margin + 58]) == (150, 40, 40)
+    assert tuple(picture[margin + 58, margin + 42]) == (208, 208, 208)  # and only there
+    dark = (picture < 60).all(axis=2)  # the text's ink
+    rows, columns = np.flatnonzero(dark.any(axis=1)), np.flatnonzero(dark.any(axis=0))
+    assert columns.min() >= 2 * margin - 2 and columns.max() <= 256 - 2 * margin + 2
+    assert abs((columns.min() + columns.max()) / 2 - 128) <= 4 and abs((rows.min() + rows.max()) / 2 - 96) <= 8
+    font = ImageFont.load_default(size=max(10, 192 // 18))
+    draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    lines = safety._wrap(draw, text, font, 256 - 4 * margin)
+    assert " ".join(lines) == text and len(lines) > 1
+    assert all(draw.textlength(line, font=font) <= 256 - 4 * margin for line in lines)
+    assert all(draw.textlength(f"{line} {following.split()[0]}", font=font) > 256 - 4 * margin
+               for line, following in zip(lines, lines[1:], strict=False))  # each line as full as it can be
+    assert safety._wrap(draw, "unbreakableword", font, 5) == ["unbreakableword"]
+    assert safety._wrap(draw, " ", font, 50) == []
+
+
 # --- sweeps ----------------------------------------------------------------------------------
 
 def test_guidance_sweep_fills_a_labelled_grid_with_the_same_seed(tiny):
