@@ -94,6 +94,45 @@ def test_an_uploaded_file_is_read_within_its_limits(tmp_path):
         assert str(raised.value) == refusal
 
 
+def test_an_uploaded_file_of_exactly_the_limit_with_a_bom_and_bad_bytes_is_read(tmp_path):
+    """The limit is inclusive, a UTF-8 byte-order mark is not text, undecodable bytes become U+FFFD,
+    and only a NUL byte in the first 4 KiB marks a binary file."""
+    exact = tmp_path / "exact.txt"
+    body = "\ufeffdobre\n".encode() + b"z\xffe\n"
+    exact.write_bytes(body + b"a" * (batch.MAX_FILE_BYTES - len(body)))
+    texts = batch.read_file(str(exact))
+    assert texts[:2] == ["dobre", "z\ufffde"] and len(texts) == 3
+    late_nul = tmp_path / "late.txt"
+    late_nul.write_bytes(b"a" * 4096 + b"\x00\nb\n")
+    assert batch.read_file(str(late_nul))[-1] == "b"
+    early_nul = tmp_path / "early.txt"
+    early_nul.write_bytes(b"a" * 4095 + b"\x00\nb\n")
+    with pytest.raises(LabError):
+        batch.read_file(str(early_nul))
+
+
+def test_a_short_csv_row_without_the_text_column_is_skipped():
+    assert batch.texts_from_table("id,text\n1\n2,dobre\n", is_csv=True) == ["dobre"]
+
+
+def test_the_explanation_is_of_the_first_text_by_the_model_of_its_language(clf, tmp_path):
+    # a Polish model of its own: the same network with its labels in another order
+    polish = tiny_text_models.save_tiny_sentiment_model(tmp_path / "pl", labels=("positive", "negative", "neutral"))
+    with local_models(sentiment_pl=polish):
+        result = batch.classify_lines("I really love this hardware\nObsługa była świetna", "auto")
+        assert result.languages == ["en", "pl"]
+        explained = batch.explain_first(result)
+        model, tokenizer = classifier.get("en")
+        expected = classifier.word_attribution(model, tokenizer, result.texts[0], batch.MAX_EXPLAINED_WORDS)
+        assert explained.words == expected.words == ["I", "really", "love", "this", "hardware"]
+        np.testing.assert_allclose(explained.push, expected.push, atol=1e-6)
+        model, tokenizer = classifier.get("pl")
+        other = classifier.word_attribution(model, tokenizer, result.texts[0], batch.MAX_EXPLAINED_WORDS)
+        assert not np.allclose(explained.push, other.push, atol=1e-7)  # the Polish model explains it otherwise
+    long = batch.classify_lines(" ".join(f"w{i}" for i in range(batch.MAX_EXPLAINED_WORDS + 5)), "pl")
+    assert batch.explain_first(long).explained == batch.MAX_EXPLAINED_WORDS
+
+
 def test_many_lines_go_each_to_the_model_of_its_language(clf):
     lines = ["Bardzo polecam ten hotel", "I really love this hardware", "Obsługa była świetna", "A horrible night."]
     assert batch.by_language(lines, "auto") == {"pl": [0, 2], "en": [1, 3]}
