@@ -218,6 +218,30 @@ def test_the_tempo_of_a_120_bpm_click_track_is_measured(rate):
     assert none.verdict == "none" and none.asked is None
 
 
+def test_the_tempo_verdict_allows_4_percent_of_the_asked_tempo_its_half_or_its_double():
+    verdict = meters.tempo_verdict
+    assert verdict(121.0, 120.0) == meters.TempoCheck(121.0, 120.0, "match")
+    assert verdict(115.3, 120.0).verdict == "match" and verdict(124.7, 120.0).verdict == "match"
+    assert verdict(115.0, 120.0).verdict == "miss" and verdict(125.0, 120.0).verdict == "miss"
+    # the half and the double with 4 % of themselves: 60 ± 2.4 and 240 ± 9.6
+    assert verdict(62.3, 120.0) == meters.TempoCheck(62.3, 120.0, "half") and verdict(62.5, 120.0).verdict == "miss"
+    assert verdict(249.5, 120.0) == meters.TempoCheck(249.5, 120.0, "double")
+    assert verdict(230.0, 120.0).verdict == "miss"
+    assert verdict(98.0, None) == meters.TempoCheck(98.0, None, "none")
+    assert verdict(0.0, 90.0) == meters.TempoCheck(0.0, 90.0, "no_beat")
+    assert verdict(0.5, 90.0).verdict == "miss"  # a slow tempo is a tempo, not silence
+
+
+@pytest.mark.parametrize("rate, hop", [(22050, 64), (25600, 128), (32000, 128), (96000, 256)])
+def test_the_tempo_is_tracked_on_onsets_every_3_to_6_ms(rate, hop):
+    """librosa's beat tracker at a hop of the power of two just under rate/200 (at least 64 samples)."""
+    # 145 bpm: a tempo the tracker reads a little differently at neighbouring hops
+    clicks = librosa.clicks(times=np.arange(0, 6, 0.4137), sr=rate, length=6 * rate).astype(np.float64)
+    expected, _ = librosa.beat.beat_track(y=clicks.astype(np.float32), sr=rate, hop_length=hop)
+    assert meters.measure_tempo(clicks, rate) == float(np.atleast_1d(expected)[0])
+    assert meters.check_tempo("115 bpm", clicks, rate).measured == meters.measure_tempo(clicks, rate)
+
+
 def test_silence_has_no_beat_to_measure():
     silent = meters.check_tempo("jazz, 90 bpm", np.zeros(32000 * 3, dtype=np.float32), 32000)
     assert silent.verdict == "no_beat" and silent.asked == 90
@@ -241,6 +265,18 @@ def test_the_clap_score_is_the_cosine_the_model_scales_into_its_logits(tiny):
         out = listener.model(input_ids=words.input_ids, attention_mask=words.attention_mask, **sound)
     assert -1 <= ours <= 1
     assert ours * listener.model.logit_scale_a.exp().item() == pytest.approx(out.logits_per_audio.item(), rel=1e-5)
+
+
+def test_a_prompt_longer_than_clap_reads_is_scored_by_its_beginning(tiny):
+    listener = loading.load_listener()
+    audio = np.random.default_rng(2).normal(0, 0.1, 32000).astype(np.float32)
+    limit = listener.tokenizer.model_max_length
+    long_prompt = " ".join(["jazz"] * (limit + 50))
+    kept = listener.tokenizer.decode(listener.tokenizer([long_prompt], truncation=True).input_ids[0],
+                                     skip_special_tokens=True)
+    assert len(kept.split()) < limit + 50
+    assert meters.clap_similarity(listener, long_prompt, audio, 32000) == pytest.approx(
+        meters.clap_similarity(listener, kept, audio, 32000), abs=1e-5)
 
 
 def test_a_clip_longer_than_claps_window_is_scored_by_its_windows(tiny):

@@ -64,7 +64,11 @@ def measure_tempo(audio: np.ndarray, rate: int) -> float:
 
 
 def check_tempo(prompt: str, audio: np.ndarray, rate: int) -> TempoCheck:
-    measured, asked = measure_tempo(audio, rate), asked_tempo(prompt)
+    return tempo_verdict(measure_tempo(audio, rate), asked_tempo(prompt))
+
+
+def tempo_verdict(measured: float, asked: float | None) -> TempoCheck:
+    """How a measured tempo compares with the one asked for: within 4 % of it, of its half or of its double."""
     if measured <= 0:  # the tracker found no beats at all (silence, noise)
         return TempoCheck(measured, asked, "no_beat")
     if asked is None:
