@@ -277,3 +277,41 @@ def test_bad_text_language_and_rate_are_refused_in_words(loaded):
     assert "polski, angielski, niemiecki" in polish(lambda: meters.measure(voice(), RATE, "kot", None))
     assert "damaged" in refused(lambda: meters.measure(voice(), 0, "kot", "pl"))
     assert "damaged" in refused(lambda: meters.speaker_embedding(np.full(RATE, np.nan, dtype=np.float32)))
+
+
+@pytest.mark.parametrize("load", ["_load_recogniser", "_load_verifier"])
+def test_a_meter_saved_only_as_a_pickle_is_not_loaded(folders, tmp_path, load):
+    """Both meters read safetensors only: a pytorch_model.bin is never unpickled."""
+    import shutil
+
+    from safetensors.torch import load_file
+
+    source = folders[0] if load == "_load_recogniser" else folders[1]
+    pickled = tmp_path / "pickled"
+    shutil.copytree(source, pickled)
+    weights = pickled / "model.safetensors"
+    torch.save(load_file(str(weights)), pickled / "pytorch_model.bin")
+    weights.unlink()
+    with pytest.raises(OSError):
+        getattr(meters, load)(str(pickled))
+
+
+@pytest.mark.parametrize("rate, accepted", [(7999, False), (8000, True), (192000, True), (192001, False)])
+def test_a_result_is_measured_at_any_rate_from_8_to_192_khz(loaded, rate, accepted):
+    import librosa
+
+    samples = librosa.resample(voice(), orig_sr=RATE, target_sr=rate).astype(np.float32)
+    if accepted:
+        result = meters.measure(samples, rate, "kot", "pl")
+        assert "".join(c.hypothesis for c in result.alignment) == meters.normalise(result.transcript)
+    else:
+        assert "damaged" in refused(lambda: meters.measure(samples, rate, "kot", "pl"))
+
+
+def test_two_channels_or_a_missing_reference_are_said_in_words(loaded):
+    assert "no sound" in refused(lambda: meters.measure(np.zeros((2, RATE), dtype=np.float32), RATE, "kot", "pl"))
+    chunk = [meters.AlignedChunk("equal", "kot", "kot")]
+    alone = in_language("en", meters.describe, meters.Meters("kot", 0.25, chunk, None))
+    assert "25 %" in alone and "None" not in alone
+    edge = in_language("en", meters.describe, meters.Meters("kot", 0.0, chunk, meters.SAME_SPEAKER))
+    assert "one speaker" in edge  # the model card's threshold itself counts as the same speaker
