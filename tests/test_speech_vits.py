@@ -276,6 +276,50 @@ def test_the_pictures_are_rgb_one_column_wide_and_stack_five_seeds(readers):
     assert five.shape == (round(rows * alignment.DPI), 900, 3)
 
 
+def test_the_figure_draws_each_cell_where_its_frames_are_and_labels_the_wide_ones(readers):
+    """Read back from the figure: under each waveform (its envelope, on the time axis of the longest
+    run) one rectangle per token from its first to its last sample, characters in alternating
+    colours and blanks in grey, a label only where the cell is at least 11 pixels wide."""
+    from matplotlib.colors import to_hex
+
+    from shared.waveform import envelope
+
+    runs = vits.five_seeds(readers["pl"], POLISH, seed=0)[:2]
+    figure = alignment.seeds_figure(runs, "czas (s)", ["seed 0", "seed 1"])
+    axes = figure.axes
+    assert len(axes) == 4
+    seconds = max(len(run.waveform) / run.rate for run in runs)
+    for k, run in enumerate(runs):
+        wave, strip = axes[2 * k], axes[2 * k + 1]
+        assert wave.get_title(loc="left") == f"seed {run.seed}"
+        line = wave.get_lines()[0]
+        times, values = envelope(np.asarray(run.waveform, dtype=np.float32), run.rate)
+        np.testing.assert_allclose(line.get_xdata(), times)
+        np.testing.assert_allclose(line.get_ydata(), values)
+        assert wave.get_xlim() == pytest.approx((0, seconds)) and wave.get_ylim() == pytest.approx((-1.05, 1.05))
+        assert strip.get_xlim() == pytest.approx((0, seconds)) and strip.get_ylim() == pytest.approx((0, 1))
+        cells = alignment.cells(run)
+        assert len(strip.patches) == len(cells)
+        character = 0
+        pixels_per_second = 900 * 0.95 / seconds
+        labelled = []
+        for patch, cell in zip(strip.patches, cells, strict=True):
+            assert patch.get_x() == pytest.approx(cell.start / run.rate)
+            assert patch.get_width() == pytest.approx((cell.end - cell.start) / run.rate)
+            assert (patch.get_y(), patch.get_height()) == (0.0, 1.0)
+            expected = alignment.BLANK_COLOUR if cell.blank else alignment.CHARACTER_COLOURS[character % 2]
+            character += not cell.blank
+            assert to_hex(patch.get_facecolor()) == expected
+            if patch.get_width() * pixels_per_second >= alignment.MIN_LABEL_PIXELS:
+                labelled.append((cell.label, (cell.start + cell.end) / 2 / run.rate,
+                                 alignment.BLANK_TEXT if cell.blank else alignment.CHARACTER_TEXT))
+        texts = [(t.get_text(), t.get_position()[0], to_hex(t.get_color())) for t in strip.texts]
+        assert len(texts) == len(labelled) and 0 < len(texts) < len(cells)  # the narrowest go unlabelled
+        for (text, x, colour), (label, centre, ink) in zip(texts, labelled, strict=True):
+            assert text == label and x == pytest.approx(centre) and colour == ink
+    assert axes[-1].get_xlabel() == "czas (s)" and axes[1].get_xlabel() == ""
+
+
 def test_the_summary_is_json_and_its_numbers_are_the_runs(readers):
     speech = vits.synthesize(readers["pl"], "Mam 2 koty.", speaking_rate=1.25, noise_scale=0.5, seed=9)
     summary = json.loads(json.dumps(alignment.summary(speech), ensure_ascii=False))

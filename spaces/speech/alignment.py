@@ -109,6 +109,11 @@ def alignment_picture(speech, seconds_label: str, strip_label: str = "") -> np.n
 def seeds_picture(runs: list, seconds_label: str, row_labels: list[str]) -> np.ndarray:
     """The waveforms and strips of several runs (five seeds of one sentence) stacked, all on one time
     axis as long as the longest, so that the differences in rhythm line up under each other."""
+    return _rgb(seeds_figure(runs, seconds_label, row_labels))
+
+
+def seeds_figure(runs: list, seconds_label: str, row_labels: list[str]):
+    """The matplotlib figure ``seeds_picture`` draws: per run a waveform axes, then its strip's."""
     seconds = max(max(len(run.waveform) / run.rate for run in runs), 1e-3)
     figure, axes = _figure(len(runs), WAVE_INCHES if len(runs) == 1 else STACKED_WAVE_INCHES)
     pixels_per_second = WIDTH_INCHES * DPI * 0.95 / seconds
@@ -121,7 +126,7 @@ def seeds_picture(runs: list, seconds_label: str, row_labels: list[str]) -> np.n
             axes[2 * k + 1].tick_params(labelbottom=False)
     axes[-1].set_xlabel(seconds_label, fontsize=FONT_SIZE - 3)
     axes[-1].tick_params(labelsize=FONT_SIZE - 4)
-    return _rgb(figure)
+    return figure
 
 
 def summary(speech) -> dict:
