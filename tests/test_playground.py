@@ -909,6 +909,12 @@ def test_a_link_round_trips_the_settings():
     assert links.settings_from_query(parsed) == values
 
 
+def test_a_link_writes_whole_numbers_without_a_decimal_point_and_keeps_its_commas():
+    """Short, readable links: 15.0 as 15 (a slider sends floats), the feature list as x,y,xy."""
+    query = links.query_for({"noise": 15.0, "lr": 0.03, "seed": 7, "features": ("x", "y", "xy")})
+    assert query == "?tab=playground&noise=15&lr=0.03&seed=7&features=x,y,xy"
+
+
 def test_a_mistyped_link_keeps_what_is_right():
     read = links.settings_from_query({"dataset": "spiral", "layers": "99", "neurons": "many", "activation": "evil",
                                       "features": "x,y,nonsense", "lr": "0.1"})
