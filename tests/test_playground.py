@@ -644,6 +644,10 @@ def test_the_pytorch_snippet_runs_and_predicts_what_the_tab_shows():
     exec(compile(code, "<snippet>", "exec"), namespace)  # the snippet as a student would run it
     points = datasets.generate("xor", 50, seed=7).xy
     assert np.allclose(namespace["predict"](points), run.probabilities(points), atol=1e-5)
+    layers = ", ".join(str(n) for n in run.settings.hidden)
+    described = (f"# The network of the playground: features {', '.join(run.settings.features)}, "
+                 f"hidden layers [{layers}], {run.settings.activation}.")
+    assert code.splitlines()[3] == described  # what the student reads first
 
 
 def test_the_keras_snippet_runs_on_keras_torch_backend_and_predicts_the_same():
