@@ -57,6 +57,6 @@ def filter_responses(kernels: np.ndarray, n_fft: int = 512) -> tuple[np.ndarray,
     return np.fft.rfftfreq(n_fft, 1 / SAMPLE_RATE), decibels[order]
 
 
-def first_layer_kernels(model_name: str = "m5") -> np.ndarray:
+def first_layer_kernels(model_name: str) -> np.ndarray:
     """The raw-waveform network's first-layer filters, (filters, taps)."""
     return predict.load(model_name).first.weight[:, 0].numpy()

@@ -229,7 +229,7 @@ def _filters_picture(hertz_label: str, filter_label: str):
     """The shipped network's filters never change: drawn once per language."""
     from spoken_digits import analysis, pictures
 
-    frequencies, decibels = analysis.filter_responses(analysis.first_layer_kernels())
+    frequencies, decibels = analysis.filter_responses(analysis.first_layer_kernels("m5"))
     return pictures.filters(frequencies, decibels, hertz_label, filter_label)
 
 
