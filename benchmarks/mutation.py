@@ -99,7 +99,7 @@ MODULES: dict[str, list[str]] = {
     **{f"music_generation.{name}": ["tests/test_music_generation.py", "tests/test_music_melody.py", "-k", NOT_SERVED]
        for name in ("codec", "compose", "generate", "melody", "meters", "pictures")},
     **{f"speech.{name}": ["tests/test_speech_meters.py", "tests/test_speech_voice.py", "tests/test_speech_vits.py",
-                          "tests/test_speech_clone.py", "-k", NOT_SERVED]
+                          "tests/test_speech_clone.py", "tests/test_speech_recording.py", "-k", NOT_SERVED]
        for name in ("alignment", "meters", "recording", "speaker_map", "tts", "voice")},
 }
 
