@@ -239,6 +239,53 @@ def test_unreadable_files_get_clear_messages(tmp_path, make, key):
     assert message_of(raised) == i18n.message(key)
 
 
+def refusal(call) -> tuple[str, dict]:
+    with pytest.raises(LabError) as raised:
+        call()
+    return raised.value.key, raised.value.values
+
+
+def test_each_unusable_input_is_refused_with_its_own_key_and_numbers(tmp_path):
+    (tmp_path / "folder.wav").mkdir()
+    empty_header = write_wav(tmp_path / "no_frames.wav", np.zeros((2, 0)))
+    song = write_wav(tmp_path / "song.wav", tone_mix(3.0))
+    assert refusal(lambda: audio_io.read_clip("  ", limit=60, use_first=True, seconds=30))[0] == (
+        "audio_separation.error.missing")
+    for path in (42, tmp_path / "gone.wav", tmp_path / "folder.wav"):
+        assert refusal(lambda path=path: audio_io.read_clip(path, limit=60, use_first=True, seconds=30))[0] == (
+            "audio_separation.error.not_audio")
+    assert refusal(lambda: read(empty_header))[0] == "audio_separation.error.no_samples"
+    assert refusal(lambda: read(song, start=3.0)) == ("audio_separation.error.start_after_end",
+                                                      {"start": "3", "duration": "3"})
+    assert refusal(lambda: read(song, use_first=False, limit=2.5)) == ("audio_separation.error.too_long",
+                                                                       {"duration": "3", "limit": "2.5"})
+    assert read(song, use_first=False, limit=3.0).seconds == pytest.approx(3.0)  # the limit itself is allowed
+    assert refusal(lambda: read(song, start=2.5)) == ("audio_separation.error.too_short",
+                                                      {"duration": "0.5", "limit": "1"})
+
+
+def test_a_window_from_a_start_is_read_from_there_and_said_so(tmp_path):
+    samples = tone_mix(4.0)
+    song = write_wav(tmp_path / "song.wav", samples, subtype="FLOAT")
+    clip = read(song, start=1.5, seconds=2.0)
+    assert clip.start == 1.5 and clip.file_seconds == pytest.approx(4.0) and clip.seconds == pytest.approx(2.0)
+    np.testing.assert_array_equal(clip.samples, samples[:, int(1.5 * RATE):int(3.5 * RATE)])
+    assert clip.notes == [i18n.message("audio_separation.note.window", start="1.5", end="3.5", duration="4")]
+    whole = read(song, start=1.5, seconds=2.5)  # exactly what is left: no window to mention
+    assert whole.notes == [] and whole.seconds == pytest.approx(2.5)
+
+
+def test_a_file_shorter_than_its_header_says_is_noted_with_both_lengths(tmp_path):
+    sf.write(str(tmp_path / "whole.mp3"), tone_mix(3.0).T, RATE, format="MP3", subtype="MPEG_LAYER_III")
+    mp3 = (tmp_path / "whole.mp3").read_bytes()
+    (tmp_path / "cut.mp3").write_bytes(mp3[: len(mp3) // 2])
+    clip = read(tmp_path / "cut.mp3")
+    got = clip.samples.shape[-1] / RATE
+    assert 1.0 < got < clip.file_seconds
+    assert clip.notes == [i18n.message("audio_separation.note.truncated", expected=audio_io._seconds(clip.file_seconds),
+                                       got=audio_io._seconds(got))]
+
+
 def test_missing_input_and_silence_and_tiny_clips(tmp_path):
     with pytest.raises(LabError) as raised:
         audio_io.read_clip(None, limit=60, use_first=True, seconds=30)
