@@ -566,6 +566,20 @@ def test_a_labelled_row_shows_empty_frames_for_the_images_still_to_come():
     grid = pixels(labelled_row([Image.new("RGB", (64, 64), (0, 0, 255))], ["1", "2"], tile=64))
     second = grid[-64 - 4:-4, 4 + 64 + 4:4 + 64 + 4 + 64]
     assert (second[:2] == 180).all() and (second[2:-2, 2:-2] == 255).all()
+    assert (second[:, -2:] == 180).all() and (grid[-64 - 4:-4, 4 + 64 + 4 + 64 + 1] == 255).all()  # its right side
+
+
+def test_by_default_a_labelled_row_has_256_pixel_tiles_no_title_and_centres_a_tall_image():
+    from image_generation.grid import labelled_row
+
+    tall = Image.new("RGBA", (100, 200), (0, 0, 200, 255))  # fitted to 128 × 256, centred across
+    grid = labelled_row([tall], ["a"])
+    picture = pixels(grid)
+    assert grid.width == 256 + 2 * 8
+    top = grid.height - 8 - 256
+    tile = picture[top:top + 256, 8:8 + 256]
+    assert (tile[:, 64:192] == (0, 0, 200)).all() and (tile[:, :63] == 255).all() and (tile[:, 193:] == 255).all()
+    assert len(ink_columns(picture, 0, top)) > 0 and top < 60  # one band of about 40 px, the label's: no title
 
 
 def test_steps_sweep_counts_its_progress_over_all_runs_and_stops(tiny):
