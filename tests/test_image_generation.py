@@ -449,7 +449,7 @@ def test_the_clean_checker_passes_images_and_the_off_switch_skips_it(tiny, monke
 @pytest.mark.parametrize("setting, on", [(None, True), ("on", True), ("1", True), ("yes", True),
                                          ("off", False), (" OFF ", False), ("0", False), ("false", False),
                                          ("False", False), ("no", False), ("No", False)])
-def test_the_checker_is_on_unless_the_server_turns_it_off(monkeypatch, setting, on):
+def test_the_checker_is_on_unless_the_variable_switches_it_off(monkeypatch, setting, on):
     if setting is None:
         monkeypatch.delenv("LAB_SAFETY_CHECKER", raising=False)
     else:
