@@ -493,7 +493,72 @@ def test_the_withheld_card_wraps_its_words_within_the_frame_and_centres_them():
     assert all(draw.textlength(f"{line} {following.split()[0]}", font=font) > 256 - 4 * margin
                for line, following in zip(lines, lines[1:], strict=False))  # each line as full as it can be
     assert safety._wrap(draw, "unbreakableword", font, 5) == ["unbreakableword"]
+    exactly = draw.textlength("two words", font=font)
+    assert safety._wrap(draw, "two words", font, exactly) == ["two words"]  # a line may fill the width
+    assert safety._wrap(draw, "two words", font, exactly - 0.5) == ["two", "words"]
     assert safety._wrap(draw, " ", font, 50) == []
+
+
+def ink_runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) of each run of True in a 1-D mask."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(int), [0]])))
+    return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+@pytest.mark.parametrize("size, words", [((64, 64), 3), ((256, 192), 24), ((301, 211), 24), ((512, 384), 24)])
+def test_the_withheld_card_is_laid_out_from_its_shorter_side(size, words):
+    """Measured on the card: the frame 1/16 of the shorter side in (at least 4 px), a third of that
+    thick (at least 2 px), the diagonal a quarter (at least 1 px), letters of 1/18 of the shorter
+    side (at least 10 px) in lines the font's "Ag" height plus 4 px apart, the block and each line
+    centred, and every pixel a blend of the card's grey with the frame's red or with the ink: the
+    letters' grey halo keeps them off the red diagonal. The references are Pillow's own line and
+    letters drawn alone on a blank card."""
+    from PIL import ImageDraw, ImageFont
+
+    width, height = size
+    margin, red = max(4, min(size) // 16), (150, 40, 40)
+    text = " ".join(["HHH"] * words)
+    card = pixels(safety.withheld(size, text)).astype(int)
+    colours = card.reshape(-1, 3) - 208
+    ink_blend = (colours[:, 0] == colours[:, 1]) & (colours[:, 1] == colours[:, 2])
+    red_blend = (colours[:, 1] == colours[:, 2]) & (np.abs(colours[:, 0] - 58 / 168 * colours[:, 1]) <= 0.7)
+    assert (ink_blend | red_blend).all()
+    frame = (np.abs(card - red).sum(axis=2) == 0)
+    thick = max(2, margin // 3)
+    assert ink_runs(frame[height // 2, : 3 * margin]) == [(margin, margin + thick - 1)]
+    assert ink_runs(frame[height // 2, width - 3 * margin:]) == [(2 * margin - thick + 1, 2 * margin)]
+    assert ink_runs(frame[: 3 * margin, width // 4]) == [(margin, margin + thick - 1)]
+    assert ink_runs(frame[height - 3 * margin:, width // 4]) == [(2 * margin - thick + 1, 2 * margin)]
+
+    reference = Image.new("RGB", size, (208, 208, 208))
+    ImageDraw.Draw(reference).line([margin, margin, width - margin, height - margin], fill=red,
+                                   width=max(1, margin // 4))
+    row = margin + (height - 2 * margin) // 8  # above the text, inside the frame
+    inside = slice(margin + thick, width - margin - thick)
+    np.testing.assert_array_equal(frame[row, inside], (pixels(reference)[row, inside] == red).all(axis=1))
+
+    font = ImageFont.load_default(size=max(10, min(size) // 18))
+    alone = Image.new("RGB", size, (208, 208, 208))
+    ImageDraw.Draw(alone).text((0, 0), "HHH", fill=(40, 40, 40), font=font, stroke_width=2,
+                               stroke_fill=(208, 208, 208))
+    letter_rows = ink_runs((pixels(alone) < 60).all(axis=2).any(axis=1))
+    assert len(letter_rows) == 1
+    (ink_top, ink_bottom) = letter_rows[0]
+    dark = (card < 60).all(axis=2)
+    lines = ink_runs(dark.any(axis=1))
+    step = font.getbbox("Ag")[3] + 4
+    assert len(lines) >= 3 and all(bottom - top == ink_bottom - ink_top for top, bottom in lines)  # same size
+    assert [top - lines[0][0] for top, _ in lines] == [n * step for n in range(len(lines))]
+    assert lines[0][0] == (height - step * len(lines)) // 2 + ink_top
+    draw = ImageDraw.Draw(alone)
+    words = safety._wrap(draw, text, font, width - 4 * margin)
+    assert len(words) == len(lines)
+    for (top, bottom), line in zip(lines, words, strict=True):
+        single = Image.new("RGB", size, (208, 208, 208))
+        ImageDraw.Draw(single).text((0, 0), line, fill=(40, 40, 40), font=font)
+        bearing = np.flatnonzero((pixels(single) < 60).all(axis=2).any(axis=0)).min()
+        columns = np.flatnonzero(dark[top:bottom + 1].any(axis=0))
+        assert columns.min() == (width - draw.textlength(line, font=font)) // 2 + bearing  # centred
 
 
 # --- sweeps ----------------------------------------------------------------------------------

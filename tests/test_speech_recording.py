@@ -73,6 +73,17 @@ def test_the_length_limits_are_inclusive_and_their_refusals_say_the_seconds(tmp_
         "speech.error.recording_too_long", {"seconds": "5", "high": "5"})
 
 
+def garbled_flac(folder):
+    """A FLAC file whose header is intact (two seconds, 16 kHz) and whose frames are noise: the
+    header passes, decoding the samples fails."""
+    path = written(folder, tone(2.0, 16000), 16000, "whole.flac", subtype="PCM_16")
+    data = bytearray(path.read_bytes())
+    data[200:] = bytes((byte * 7 + 13) % 256 for byte in data[200:])
+    path.write_bytes(bytes(data))
+    assert sf.info(str(path)).frames == 32000
+    return path
+
+
 @pytest.mark.parametrize("make, key", [
     (lambda p: None, "speech.error.no_recording"),
     (lambda p: 42, "speech.error.no_recording"),
@@ -82,6 +93,9 @@ def test_the_length_limits_are_inclusive_and_their_refusals_say_the_seconds(tmp_
     (lambda p: str(written(p, np.zeros((0, 1), np.float32), 16000, "empty.wav")), "speech.error.not_audio"),
     (lambda p: str(written(p, np.full((16000, 1), np.nan, np.float32), 16000, "nan.wav")), "speech.error.not_audio"),
     (lambda p: str(written(p, np.zeros((16000, 1), np.float32), 16000, "silent.wav")), "speech.error.silent_recording"),
+    # one sample has a length, just far too short a one
+    (lambda p: str(written(p, np.full((1, 1), 0.5, np.float32), 16000, "one.wav")), "speech.error.recording_too_short"),
+    (lambda p: str(garbled_flac(p)), "speech.error.not_audio"),
 ])
 def test_each_bad_file_gets_its_own_sentence(tmp_path, make, key):
     path = make(tmp_path)

@@ -320,6 +320,74 @@ def test_the_figure_draws_each_cell_where_its_frames_are_and_labels_the_wide_one
     assert axes[-1].get_xlabel() == "czas (s)" and axes[1].get_xlabel() == ""
 
 
+def test_the_figure_is_drawn_for_a_projector(readers):
+    """The look the tab promises the back of a lecture hall, read back from the figure: 9 inches at
+    100 dpi (the 900-pixel column), letters of 15 points in the cells and 12 for the titles, bare
+    strips (no y axis, no frame but the time axis), one time axis shared by every row, only the
+    bottom one numbered."""
+    from matplotlib.colors import to_hex
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+    from matplotlib.text import Text
+
+    runs = vits.five_seeds(readers["pl"], POLISH, seed=0)[:3]
+    for shown, wave_inches in ((runs[:1], alignment.WAVE_INCHES), (runs, alignment.STACKED_WAVE_INCHES)):
+        figure = alignment.seeds_figure(shown, "czas (s)", ["seed"] * len(shown))
+        rows = len(shown)
+        assert tuple(figure.get_size_inches()) == pytest.approx((9.0, rows * (wave_inches + 0.75) + 0.5))
+        assert figure.get_dpi() == 100 and isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine)
+        axes = figure.axes
+        assert axes[0].get_subplotspec().get_gridspec().get_height_ratios() == [wave_inches, 0.75] * rows
+        assert all(axes[0].get_shared_x_axes().joined(axes[0], other) for other in axes[1:])
+        for k, ax in enumerate(axes):
+            assert list(ax.get_yticks()) == []
+            assert [ax.spines[side].get_visible() for side in ("top", "right", "left", "bottom")] == [
+                False, False, False, True]
+            numbered = ax.xaxis.get_tick_params(which="major").get("labelbottom", True)
+            assert numbered == (k == len(axes) - 1), k
+        for wave in axes[::2]:
+            (line,) = wave.get_lines()
+            assert line.get_linewidth() == 0.6 and to_hex(line.get_color()) == alignment.WAVE_COLOUR
+            (title,) = [t for t in wave.get_children() if isinstance(t, Text) and t.get_text() == "seed"]
+            assert wave.get_title(loc="left") == "seed" and title.get_fontsize() == 12
+        for strip in axes[1::2]:
+            assert {(to_hex(p.get_edgecolor()), p.get_linewidth()) for p in strip.patches} == {("#ffffff", 0.5)}
+            assert strip.texts and all(
+                (t.get_ha(), t.get_va(), t.get_fontsize(), t.get_clip_on(), t.get_position()[1])
+                == ("center", "center", 15, True, 0.5) for t in strip.texts)
+        assert axes[-1].xaxis.label.get_fontsize() == 12
+        assert axes[-1].xaxis.get_tick_params(which="major")["labelsize"] == 11
+
+
+def test_the_pictures_are_the_figures_drawn(readers):
+    """A picture is its figure rendered: the time axis named as asked, and a single run's strip
+    without a title unless one is given."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    def rendered(figure):
+        FigureCanvasAgg(figure).draw()
+        return np.asarray(figure.canvas.buffer_rgba())[..., :3]
+
+    runs = vits.five_seeds(readers["pl"], POLISH, seed=0)[:2]
+    np.testing.assert_array_equal(alignment.seeds_picture(runs, "czas (s)", ["a", "b"]),
+                                  rendered(alignment.seeds_figure(runs, "czas (s)", ["a", "b"])))
+    single = alignment.alignment_picture(runs[0], "czas (s)")
+    np.testing.assert_array_equal(single, rendered(alignment.seeds_figure(runs[:1], "czas (s)", [""])))
+    assert not np.array_equal(single, rendered(alignment.seeds_figure(runs[:1], "", [""])))
+
+
+def test_a_cell_carries_its_letter_from_11_pixels_of_the_column_s_95_percent(readers):
+    """The label threshold, on a run made by hand: 1000 frames of 1 ms fill one second, drawn over
+    95 % of 900 pixels, 0.855 px a frame, so a cell of 13 frames (11.1 px) is labelled and one of 12
+    (10.3 px) is not."""
+    from types import SimpleNamespace
+
+    frames = [13, 12, 975]
+    run = SimpleNamespace(frames=np.array(frames), hop=16, rate=16000, tokens=["a", "b", "c"],
+                          blanks=[False, False, False], waveform=np.zeros(16000, np.float32))
+    (strip,) = alignment.seeds_figure([run], "t", [""]).axes[1:]
+    assert [t.get_text() for t in strip.texts] == ["a", "c"]
+
+
 def test_the_summary_is_json_and_its_numbers_are_the_runs(readers):
     speech = vits.synthesize(readers["pl"], "Mam 2 koty.", speaking_rate=1.25, noise_scale=0.5, seed=9)
     summary = json.loads(json.dumps(alignment.summary(speech), ensure_ascii=False))
@@ -332,3 +400,8 @@ def test_the_summary_is_json_and_its_numbers_are_the_runs(readers):
     assert [c["char"] for c in summary["characters"]][:4] == ["·", "m", "·", "a"]
     assert summary["dropped"] == ["2", "."] and summary["seed"] == 9
     assert summary["settings"] == {"speaking_rate": 1.25, "noise_scale": 0.5, "noise_scale_duration": 0.8}
+    assert [c["blank"] for c in summary["characters"]] == list(speech.blanks)
+    assert sum(c["blank"] for c in summary["characters"]) == len(speech.blanks) // 2 + 1  # between and around
+    # rounded to 0.1 ms, no more and no less
+    assert summary["duration_s"] == round(float(speech.duration_s), 4)
+    assert [c["seconds"] for c in summary["characters"]] == [round(float(s), 4) for s in speech.seconds_per_token]

@@ -54,7 +54,6 @@ def _draw_wave(axes, speech, seconds: float) -> None:
     axes.set_xlim(0, seconds)
     axes.set_ylim(-1.05, 1.05)
     axes.set_yticks([])
-    axes.tick_params(labelbottom=False)
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
 
@@ -122,8 +121,6 @@ def seeds_figure(runs: list, seconds_label: str, row_labels: list[str]):
         _draw_strip(axes[2 * k + 1], run, seconds, pixels_per_second)
         if label:
             axes[2 * k].set_title(label, loc="left", fontsize=FONT_SIZE - 3)
-        if k < len(runs) - 1:
-            axes[2 * k + 1].tick_params(labelbottom=False)
     axes[-1].set_xlabel(seconds_label, fontsize=FONT_SIZE - 3)
     axes[-1].tick_params(labelsize=FONT_SIZE - 4)
     return figure
