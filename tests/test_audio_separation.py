@@ -837,3 +837,79 @@ def test_outputs_older_than_two_hours_are_removed_before_a_save(tmp_path, monkey
     os.utime(old, (hours_ago, hours_ago))
     separation._remove_old_outputs()
     assert not old.exists() and recent.is_dir()
+
+
+# --- the input's edges, one by one (mutation survivors) ---------------------------------------
+
+@pytest.mark.parametrize("value, english, polish", [
+    (0.456, "0.46", "0,46"), (0.5, "0.5", "0,5"), (0.999, "1", "1"), (1.0, "1", "1"), (1.25, "1.2", "1,2"),
+    (1.5, "1.5", "1,5"), (9.94, "9.9", "9,9"), (10.0, "10", "10"), (10.4, "10", "10"), (12.5, "12", "12"),
+    (70.0, "70", "70"),
+])
+def test_seconds_are_written_with_as_many_decimals_as_a_person_needs(value, english, polish):
+    """Two decimals below 1 s, one below 10 s, none above; trailing zeros dropped; a comma in Polish."""
+    assert audio_io._seconds(value) == english
+    i18n.set_language_source(lambda: "pl")
+    try:
+        assert audio_io._seconds(value) == polish
+    finally:
+        i18n.set_language_source(lambda: None)
+
+
+def test_surround_folds_by_the_itu_weights_and_stereo_is_left_alone(tmp_path):
+    """Each of the six channels alone: front and back reach their own side (the back at 1/√2),
+    the centre both sides at 1/√2, the LFE neither; the sum scaled by 1/(1 + 2/√2). Stereo passes
+    through unchanged, with no note."""
+    g = 1 / np.sqrt(2)
+    expected = {0: (1, 0), 1: (0, 1), 2: (g, g), 3: (0, 0), 4: (g, 0), 5: (0, g)}
+    for channel, (left, right) in expected.items():
+        samples = np.zeros((6, RATE), np.float32)
+        samples[channel] = 0.5
+        clip = audio_io.Clip(samples, RATE, 0.0, 1.0)
+        mix, notes = audio_io.to_working_format(clip)
+        np.testing.assert_allclose(mix[:, 0], 0.5 * np.array([left, right]) / (1 + 2 * g), rtol=1e-6)
+        assert notes == [i18n.message("audio_separation.note.surround")]
+    stereo = tone_mix(1.0)
+    mix, notes = audio_io.to_working_format(audio_io.Clip(stereo.copy(), RATE, 0.0, 1.0))
+    np.testing.assert_array_equal(mix, stereo)
+    assert notes == []
+
+
+@pytest.mark.parametrize("rate, key", [(22050, "audio_separation.note.upsampled"),
+                                       (48000, "audio_separation.note.downsampled")])
+def test_a_resampled_clip_is_noted_up_or_down(rate, key):
+    clip = audio_io.Clip(tone_mix(1.0, rate=rate), rate, 0.0, 1.0)
+    _, notes = audio_io.to_working_format(clip)
+    assert notes == [i18n.message(key, rate=rate, target=44100, top=i18n.number(rate / 2000, "g"))]
+
+
+def test_the_header_s_limits_are_inclusive_and_their_refusals_name_them(tmp_path):
+    top = write_wav(tmp_path / "top.wav", tone_mix(1.0, rate=192000), rate=192000)
+    assert read(top).rate == 192000
+    eight = write_wav(tmp_path / "eight.wav", tone_mix(1.0, channels=8))
+    assert read(eight).samples.shape[0] == 8
+    assert refusal(lambda: read(write_wav(tmp_path / "low.wav", tone_mix(2.0, rate=4000), rate=4000))) == (
+        "audio_separation.error.rate", {"rate": 4000, "low": 8000, "high": 192000})
+    assert refusal(lambda: read(write_wav(tmp_path / "many.wav", tone_mix(1.0, channels=9)))) == (
+        "audio_separation.error.channels", {"channels": 9, "limit": 8})
+    one_frame = write_wav(tmp_path / "one.wav", np.full((2, 1), 0.5))
+    assert refusal(lambda: read(one_frame)) == ("audio_separation.error.too_short",
+                                                {"duration": "0", "limit": "1"})
+
+
+def test_a_clip_is_float32_and_a_body_that_cannot_be_decoded_or_ends_too_soon_is_refused(tmp_path):
+    assert read(write_wav(tmp_path / "pcm.wav", tone_mix(2.0))).samples.dtype == np.float32
+    path = write_wav(tmp_path / "whole.flac", tone_mix(2.0))
+    data = bytearray(path.read_bytes())
+    data[200:] = bytes((byte * 7 + 13) % 256 for byte in data[200:])
+    path.write_bytes(bytes(data))
+    assert sf.info(str(path)).frames == 2 * RATE  # the header is intact
+    assert refusal(lambda: read(path))[0] == "audio_separation.error.broken"
+    # an MP3's header gives its length, so a copy cut short promises three seconds and holds less than one
+    sf.write(str(tmp_path / "three.mp3"), tone_mix(3.0).T, RATE, format="MP3", subtype="MPEG_LAYER_III")
+    mp3 = (tmp_path / "three.mp3").read_bytes()
+    (tmp_path / "cut.mp3").write_bytes(mp3[: len(mp3) // 6])
+    assert sf.info(str(tmp_path / "cut.mp3")).duration == pytest.approx(3.0, abs=0.1)
+    key, values = refusal(lambda: read(tmp_path / "cut.mp3"))
+    assert key == "audio_separation.error.too_short" and values["limit"] == "1"
+    assert 0.0 < float(values["duration"]) < 1.0
