@@ -846,14 +846,11 @@ def test_outputs_older_than_two_hours_are_removed_before_a_save(tmp_path, monkey
     (1.5, "1.5", "1,5"), (9.94, "9.9", "9,9"), (10.0, "10", "10"), (10.4, "10", "10"), (12.5, "12", "12"),
     (70.0, "70", "70"),
 ])
-def test_seconds_are_written_with_as_many_decimals_as_a_person_needs(value, english, polish):
+def test_seconds_are_written_with_as_many_decimals_as_a_person_needs(value, english, polish, monkeypatch):
     """Two decimals below 1 s, one below 10 s, none above; trailing zeros dropped; a comma in Polish."""
     assert audio_io._seconds(value) == english
-    i18n.set_language_source(lambda: "pl")
-    try:
-        assert audio_io._seconds(value) == polish
-    finally:
-        i18n.set_language_source(lambda: None)
+    monkeypatch.setattr(i18n, "current_language", lambda: "pl")
+    assert audio_io._seconds(value) == polish
 
 
 def test_surround_folds_by_the_itu_weights_and_stereo_is_left_alone(tmp_path):
