@@ -100,6 +100,15 @@ def serve_app():
         app.close()
 
 
+def garble_frames(path, header_bytes: int = 200):
+    """Scramble a sound file past its first ``header_bytes`` (a FLAC's header and seek table):
+    the header still reads, decoding the samples fails."""
+    data = bytearray(path.read_bytes())
+    data[header_bytes:] = bytes((byte * 7 + 13) % 256 for byte in data[header_bytes:])
+    path.write_bytes(bytes(data))
+    return path
+
+
 def write_declared_png(path, width: int, height: int) -> None:
     """A PNG of a few bytes whose header declares ``width``×``height`` grey pixels (the
     pixel data is a stub): the cheap way an attacker asks a server for gigabytes."""

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 import torch
-from conftest import register_texts
+from conftest import garble_frames, register_texts
 from tiny_models import export_tiny_demucs
 
 from audio_separation import audio_io, classical, deep, separation
@@ -275,11 +275,17 @@ def test_a_window_from_a_start_is_read_from_there_and_said_so(tmp_path):
     assert whole.notes == [] and whole.seconds == pytest.approx(2.5)
 
 
+def cut_mp3(folder, seconds: float, *, parts: int):
+    """An MP3 of ``seconds`` of music cut to the first 1/``parts`` of its bytes: its header still
+    gives the whole length, as after an interrupted download."""
+    sf.write(str(folder / "whole.mp3"), tone_mix(seconds).T, RATE, format="MP3", subtype="MPEG_LAYER_III")
+    mp3 = (folder / "whole.mp3").read_bytes()
+    (folder / "cut.mp3").write_bytes(mp3[: len(mp3) // parts])
+    return folder / "cut.mp3"
+
+
 def test_a_file_shorter_than_its_header_says_is_noted_with_both_lengths(tmp_path):
-    sf.write(str(tmp_path / "whole.mp3"), tone_mix(3.0).T, RATE, format="MP3", subtype="MPEG_LAYER_III")
-    mp3 = (tmp_path / "whole.mp3").read_bytes()
-    (tmp_path / "cut.mp3").write_bytes(mp3[: len(mp3) // 2])
-    clip = read(tmp_path / "cut.mp3")
+    clip = read(cut_mp3(tmp_path, 3.0, parts=2))
     got = clip.samples.shape[-1] / RATE
     assert 1.0 < got < clip.file_seconds
     assert clip.notes == [i18n.message("audio_separation.note.truncated", expected=audio_io._seconds(clip.file_seconds),
@@ -307,10 +313,7 @@ def test_truncated_files_are_read_as_far_as_they_go(tmp_path):
     whole = write_wav(tmp_path / "whole.wav", tone_mix(3.0)).read_bytes()
     (tmp_path / "cut.wav").write_bytes(whole[: len(whole) // 2])
     assert abs(read(tmp_path / "cut.wav").seconds - 1.5) < 0.01
-    sf.write(str(tmp_path / "whole.mp3"), tone_mix(3.0).T, RATE, format="MP3", subtype="MPEG_LAYER_III")
-    mp3 = (tmp_path / "whole.mp3").read_bytes()
-    (tmp_path / "cut.mp3").write_bytes(mp3[: len(mp3) // 2])
-    clip = read(tmp_path / "cut.mp3")
+    clip = read(cut_mp3(tmp_path, 3.0, parts=2))
     assert clip.seconds < 2.0 and any("ended early" in note for note in clip.notes)
 
 
@@ -896,17 +899,11 @@ def test_the_header_s_limits_are_inclusive_and_their_refusals_name_them(tmp_path
 
 def test_a_clip_is_float32_and_a_body_that_cannot_be_decoded_or_ends_too_soon_is_refused(tmp_path):
     assert read(write_wav(tmp_path / "pcm.wav", tone_mix(2.0))).samples.dtype == np.float32
-    path = write_wav(tmp_path / "whole.flac", tone_mix(2.0))
-    data = bytearray(path.read_bytes())
-    data[200:] = bytes((byte * 7 + 13) % 256 for byte in data[200:])
-    path.write_bytes(bytes(data))
+    path = garble_frames(write_wav(tmp_path / "whole.flac", tone_mix(2.0)))
     assert sf.info(str(path)).frames == 2 * RATE  # the header is intact
     assert refusal(lambda: read(path))[0] == "audio_separation.error.broken"
-    # an MP3's header gives its length, so a copy cut short promises three seconds and holds less than one
-    sf.write(str(tmp_path / "three.mp3"), tone_mix(3.0).T, RATE, format="MP3", subtype="MPEG_LAYER_III")
-    mp3 = (tmp_path / "three.mp3").read_bytes()
-    (tmp_path / "cut.mp3").write_bytes(mp3[: len(mp3) // 6])
-    assert sf.info(str(tmp_path / "cut.mp3")).duration == pytest.approx(3.0, abs=0.1)
-    key, values = refusal(lambda: read(tmp_path / "cut.mp3"))
+    cut = cut_mp3(tmp_path, 3.0, parts=6)  # promises three seconds, holds less than one
+    assert sf.info(str(cut)).duration == pytest.approx(3.0, abs=0.1)
+    key, values = refusal(lambda: read(cut))
     assert key == "audio_separation.error.too_short" and values["limit"] == "1"
     assert 0.0 < float(values["duration"]) < 1.0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import refused, register_texts
+from conftest import garble_frames, refused, register_texts
 
 from shared import i18n
 from shared.errors import LabError
@@ -76,10 +76,7 @@ def test_the_length_limits_are_inclusive_and_their_refusals_say_the_seconds(tmp_
 def garbled_flac(folder):
     """A FLAC file whose header is intact (two seconds, 16 kHz) and whose frames are noise: the
     header passes, decoding the samples fails."""
-    path = written(folder, tone(2.0, 16000), 16000, "whole.flac", subtype="PCM_16")
-    data = bytearray(path.read_bytes())
-    data[200:] = bytes((byte * 7 + 13) % 256 for byte in data[200:])
-    path.write_bytes(bytes(data))
+    path = garble_frames(written(folder, tone(2.0, 16000), 16000, "whole.flac", subtype="PCM_16"))
     assert sf.info(str(path)).frames == 32000
     return path
 

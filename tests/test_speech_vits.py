@@ -402,6 +402,6 @@ def test_the_summary_is_json_and_its_numbers_are_the_runs(readers):
     assert summary["settings"] == {"speaking_rate": 1.25, "noise_scale": 0.5, "noise_scale_duration": 0.8}
     assert [c["blank"] for c in summary["characters"]] == list(speech.blanks)
     assert sum(c["blank"] for c in summary["characters"]) == len(speech.blanks) // 2 + 1  # between and around
-    # rounded to 0.1 ms, no more and no less
+    # rounded to 4 places (0.1 ms), not to whole seconds
     assert summary["duration_s"] == round(float(speech.duration_s), 4)
     assert [c["seconds"] for c in summary["characters"]] == [round(float(s), 4) for s in speech.seconds_per_token]
